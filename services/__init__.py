@@ -1,0 +1,1 @@
+"""Pure-Python business logic: no Prefect imports here."""

@@ -1,0 +1,134 @@
+"""Pydantic models passed between the steps (they pickle and JSON-serialise for Prefect results)."""
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+PROMPT_MAX_CHARS = 2000
+MIN_SCENES, MAX_SCENES = 1, 20
+MIN_DURATION_S, MAX_DURATION_S = 5.0, 600.0
+FPS = 30
+
+Aspect = Literal["16:9", "9:16", "1:1"]
+MediaKind = Literal["image", "video"]
+PublishTarget = Literal["local"]
+
+FRAME_SIZES: dict[str, tuple[int, int]] = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def _check_prompt(text: str) -> str:
+    bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"]
+    if bad:
+        raise ValueError(f"contains control character U+{ord(bad[0]):04X}; remove it")
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        raise ValueError("is not valid Unicode text")
+    text = text.strip()
+    if not text:
+        raise ValueError("is empty; describe the video you want")
+    return text
+
+
+def _check_language(tag: str | None) -> str | None:
+    if tag is not None and not _LANGUAGE_TAG.match(tag):
+        raise ValueError(f"{tag!r} is not a language code such as 'en', 'ru' or 'pt-BR'")
+    return tag
+
+
+PromptText = Annotated[str, Field(max_length=PROMPT_MAX_CHARS), AfterValidator(_check_prompt)]
+LanguageTag = Annotated[str | None, Field(max_length=35), AfterValidator(_check_language)]
+SceneCount = Annotated[int | None, Field(ge=MIN_SCENES, le=MAX_SCENES)]
+TargetDuration = Annotated[float | None, Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)]
+
+
+class VideoRequest(BaseModel):
+    """Everything a user can ask of one run; validated before any work starts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt: PromptText
+    aspect: Aspect = "16:9"
+    scenes: SceneCount = None
+    duration_s: TargetDuration = None
+    language: LanguageTag = None
+    publish_target: PublishTarget = "local"
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return FRAME_SIZES[self.aspect]
+
+
+class Scene(BaseModel):
+    index: int = Field(ge=0)
+    narration: str
+    visual_query: str
+    duration_s: float = Field(gt=0)
+
+
+class Storyboard(BaseModel):
+    title: str
+    description: str
+    language: str
+    aspect: Aspect
+    scenes: list[Scene] = Field(min_length=1)
+
+
+class MediaAsset(BaseModel):
+    """One candidate or chosen piece of footage for a scene."""
+
+    scene_index: int
+    provider: str
+    kind: MediaKind
+    asset_id: str = Field(description="Stable id within the provider, used to avoid reusing an asset.")
+    source_url: str
+    local_path: Path | None = None
+    width: int
+    height: int
+    duration_s: float | None = None
+    attribution: str = ""
+    license: str = ""
+    score: float = 0.0
+
+
+class TimelineClip(BaseModel):
+    scene: Scene
+    asset: MediaAsset
+    start_s: float = Field(ge=0, description="Where the clip starts on the final video's clock.")
+
+
+class Timeline(BaseModel):
+    """Scenes with their chosen media, ready to compose."""
+
+    title: str
+    description: str
+    language: str
+    width: int
+    height: int
+    fps: int = FPS
+    transition_s: float
+    clips: list[TimelineClip] = Field(min_length=1)
+
+    @property
+    def duration_s(self) -> float:
+        overlap = self.transition_s * (len(self.clips) - 1)
+        return sum(c.scene.duration_s for c in self.clips) - overlap
+
+
+class RenderedVideo(BaseModel):
+    path: Path
+    duration_s: float
+    width: int
+    height: int
+    sha256: str
+    thumbnail_path: Path
+    captions_path: Path | None = None
+
+
+class Publication(BaseModel):
+    target: str
+    external_id: str
+    url: str
+    video_sha256: str
