@@ -43,7 +43,8 @@ _INSTRUCTION = {
     "ru": r"^(пожалуйста\s+)?(создай|сделай|сгенерируй|сними|подготовь)(те)?\s+(мне\s+)?(короткое\s+|короткий\s+)?"
     r"(видео|ролик|клип|фильм)(\s+(о|об|про|на\s+тему))?\s*",
     "uk": r"^(будь\s+ласка\s+)?(створи|зроби|згенеруй)\s+(мені\s+)?(коротке\s+)?(відео|ролик)(\s+(про|на\s+тему))?\s*",
-    "es": r"^(por\s+favor\s+)?(crea|haz|genera|produce)\s+(me\s+)?(un\s+)?(video|vídeo|clip)(\s+(sobre|de|acerca\s+de))?\s*",
+    "es": r"^(por\s+favor\s+)?(crea|haz|genera|produce)\s+(me\s+)?(un\s+)?(video|vídeo|clip)"
+    r"(\s+(sobre|de|acerca\s+de))?\s*",
     "de": r"^(bitte\s+)?(erstelle|mach|mache|generiere)\s+(mir\s+)?(ein\s+)?(kurzes\s+)?(video|clip)"
     r"(\s+(über|zu|zum|zur))?\s*",
     "fr": r"^(s'il\s+te\s+plaît\s+)?(crée|créer|fais|faites|génère)\s+(moi\s+)?(une?\s+)?(courte\s+)?"
