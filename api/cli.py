@@ -1,6 +1,7 @@
 """The `p2v` command line: make a video from a prompt."""
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
@@ -12,6 +13,8 @@ from rich.console import Console
 
 from services.exceptions import P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 app = typer.Typer(help="Turn one text prompt into a finished video with a Prefect flow.", no_args_is_help=True)
 console = Console()
@@ -51,7 +54,7 @@ def run(
         errors.print(f"[red]Failed at step {step}:[/] {exc}")
         raise typer.Exit(1) from None
     where = url2pathname(urlparse(publication.url).path) if publication.url.startswith("file:") else publication.url
-    console.print(f"[green]Video ready:[/] {where}")
+    console.print(f"[green]Video ready:[/] {where}", soft_wrap=True)
 
 
 def _fail_validation(exc: ValidationError) -> None:

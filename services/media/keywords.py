@@ -22,4 +22,11 @@ def overlap_score(query: str, described_by: set[str]) -> float:
 
 
 def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    """A rough English singular: 'cities' -> 'city', 'foxes' -> 'fox', 'cats' -> 'cat'."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss"):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("xes", "ches", "shes", "sses", "zes")):
+        return word[:-2]
+    return word[:-1]
