@@ -15,6 +15,9 @@ from services.exceptions import P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The first start of the temporary server migrates its SQLite database; on a busy 2-core machine that can take
+# longer than Prefect's default 20 s wait.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 app = typer.Typer(help="Turn one text prompt into a finished video with a Prefect flow.", no_args_is_help=True)
 console = Console()
