@@ -60,6 +60,24 @@ def run(
     console.print(f"[green]Video ready:[/] {where}", soft_wrap=True)
 
 
+@app.command()
+def api(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the REST API (POST /api/process/, GET /api/tasks/<id>/; OpenAPI at /docs)."""
+    import uvicorn
+
+    from api.rest import create_app
+
+    try:
+        rest_app = create_app()
+    except RuntimeError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    uvicorn.run(rest_app, host=host, port=port)
+
+
 def _fail_validation(exc: ValidationError) -> None:
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "input"

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("DEPOSITPHOTOS_API_KEY", "P2V_DEPOSITPHOTOS_API_KEY")
     )
 
+    api_token: SecretStr | None = Field(None, description="Bearer token every REST request must carry.")
+    api_deployment: str = Field("prompt-to-video/default", description="Deployment the REST API starts runs of.")
+
     @property
     def work_dir(self) -> Path:
         return self.data_dir / "work"
