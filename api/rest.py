@@ -4,7 +4,7 @@ import hmac
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, Header, HTTPException, status
+from fastapi import Depends, FastAPI, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
@@ -22,6 +22,10 @@ class ProcessAccepted(BaseModel):
     task_id: UUID
 
 
+class ErrorDetail(BaseModel):
+    detail: str
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API app; refuses to start without a configured token."""
     settings = settings or get_settings()
@@ -36,12 +40,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 status.HTTP_401_UNAUTHORIZED, "missing or invalid API token", headers={"WWW-Authenticate": "Bearer"}
             )
 
-    app = FastAPI(title="prompt-to-video", version="1.0", dependencies=[Depends(require_token)])
+    app = FastAPI(
+        title="prompt-to-video",
+        version="1.0",
+        dependencies=[Depends(require_token)],
+        responses={401: {"description": "Missing or invalid API token", "model": ErrorDetail}},
+    )
 
-    @app.post("/api/process/", status_code=status.HTTP_202_ACCEPTED, response_model=ProcessAccepted)
-    async def process(
-        request: VideoRequest, idempotency_key: Annotated[str | None, Header(max_length=200)] = None
-    ) -> ProcessAccepted:
+    @app.post(
+        "/api/process/",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=ProcessAccepted,
+        responses={
+            400: {"description": "The body is not valid JSON or UTF-8"},
+            503: {"description": "The deployment is not on the Prefect server", "model": ErrorDetail},
+        },
+    )
+    async def process(request: VideoRequest) -> ProcessAccepted:
         """Start a video run; returns at once with the flow run id as `task_id`."""
         try:
             flow_run = await run_deployment(
@@ -49,7 +64,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 parameters=request.model_dump(exclude_none=True),
                 timeout=0,
                 tags=["api"],
-                idempotency_key=idempotency_key,
             )
         except ObjectNotFound:
             raise HTTPException(
@@ -58,7 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ) from None
         return ProcessAccepted(task_id=flow_run.id)
 
-    @app.get("/api/tasks/{task_id}/", response_model=TaskStatus)
+    @app.get(
+        "/api/tasks/{task_id}/",
+        response_model=TaskStatus,
+        responses={404: {"description": "No run with this id", "model": ErrorDetail}},
+    )
     async def task_status(task_id: UUID) -> TaskStatus:
         """State of a run, each step's state and duration, and the video or the failed step."""
         async with get_client() as client:

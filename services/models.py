@@ -38,8 +38,20 @@ def _check_language(tag: str | None) -> str | None:
     return tag
 
 
-PromptText = Annotated[str, Field(max_length=PROMPT_MAX_CHARS), AfterValidator(_check_prompt)]
-LanguageTag = Annotated[str | None, Field(max_length=35), AfterValidator(_check_language)]
+# The patterns document the rules in the JSON schema (OpenAPI, Prefect's parameter form); the validators
+# enforce them with messages that say what is wrong.
+_TEXT_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_PROMPT_PATTERN = rf"^{_TEXT_CHAR}*[^\s\x00-\x1f\x7f-\x9f]{_TEXT_CHAR}*$"
+PromptText = Annotated[
+    str,
+    Field(min_length=1, max_length=PROMPT_MAX_CHARS, json_schema_extra={"pattern": _PROMPT_PATTERN}),
+    AfterValidator(_check_prompt),
+]
+LanguageTag = Annotated[
+    str | None,
+    Field(max_length=35, json_schema_extra={"pattern": _LANGUAGE_TAG.pattern}),
+    AfterValidator(_check_language),
+]
 SceneCount = Annotated[int | None, Field(ge=MIN_SCENES, le=MAX_SCENES)]
 TargetDuration = Annotated[float | None, Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)]
 
