@@ -1,5 +1,6 @@
 """Media providers, chosen and ordered from settings through a registry."""
 
+import functools
 import logging
 from collections.abc import Callable
 
@@ -9,6 +10,7 @@ from services.embeddings import Embedder, build_embedder
 from services.exceptions import InvalidRequest, MediaSearchFailed, ProviderError
 from services.http import ProviderHttp, Throttle, no_throttle
 from services.media.base import MediaProvider
+from services.media.cache import MediaCache
 from services.media.depositphotos import DepositphotosSource
 from services.media.generated import GeneratedVisuals
 from services.media.local import LocalFolderProvider
@@ -18,7 +20,15 @@ from services.media.ranking import CandidateSource, RankedProvider
 from services.models import Aspect, MediaAsset, Scene
 from services.settings import Settings
 
-__all__ = ["GeneratedVisuals", "MediaProvider", "build_providers", "provider_names", "search_scene"]
+__all__ = [
+    "GeneratedVisuals",
+    "MediaCache",
+    "MediaProvider",
+    "build_cache",
+    "build_providers",
+    "provider_names",
+    "search_scene",
+]
 logger = logging.getLogger(__name__)
 
 
@@ -95,6 +105,22 @@ def build_providers(
             assert embedder is not None
             providers.append(RankedProvider(STOCK_SOURCES[name][1](settings, throttle), embedder=embedder))
     return providers
+
+
+def build_cache(settings: Settings) -> MediaCache:
+    """The download cache; downloads go to CDNs, so they are retried but not rate limited."""
+
+    @functools.cache
+    def http_for(provider: str) -> ProviderHttp:
+        return ProviderHttp(
+            provider,
+            timeout_s=settings.http_timeout_s,
+            attempts=settings.http_attempts,
+            backoff_s=settings.http_backoff_s,
+            max_wait_s=settings.http_max_wait_s,
+        )
+
+    return MediaCache(settings.cache_dir / "media", max_bytes=settings.cache_max_bytes, http_for=http_for)
 
 
 def search_scene(scene: Scene, *, aspect: Aspect, providers: list[MediaProvider], limit: int = 10) -> list[MediaAsset]:
