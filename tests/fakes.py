@@ -69,7 +69,8 @@ def make_media(folder: Path) -> Path:
             timeout_s=60, what="fake image",
         )  # fmt: skip
     run_ffmpeg(
-        ["-f", "lavfi", "-i", "sine=frequency=440:duration=0.6", "-ac", "1", "-ar", "24000", str(folder / "speech.wav")],
+        ["-f", "lavfi", "-i", "sine=frequency=440:duration=0.6", "-ac", "1", "-ar", "24000",
+         str(folder / "speech.wav")],
         timeout_s=60, what="fake speech",
     )  # fmt: skip
     (folder / "broken.mp4").write_bytes(b"<html>not a video</html>")
@@ -142,7 +143,8 @@ def _handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-            seen = Seen(self.command, parsed.path, query, dict(self.headers), body, time.monotonic())
+            headers = {name.title(): value for name, value in self.headers.items()}
+            seen = Seen(self.command, parsed.path, query, headers, body, time.monotonic())
             fault = api._record(seen)
             if api.latency_s:
                 time.sleep(api.latency_s)

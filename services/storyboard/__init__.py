@@ -7,7 +7,7 @@ from services.storyboard.base import PlannerPrompt, StoryboardPlanner
 from services.storyboard.offline import OfflinePlanner
 from services.storyboard.openai_planner import OpenAIPlanner
 
-__all__ = ["PLANNERS", "PlannerPrompt", "StoryboardPlanner", "build_planner", "planner_name"]
+__all__ = ["PLANNERS", "OfflinePlanner", "PlannerPrompt", "StoryboardPlanner", "build_planner", "planner_name"]
 
 
 def _openai(settings: Settings) -> StoryboardPlanner:

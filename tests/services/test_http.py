@@ -4,11 +4,17 @@ import pytest
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderResponseError
 from services.http import ProviderHttp, redact_url
-from tests.fakes import PEXELS_KEY, PIXABAY_KEY, Fault, FakeAPI, Item
+from tests.fakes import PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
 
 
 def _client(api: FakeAPI, naps: list[float], **kwargs: object) -> ProviderHttp:
-    options = {"attempts": 4, "backoff_s": 0.01, "timeout_s": 1.0, "secrets": (PEXELS_KEY,), "key_name": "PEXELS_API_KEY"}
+    options = {
+        "attempts": 4,
+        "backoff_s": 0.01,
+        "timeout_s": 1.0,
+        "secrets": (PEXELS_KEY,),
+        "key_name": "PEXELS_API_KEY",
+    }
     options.update(kwargs)
     return ProviderHttp("pexels", headers={"Authorization": PEXELS_KEY}, sleep=naps.append, **options)  # type: ignore[arg-type]
 
@@ -60,7 +66,9 @@ def test_slow_answers_time_out_and_are_retried(fake_api: FakeAPI) -> None:
     fake_api.catalogue = [Item(1, "fox")]
     fake_api.fail("pexels", Fault(200, b"{}", delay_s=1.5))
     naps: list[float] = []
-    answer = _client(fake_api, naps, timeout_s=0.5).get_json(f"{fake_api.url}/pexels/videos/search", params={"query": "fox"})
+    answer = _client(fake_api, naps, timeout_s=0.5).get_json(
+        f"{fake_api.url}/pexels/videos/search", params={"query": "fox"}
+    )
     assert answer["videos"][0]["id"] == 1 and len(naps) == 1
 
 
@@ -77,4 +85,7 @@ def test_a_retry_after_longer_than_we_accept_gives_up_at_once(fake_api: FakeAPI)
 
 
 def test_redact_url_hides_key_like_parameters() -> None:
-    assert redact_url("GET https://x/api/?q=fox&key=abc123&dp_apikey=zz") == "GET https://x/api/?q=fox&key=***&dp_apikey=***"
+    assert (
+        redact_url("GET https://x/api/?q=fox&key=abc123&dp_apikey=zz")
+        == "GET https://x/api/?q=fox&key=***&dp_apikey=***"
+    )

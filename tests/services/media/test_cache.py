@@ -8,7 +8,7 @@ from services.exceptions import MediaError
 from services.media import MediaCache, build_cache
 from services.models import MediaAsset
 from tests.conftest import fake_settings
-from tests.fakes import Fault, FakeAPI
+from tests.fakes import FakeAPI, Fault
 
 
 def _asset(api: FakeAPI, name: str, asset_id: str | None = None) -> MediaAsset:
@@ -48,7 +48,9 @@ def test_concurrent_fetches_of_one_asset_download_it_once(fake_api: FakeAPI, tmp
     assert len(set(paths)) == 1 and len(fake_api.requests("files")) == 1
 
 
-def test_a_partial_download_is_resumed_with_a_range_request(fake_api: FakeAPI, tmp_path: Path, fake_media: Path) -> None:
+def test_a_partial_download_is_resumed_with_a_range_request(
+    fake_api: FakeAPI, tmp_path: Path, fake_media: Path
+) -> None:
     cache = _cache(fake_api, tmp_path)
     asset = _asset(fake_api, "video-c.mp4")
     key = hashlib.sha256(f"{asset.provider}|{asset.asset_id}|{asset.source_url}".encode()).hexdigest()

@@ -8,7 +8,7 @@ from services.media import build_providers, provider_names, search_scene
 from services.models import Scene
 from services.publish.metadata import credits
 from tests.conftest import fake_settings
-from tests.fakes import ALL_KEYS, Fault, FakeAPI, Item
+from tests.fakes import ALL_KEYS, FakeAPI, Fault, Item
 
 SCENE = Scene(index=3, narration="A red fox hunts in deep snow.", visual_query="red fox snow", duration_s=6)
 
@@ -52,7 +52,9 @@ def test_only_providers_with_keys_run_in_the_configured_order(fake_api: FakeAPI,
 def test_a_failing_provider_is_skipped_for_the_next_one(fake_api: FakeAPI, tmp_path: Path) -> None:
     fake_api.catalogue = [Item(1, "red fox snow")]
     fake_api.fail("pexels", *[Fault(500)] * 4)
-    found = search_scene(SCENE, aspect="16:9", providers=_providers(fake_api, tmp_path, media_providers="pexels,pixabay"))
+    found = search_scene(
+        SCENE, aspect="16:9", providers=_providers(fake_api, tmp_path, media_providers="pexels,pixabay")
+    )
     assert [a.provider for a in found] == ["pixabay"]
 
 

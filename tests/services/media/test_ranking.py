@@ -47,7 +47,9 @@ def test_no_asset_is_used_twice_when_alternatives_exist() -> None:
     ]
     pool = ["red fox snow", "fox snow winter", "red fox running snow field"]
     candidates = [
-        rank(s, [_candidate(f"v{j}", w, s.index) for j, w in enumerate(pool)], embedder=embedder, aspect="16:9", limit=3)
+        rank(
+            s, [_candidate(f"v{j}", w, s.index) for j, w in enumerate(pool)], embedder=embedder, aspect="16:9", limit=3
+        )
         for s in scenes
     ]
     assert all(c[0].asset_id == "v0" for c in candidates)  # every scene's favourite is the same clip
