@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     embedder: Literal["auto", "minilm", "keywords"] = Field(
         "auto", description="Ranking embedder; auto = MiniLM when installed, else keyword vectors."
     )
+    rate_limits: str = Field(
+        "pixabay=1.6",
+        description="Requests per second per provider in one process, e.g. 'pexels=5,pixabay=1.6' (Pixabay: 100/min).",
+    )
     http_timeout_s: float = Field(20.0, gt=0, description="Connect/read timeout of one provider request.")
     http_attempts: int = Field(4, ge=1, le=10, description="Tries per provider request (429/5xx/timeouts).")
     http_backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles each try, with jitter.")
@@ -70,6 +74,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def rate_limit_map(self) -> dict[str, float]:
+        pairs = (item.split("=", 1) for item in self.rate_limits.split(",") if "=" in item)
+        return {name.strip().lower(): float(rate) for name, rate in pairs if float(rate) > 0}
 
     @property
     def media_provider_order(self) -> list[str]:

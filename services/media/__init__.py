@@ -8,7 +8,7 @@ from pydantic import SecretStr
 
 from services.embeddings import Embedder, build_embedder
 from services.exceptions import InvalidRequest, MediaSearchFailed, ProviderError
-from services.http import ProviderHttp, Throttle, no_throttle
+from services.http import ProviderHttp, Throttle, limited, no_throttle
 from services.media.base import MediaProvider
 from services.media.cache import MediaCache
 from services.media.depositphotos import DepositphotosSource
@@ -95,6 +95,7 @@ def build_providers(
 ) -> list[MediaProvider]:
     """Every configured provider, in search order; stock sites share one embedder for ranking."""
     names = provider_names(settings)
+    throttle = limited(throttle, settings.rate_limit_map)
     if any(name in STOCK_SOURCES for name in names):
         embedder = embedder or build_embedder(settings)
     providers: list[MediaProvider] = []
