@@ -8,7 +8,7 @@ from rich.live import Live
 from rich.table import Table
 
 STARTUP = "prefect start-up"
-STEPS = ["generate_storyboard", "search_media", "merge_media", "compose_video", "publish_video"]
+STEPS = ["generate_storyboard", "search_media", "narrate_scene", "merge_media", "compose_video", "publish_video"]
 _FINISHED = "Finished in state "
 
 
@@ -21,7 +21,7 @@ class StepProgress(logging.Handler):
         self.step_started = {STARTUP: self.started}
         self.finished: dict[str, float] = {}
         self.states: dict[str, str] = {}
-        self.searches = 0
+        self.per_scene: dict[str, int] = {}
         self.failed_step: str | None = None
         self.live = Live(self._table(), console=console, refresh_per_second=4, transient=False)
 
@@ -39,8 +39,8 @@ class StepProgress(logging.Handler):
         now = time.monotonic()
         if state != "Completed":
             self.failed_step = self.failed_step or task_name
-        if task_name == "search_media":
-            self.searches += 1
+        if task_name in ("search_media", "narrate_scene"):
+            self.per_scene[task_name] = self.per_scene.get(task_name, 0) + 1
         self.states[task_name] = state
         self.finished[task_name] = now
         following = STEPS.index(task_name) + 1
@@ -56,7 +56,7 @@ class StepProgress(logging.Handler):
             begun = self.step_started.get(step)
             mark = {"Completed": "[green]✓[/]", None: "[yellow]…[/]" if begun else " "}.get(state, "[red]✗[/]")
             elapsed = (self.finished.get(step, now) - begun) if begun else None
-            label = f"{step} ({self.searches} scenes)" if step == "search_media" and self.searches else step
+            label = f"{step} ({self.per_scene[step]} scenes)" if step in self.per_scene else step
             table.add_row(mark, label, f"{elapsed:5.1f} s" if elapsed is not None else "")
         return table
 

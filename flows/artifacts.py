@@ -37,6 +37,19 @@ def media_artifact(timeline: Timeline) -> None:
     )
 
 
+def fallback_artifact(fallbacks: list[tuple[int, str]]) -> None:
+    """A warning listing the scenes that got a generated visual instead of footage, and why."""
+    if not fallbacks:
+        return
+    rows = "\n".join(f"| {index} | {_cell(reason)} |" for index, reason in fallbacks)
+    create_markdown_artifact(
+        key="media-fallbacks",
+        markdown=f"# Warning: {len(fallbacks)} scene(s) fell back to generated visuals\n\n"
+        f"| scene | why |\n|---|---|\n{rows}\n",
+        description="Scenes whose media search failed or found nothing",
+    )
+
+
 def video_artifact(video: RenderedVideo, publication: Publication) -> None:
     create_link_artifact(
         key="video",

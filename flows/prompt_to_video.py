@@ -3,23 +3,28 @@
 from pathlib import Path
 
 from prefect import flow
+from prefect.futures import PrefectFutureList
 from prefect.runtime import flow_run
 
-from flows.artifacts import media_artifact, storyboard_artifact, video_artifact
+from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from services.models import (
     Aspect,
     LanguageTag,
+    MediaAsset,
     PromptText,
     Publication,
     PublishTarget,
     SceneCount,
+    Storyboard,
     TargetDuration,
     VideoRequest,
 )
 from services.publish.local import slugify
 from tasks.compose import compose_video
+from tasks.limits import media_tags, planner_tags, voice_tags
 from tasks.media import search_media
 from tasks.merge import merge_media
+from tasks.narration import narrate_scene
 from tasks.publish import publish_video
 from tasks.storyboard import generate_storyboard
 
@@ -48,12 +53,34 @@ def prompt_to_video(
         language=language,
         publish_target=publish_target,
     )
-    storyboard = generate_storyboard(request)
+    storyboard = generate_storyboard.with_options(tags=planner_tags())(request)
     storyboard_artifact(storyboard)
-    candidates = search_media.map(storyboard.scenes, aspect=request.aspect)
-    timeline = merge_media(storyboard, candidates)
+    searches = search_media.with_options(tags=media_tags()).map(storyboard.scenes, aspect=request.aspect)
+    narrations = narrate_scene.with_options(tags=voice_tags(storyboard.language)).map(
+        storyboard.scenes, language=storyboard.language
+    )
+    candidates, fallbacks = _gather(storyboard, searches)
+    fallback_artifact(fallbacks)
+    timeline = merge_media(storyboard, candidates, narrations)
     media_artifact(timeline)
     video = compose_video(timeline)
     publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication)
     return publication
+
+
+def _gather(
+    storyboard: Storyboard, searches: PrefectFutureList
+) -> tuple[list[list[MediaAsset]], list[tuple[int, str]]]:
+    """Each scene's candidates; a failed or empty search becomes [] (a generated visual) plus a reason."""
+    candidates: list[list[MediaAsset]] = []
+    fallbacks: list[tuple[int, str]] = []
+    for scene, future in zip(storyboard.scenes, searches, strict=True):
+        outcome = future.result(raise_on_failure=False)
+        found = outcome if isinstance(outcome, list) else []
+        candidates.append(found)
+        if isinstance(outcome, BaseException):
+            fallbacks.append((scene.index, str(outcome)))
+        elif not found:
+            fallbacks.append((scene.index, "no candidate fits the scene"))
+    return candidates, fallbacks

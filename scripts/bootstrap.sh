@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Create .venv and install the project into it. `--dev` adds the test tools.
+# torch is pinned to 2.13.0 (the CPU build) and installed first: an unpinned torch pulls a multi-GB CUDA build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extras=""
-if [ "${1:-}" = "--dev" ]; then extras="[dev]"; fi
+extras="local-embeddings"
+if [ "${1:-}" = "--dev" ]; then extras="$extras,dev"; fi
+pip_install() { .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@"; }
 python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+pip_install --upgrade pip
+pip_install "torch==2.13.0"
+pip_install -e ".[${extras}]"

@@ -46,3 +46,51 @@ class PublishError(StepError):
 
     def __init__(self, message: str) -> None:
         super().__init__("publish", message)
+
+
+class ProviderError(P2VError):
+    """An external service (OpenAI, Pexels, ...) failed; `status` is its HTTP status when it answered.
+
+    Messages name the provider and never carry a key, a request URL or a request header.
+    """
+
+    retryable = True
+
+    def __init__(self, provider: str, message: str, *, status: int | None = None) -> None:
+        prefix = f"{provider}: HTTP {status}" if status is not None else provider
+        super().__init__(f"{prefix}: {message}")
+        self.provider = provider
+        self.status = status
+        self.reason = message
+
+
+class ProviderAuthError(ProviderError):
+    """The provider refused our credentials (401/403, or its own 'bad key' answer): retrying cannot help."""
+
+    retryable = False
+
+
+class ProviderRequestRefused(ProviderError):
+    """The provider rejected the request itself (other 4xx): retrying the same request cannot help."""
+
+    retryable = False
+
+
+class ProviderResponseError(ProviderError):
+    """The provider answered 2xx with a body we cannot use (malformed JSON, unexpected shape)."""
+
+
+class MediaSearchFailed(StepError):
+    """Every provider that was asked for a scene failed; the scene falls back to a generated visual."""
+
+    def __init__(self, scene_index: int, failures: list[str]) -> None:
+        super().__init__("search_media", f"scene {scene_index}: every provider failed: " + "; ".join(failures))
+        self.scene_index = scene_index
+        self.failures = failures
+
+
+class NarrationError(StepError):
+    """Speech synthesis failed for a scene."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("narration", message)

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,33 @@ class Settings(BaseSettings):
     x264_crf: int = Field(23, ge=0, le=51)
     transition_s: float = Field(0.5, ge=0, le=2)
 
+    # Providers (docs/providers.md): which run, in which order, how hard they are pushed
+    media_providers: str = Field(
+        "pexels,pixabay,depositphotos,local",
+        description="Comma-separated search order; remote providers run only when their key is set.",
+    )
+    pexels_base_url: str = "https://api.pexels.com"
+    pixabay_base_url: str = "https://pixabay.com/api"
+    depositphotos_base_url: str = "https://api.depositphotos.com"
+    openai_model: str = Field("gpt-4o-mini", description="Storyboard model unless the prompt store says otherwise.")
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    openai_tts_voice: str = "alloy"
+    voice: Literal["auto", "openai", "espeak", "silent"] = Field(
+        "auto", description="Narration backend; auto = OpenAI with a key, else espeak-ng, else silent."
+    )
+    embedder: Literal["auto", "minilm", "keywords"] = Field(
+        "auto", description="Ranking embedder; auto = MiniLM when installed, else keyword vectors."
+    )
+    rate_limits: str = Field(
+        "pixabay=1.6",
+        description="Requests per second per provider in one process, e.g. 'pexels=5,pixabay=1.6' (Pixabay: 100/min).",
+    )
+    http_timeout_s: float = Field(20.0, gt=0, description="Connect/read timeout of one provider request.")
+    http_attempts: int = Field(4, ge=1, le=10, description="Tries per provider request (429/5xx/timeouts).")
+    http_backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles each try, with jitter.")
+    http_max_wait_s: float = Field(60.0, ge=0, description="Longest Retry-After we are willing to sleep.")
+    cache_max_bytes: int = Field(5 * 1024**3, gt=0, description="Download cache size before LRU eviction.")
+
     database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "P2V_OPENAI_API_KEY")
@@ -33,6 +61,11 @@ class Settings(BaseSettings):
     depositphotos_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("DEPOSITPHOTOS_API_KEY", "P2V_DEPOSITPHOTOS_API_KEY")
     )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "P2V_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint; tests point it at a fake server on loopback.",
+    )
 
     api_token: SecretStr | None = Field(None, description="Bearer token every REST request must carry.")
     api_deployment: str = Field("prompt-to-video/default", description="Deployment the REST API starts runs of.")
@@ -44,6 +77,15 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def rate_limit_map(self) -> dict[str, float]:
+        pairs = (item.split("=", 1) for item in self.rate_limits.split(",") if "=" in item)
+        return {name.strip().lower(): float(rate) for name, rate in pairs if float(rate) > 0}
+
+    @property
+    def media_provider_order(self) -> list[str]:
+        return [name.strip().lower() for name in self.media_providers.split(",") if name.strip()]
 
 
 @lru_cache

@@ -1,9 +1,17 @@
 """Merging per-scene search results into one timeline: the best distinct asset per scene, gaps filled."""
 
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from services.exceptions import P2VError
 from services.media.generated import GeneratedVisuals
 from services.models import FPS, FRAME_SIZES, MediaAsset, NarrationAudio, Scene, Storyboard, Timeline, TimelineClip
 
 NARRATION_PADDING_S = 0.6
+FETCH_WORKERS = 4
+Fetch = Callable[[MediaAsset], MediaAsset]
+logger = logging.getLogger(__name__)
 
 
 def choose_assets(candidates: list[list[MediaAsset]]) -> dict[int, MediaAsset]:
@@ -32,13 +40,15 @@ def build_timeline(
     visuals: GeneratedVisuals,
     transition_s: float,
     narrations: list[NarrationAudio | None] | None = None,
+    fetch: Fetch | None = None,
 ) -> Timeline:
     """The storyboard's scenes in order, each with a distinct asset; scenes without one get a generated card.
 
     A scene with narration audio lasts at least as long as its narration (plus a breath and the transition).
+    `fetch` downloads remote assets (see fetch_chosen).
     """
     width, height = FRAME_SIZES[storyboard.aspect]
-    chosen = choose_assets(candidates)
+    chosen = choose_assets(candidates) if fetch is None else fetch_chosen(candidates, fetch)
     spoken = {n.scene_index: n for n in narrations or [] if n is not None}
     shortest = min(scene.duration_s for scene in storyboard.scenes)
     transition = min(transition_s, shortest / 2) if len(storyboard.scenes) > 1 else 0.0
@@ -58,6 +68,35 @@ def build_timeline(
         transition_s=transition,
         clips=clips,
     )
+
+
+def fetch_chosen(candidates: list[list[MediaAsset]], fetch: Fetch) -> dict[int, MediaAsset]:
+    """choose_assets, then download the chosen ones in parallel; one that fails is dropped and the choice redone."""
+    pool = [list(scene_candidates) for scene_candidates in candidates]
+    ready: dict[tuple[int, str, str], MediaAsset] = {}
+    while True:
+        chosen = choose_assets(pool)
+        todo = [a for a in chosen.values() if (a.scene_index, a.provider, a.asset_id) not in ready]
+        if not todo:
+            return {i: ready[(a.scene_index, a.provider, a.asset_id)] for i, a in chosen.items()}
+        with ThreadPoolExecutor(FETCH_WORKERS) as workers:
+            results = list(workers.map(lambda asset: _try(fetch, asset), todo))
+        for asset, result in zip(todo, results, strict=True):
+            if isinstance(result, MediaAsset):
+                ready[(asset.scene_index, asset.provider, asset.asset_id)] = result
+                continue
+            logger.warning("scene %d: dropping %s %s: %s", asset.scene_index, asset.provider, asset.asset_id, result)
+            for scene_candidates in pool:
+                scene_candidates[:] = [
+                    c for c in scene_candidates if (c.provider, c.asset_id) != (asset.provider, asset.asset_id)
+                ]
+
+
+def _try(fetch: Fetch, asset: MediaAsset) -> MediaAsset | P2VError:
+    try:
+        return fetch(asset)
+    except P2VError as exc:
+        return exc
 
 
 def _fit_to_narration(scene: Scene, narration: NarrationAudio | None, transition_s: float) -> Scene:

@@ -1,14 +1,23 @@
 from prefect import task
 
-from services.media import GeneratedVisuals
-from services.models import MediaAsset, Storyboard, Timeline
+from services.media import GeneratedVisuals, build_cache
+from services.models import MediaAsset, NarrationAudio, Storyboard, Timeline
 from services.settings import get_settings
 from services.timeline import build_timeline
 
 
 @task(name="merge_media", retries=1)
-def merge_media(storyboard: Storyboard, candidates: list[list[MediaAsset]]) -> Timeline:
-    """Pick one distinct asset per scene, generate visuals for the gaps, lay out the timeline."""
+def merge_media(
+    storyboard: Storyboard, candidates: list[list[MediaAsset]], narrations: list[NarrationAudio | None] | None = None
+) -> Timeline:
+    """Pick and download one distinct asset per scene, generate visuals for the gaps, fit scenes to narration."""
     settings = get_settings()
     visuals = GeneratedVisuals(settings.cache_dir, timeout_s=settings.ffmpeg_timeout_s)
-    return build_timeline(storyboard, candidates, visuals=visuals, transition_s=settings.transition_s)
+    return build_timeline(
+        storyboard,
+        candidates,
+        visuals=visuals,
+        transition_s=settings.transition_s,
+        narrations=narrations,
+        fetch=build_cache(settings).fetch,
+    )

@@ -65,5 +65,5 @@ def test_run_makes_a_video_and_prints_its_path(tmp_path: Path) -> None:
     assert video.is_file() and video.parent.parent == tmp_path / "out"
     assert decode_errors(video) == ""
     assert "1080x1080" in stream_summary(video)
-    for step in ("generate_storyboard", "search_media (4 scenes)", "merge_media", "compose_video", "publish_video"):
+    for step in ("generate_storyboard", "search_media (4 scenes)", "narrate_scene (4 scenes)", "compose_video"):
         assert step in done.stdout

@@ -1,0 +1,20 @@
+from prefect import task
+
+from services.models import NarrationAudio, Scene
+from services.narration import Narrator, build_narrator
+from services.settings import get_settings
+from tasks.limits import retry_unless_handled
+
+
+@task(
+    name="narrate_scene",
+    task_run_name="narrate-scene-{scene.index}",
+    retries=1,
+    retry_delay_seconds=[10],
+    retry_condition_fn=retry_unless_handled,
+)
+def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None) -> NarrationAudio | None:
+    """Speak one scene's narration (OpenAI TTS, espeak-ng or silence) into an audio file with sentence spans."""
+    settings = get_settings()
+    narrator = narrator or build_narrator(settings, language)
+    return narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration")

@@ -1,0 +1,139 @@
+"""The whole flow against fake OpenAI / Pexels / Pixabay / Depositphotos servers, with injected faults."""
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import pytest
+
+from services.ffmpeg import probe
+from services.settings import get_settings
+from tests.fakes import (
+    ALL_KEYS,
+    DEPOSIT_KEY,
+    OPENAI_KEY,
+    PEXELS_KEY,
+    PIXABAY_KEY,
+    FakeAPI,
+    Fault,
+    Item,
+    storyboard_json,
+)
+
+SCENES = [
+    ("Red foxes live in the snow. They are quiet.", "red fox snow", 2.0),
+    ("A fox hunts in winter.", "fox hunting snow", 2.0),
+    ("Fox cubs play in spring.", "fox cubs playing", 2.0),
+]
+
+
+@pytest.fixture
+def providers_env(
+    prefect_harness: None, fake_api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeAPI]:
+    env = {
+        "P2V_DATA_DIR": str(tmp_path / "data"),
+        "P2V_MEDIA_DIR": str(tmp_path / "no-media"),
+        "OPENAI_API_KEY": OPENAI_KEY,
+        "OPENAI_BASE_URL": f"{fake_api.url}/v1",
+        "PEXELS_API_KEY": PEXELS_KEY,
+        "PIXABAY_API_KEY": PIXABAY_KEY,
+        "P2V_PEXELS_BASE_URL": f"{fake_api.url}/pexels",
+        "P2V_PIXABAY_BASE_URL": f"{fake_api.url}/pixabay",
+        "P2V_DEPOSITPHOTOS_BASE_URL": f"{fake_api.url}/depositphotos",
+        "P2V_MEDIA_PROVIDERS": "pexels,pixabay,depositphotos,local",
+        "P2V_HTTP_BACKOFF_S": "0.01",
+        "P2V_HTTP_ATTEMPTS": "3",
+        "P2V_EMBEDDER": "keywords",
+        "P2V_X264_PRESET": "ultrafast",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DEPOSITPHOTOS_API_KEY", raising=False)
+    get_settings.cache_clear()
+    fake_api.catalogue = [
+        Item(1, "red fox snow", file="video-a.mp4"),
+        Item(2, "fox snow hunting", file="video-b.mp4"),
+        Item(3, "fox cubs playing", file="video-c.mp4"),
+        Item(4, "red fox snow", kind="image", file="image-d.jpg"),
+    ]
+    fake_api.storyboards.append(storyboard_json(SCENES))
+    yield fake_api
+    get_settings.cache_clear()
+
+
+def _run(tmp_path: Path):  # noqa: ANN202
+    from flows.prompt_to_video import prompt_to_video
+
+    state = prompt_to_video(
+        prompt="Make a video about red foxes", scenes=3, output_dir=tmp_path / "out", return_state=True
+    )
+    publication = state.result()
+    folder = Path(url2pathname(urlparse(publication.url).path)).parent
+    return state.state_details.flow_run_id, folder, json.loads((folder / "metadata.json").read_text())
+
+
+def _run_records(flow_run_id) -> tuple[list[str], dict[str, str]]:  # noqa: ANN001
+    """Every log message and artifact the Prefect API holds for the run."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return [log.message for log in logs], {a.key or "": json.dumps(a.data) for a in artifacts}
+
+
+def test_the_flow_makes_a_video_from_real_providers_through_faults(
+    providers_env: FakeAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    providers_env.fail("pexels", Fault(429, b"{}", {"Retry-After": "0"}), Fault(500), Fault(200, b"{broken"))
+    flow_run_id, folder, metadata = _run(tmp_path)
+
+    media = [scene["media"] for scene in metadata["scenes"]]
+    assert all(m["provider"] in {"pexels", "pixabay"} for m in media)
+    assert len({m["source_url"] for m in media}) == 3  # no asset used twice
+    assert "Media credits:" in metadata["description"] and (
+        "on Pexels" in metadata["description"] or "from Pixabay" in metadata["description"]
+    )
+    info = probe(folder / "video.mp4")
+    assert info.has_audio and info.duration_s is not None and info.duration_s >= 3 * 1.7 - 2 * 0.5
+    for scene in metadata["scenes"]:  # scenes stretched to their narration (0.6 s per fake sentence)
+        sentences = 2 if scene["index"] == 0 else 1
+        assert scene["duration_s"] >= sentences * 0.6 + 0.6
+
+    logs, artifacts = _run_records(flow_run_id)
+    assert {"storyboard", "chosen-media", "video"} <= set(artifacts) and "media-fallbacks" not in artifacts
+    recorded = "\n".join([*logs, *artifacts.values(), caplog.text, json.dumps(metadata)])
+    assert not any(key in recorded for key in ALL_KEYS)
+
+
+def test_scenes_whose_providers_all_fail_fall_back_and_the_run_completes(
+    providers_env: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("PEXELS_API_KEY", "wrong-" + PEXELS_KEY)
+    monkeypatch.setenv("PIXABAY_API_KEY", "wrong-" + PIXABAY_KEY)
+    monkeypatch.setenv("DEPOSITPHOTOS_API_KEY", DEPOSIT_KEY)
+    providers_env.fail("depositphotos", *[Fault(200, b"<html>oops</html>")] * 3)
+    flow_run_id, folder, metadata = _run(tmp_path)
+
+    assert [scene["media"]["provider"] for scene in metadata["scenes"]] == ["generated"] * 3
+    assert (folder / "video.mp4").is_file()
+    logs, artifacts = _run_records(flow_run_id)
+    warning = artifacts["media-fallbacks"]
+    assert "3 scene(s) fell back to generated visuals" in warning
+    assert "pexels: HTTP 401: the API key was refused; check PEXELS_API_KEY" in warning
+    assert "pixabay: HTTP 400: the API key was refused" in warning
+    assert "depositphotos: HTTP 200: the answer is not valid JSON" in warning
+    assert len(providers_env.requests("pexels")) == 3  # 401 is never retried: one request per scene
+    recorded = "\n".join([*logs, *artifacts.values(), caplog.text])
+    assert not any(key in recorded for key in ALL_KEYS)
