@@ -35,6 +35,19 @@ class Settings(BaseSettings):
     depositphotos_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("DEPOSITPHOTOS_API_KEY", "P2V_DEPOSITPHOTOS_API_KEY")
     )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "P2V_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint; tests point it at a fake server on loopback.",
+    )
+
+    # Prompt store
+    embedding_model: str | None = Field(
+        None,
+        description="Embedding model for the prompt store; default: OpenAI when a key is set, else local MiniLM.",
+    )
+    prompt_cache_ttl_s: float = Field(5.0, ge=0, description="How long an active-prompt read is cached.")
+    hnsw_ef_search: int = Field(100, ge=10, le=1000, description="HNSW candidate list size at query time.")
 
     @property
     def work_dir(self) -> Path:
