@@ -101,9 +101,7 @@ class UserPrompt(Base):
     """A user's raw request and what it led to (lineage)."""
 
     __tablename__ = "user_prompts"
-    __table_args__ = (
-        CheckConstraint(f"status IN {USER_PROMPT_STATUSES}", name="ck_user_prompts_status"),
-    )
+    __table_args__ = (CheckConstraint(f"status IN {USER_PROMPT_STATUSES}", name="ck_user_prompts_status"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

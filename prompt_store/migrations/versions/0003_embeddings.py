@@ -13,8 +13,10 @@ depends_on = None
 
 # The built-in models; `prompt_store.vector_index.ensure_indexes` adds the same shape for others.
 _MODELS = {"all-MiniLM-L6-v2": ("minilm_l6_v2", 384), "text-embedding-3-small": ("te3_small", 1536)}
-_TABLES = {"prompt_embeddings": "version_id bigint NOT NULL REFERENCES prompt_versions (id)",
-           "user_prompt_embeddings": "user_prompt_id bigint NOT NULL REFERENCES user_prompts (id)"}
+_TABLES = {
+    "prompt_embeddings": "version_id bigint NOT NULL REFERENCES prompt_versions (id)",
+    "user_prompt_embeddings": "user_prompt_id bigint NOT NULL REFERENCES user_prompts (id)",
+}
 
 
 def upgrade() -> None:
