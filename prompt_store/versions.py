@@ -1,15 +1,18 @@
 """Prompts and their immutable versions. Every function takes `*, session` and never commits."""
 
 import difflib
+import json
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from prompt_store.exceptions import AlreadyActive, PromptAlreadyExists, PromptNotFound, VersionNotFound
 from prompt_store.models import Prompt, PromptAudit, PromptEmbedding, PromptVersion
 from prompt_store.schemas import ActivePrompt, AuditEvent, PromptDiff, PromptInfo, VersionInfo
+from prompt_store.search import vector_literal
 
 Embeddings = dict[str, list[float]]  # model name -> vector
 
@@ -64,6 +67,33 @@ def create_prompt(
     return _version_info(name, version, active=True)
 
 
+# One statement, so the prompt's row lock is held for a single round trip plus COMMIT: under READ
+# COMMITTED the FOR UPDATE waits for a concurrent committer and then sees its bumped counter, so numbers
+# never repeat or skip. The UPDATE of the same row later in the statement re-reads that newest row.
+_COMMIT_SQL = sql("""
+WITH locked AS (
+    SELECT id, active_version, latest_version + 1 AS next, parameters FROM prompts
+    WHERE name = :name FOR UPDATE
+), ver AS (
+    INSERT INTO prompt_versions (prompt_id, version, text, parameters, author, message)
+    SELECT id, next, :text, coalesce(CAST(:parameters AS jsonb), parameters), :author, :message FROM locked
+    RETURNING id, prompt_id, version, parameters, created_at
+), emb AS (
+    INSERT INTO prompt_embeddings (version_id, model, embedding)
+    SELECT ver.id, e.model, CAST(e.vector AS vector)
+    FROM ver, unnest(CAST(:models AS text[]), CAST(:vectors AS text[])) AS e (model, vector)
+), moved AS (
+    UPDATE prompts p SET latest_version = ver.version, active_version = ver.version, text = :text,
+        parameters = ver.parameters, updated_at = now()
+    FROM ver WHERE p.id = ver.prompt_id
+), audited AS (
+    INSERT INTO prompt_audit (prompt_id, action, from_version, to_version, actor, reason)
+    SELECT locked.id, 'commit', locked.active_version, ver.version, :author, :message FROM locked, ver
+)
+SELECT version, parameters, created_at FROM ver
+""")
+
+
 def commit_version(
     *,
     session: Session,
@@ -78,16 +108,30 @@ def commit_version(
 
     `parameters=None` keeps the active version's parameters.
     """
-    prompt = get_prompt(name, session=session, lock=True)
-    params = dict(prompt.parameters) if parameters is None else parameters
-    previous = prompt.active_version
-    prompt.latest_version += 1
-    version = _add_version(
-        session, prompt, text=text, parameters=params, author=author, message=message, embeddings=embeddings
+    row = session.execute(
+        _COMMIT_SQL,
+        {
+            "name": name,
+            "text": text,
+            "author": author,
+            "message": message,
+            "parameters": None if parameters is None else json.dumps(parameters),
+            "models": list(embeddings),
+            "vectors": [vector_literal(v) for v in embeddings.values()],
+        },
+    ).one_or_none()
+    if row is None:
+        raise PromptNotFound(name)
+    return VersionInfo(
+        name=name,
+        version=row.version,
+        text=text,
+        parameters=row.parameters,
+        author=author,
+        message=message,
+        created_at=row.created_at,
+        is_active=True,
     )
-    _activate(prompt, version)
-    _audit(session, prompt, "commit", previous, version.version, author, message)
-    return _version_info(name, version, active=True)
 
 
 def rollback(*, session: Session, name: str, to_version: int, actor: str, reason: str) -> AuditEvent:

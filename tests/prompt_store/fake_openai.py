@@ -1,23 +1,29 @@
 """A tiny OpenAI-compatible embeddings server on loopback with deterministic vectors."""
 
+import base64
 import hashlib
 import json
-import math
-import random
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import numpy as np
+
 DIMS = 1536
 
 
-def fake_vector(text: str, dims: int = DIMS) -> list[float]:
-    """A unit vector seeded by the text, so equal texts embed equally."""
-    rng = random.Random(hashlib.sha256(text.encode()).digest())
-    raw = [rng.gauss(0.0, 1.0) for _ in range(dims)]
-    norm = math.sqrt(sum(x * x for x in raw))
-    return [x / norm for x in raw]
+def fake_vector(text: str, dims: int = DIMS) -> np.ndarray:
+    """A unit float32 vector seeded by the text, so equal texts embed equally."""
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+    raw = np.random.default_rng(seed).standard_normal(dims).astype(np.float32)
+    return raw / np.linalg.norm(raw)
+
+
+def _encode(vector: np.ndarray, encoding: str) -> str | list[float]:
+    if encoding == "base64":  # what the official client asks for by default
+        return base64.b64encode(vector.astype("<f4").tobytes()).decode()
+    return vector.tolist()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -27,10 +33,16 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
         if self.path != "/v1/embeddings" or self.server.fail_with:
-            self._reply(self.server.fail_with or 404, {"error": {"message": "nope", "type": "invalid_request"}})
+            self._reply(
+                self.server.fail_with or 404, {"error": {"message": "nope", "type": "invalid_request"}}
+            )
             return
         texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
-        data = [{"object": "embedding", "index": i, "embedding": fake_vector(t)} for i, t in enumerate(texts)]
+        encoding = body.get("encoding_format", "float")
+        data = [
+            {"object": "embedding", "index": i, "embedding": _encode(fake_vector(t), encoding)}
+            for i, t in enumerate(texts)
+        ]
         usage = {"prompt_tokens": len(texts), "total_tokens": len(texts)}
         self._reply(200, {"object": "list", "data": data, "model": body["model"], "usage": usage})
 

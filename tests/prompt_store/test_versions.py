@@ -25,7 +25,9 @@ def _count(engine: Engine, model: type) -> int:
 
 
 def test_add_commit_show_history(store: PromptStore) -> None:
-    store.add_prompt("greet", "Say hello.", prompt_type="template", parameters='{"temperature": 0.2}', tags=["a"])
+    store.add_prompt(
+        "greet", "Say hello.", prompt_type="template", parameters='{"temperature": 0.2}', tags=["a"]
+    )
     v2 = store.commit("greet", "Say hello warmly.", author="ana", message="warmer")
 
     assert v2.version == 2 and v2.is_active and v2.parameters == {"temperature": 0.2}
@@ -39,7 +41,9 @@ def test_new_versions_are_embedded(store: PromptStore, engine: Engine) -> None:
     store.add_prompt("embedded", "A prompt about rivers.")
     with Session(engine) as s:
         dims = s.scalars(
-            select(func.vector_dims(PromptEmbedding.embedding)).join(PromptVersion).where(PromptVersion.text.like("%rivers%"))
+            select(func.vector_dims(PromptEmbedding.embedding))
+            .join(PromptVersion)
+            .where(PromptVersion.text.like("%rivers%"))
         ).all()
     assert dims == [384]
 
@@ -58,7 +62,9 @@ def test_rollback_is_audited_and_rewrites_nothing(store: PromptStore) -> None:
     assert [{**v, "is_active": None} for v in after] == [{**v, "is_active": None} for v in before]
     log = store.audit_log("roll")
     assert [(e.action, e.from_version, e.to_version, e.actor) for e in log] == [
-        ("create", None, 1, "cli"), ("commit", 1, 2, "cli"), ("rollback", 2, 1, "ops")
+        ("create", None, 1, "cli"),
+        ("commit", 1, 2, "cli"),
+        ("rollback", 2, 1, "ops"),
     ]
     assert log[-1].reason == "m2 is worse"
     assert store.commit("roll", "third").version == 3  # numbering continues after a rollback
