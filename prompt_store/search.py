@@ -79,11 +79,14 @@ def fulltext(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
-    """Versions matching any query word (English stemming), ranked by cover density."""
+    """Versions matching the query in web-search syntax (all words, "phrases", or, -not; English stemming),
+    ranked by cover density.
+
+    All words must match: an any-word match ranked paraphrases by shared filler words ("video", "clip"),
+    and in hybrid fusion that noise outvoted good semantic hits; an exact keyword match is a strong signal.
+    """
     sql = f"""
-        WITH q AS (
-            SELECT replace(plainto_tsquery('english', :q)::text, ' & ', ' | ')::tsquery AS query
-        )
+        WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query)
         SELECT {_HIT_COLUMNS}, ts_rank_cd(v.tsv, q.query) AS score
         FROM q, prompt_versions v
         JOIN prompts p ON p.id = v.prompt_id
