@@ -1,11 +1,11 @@
-"""Prompts and paraphrased queries written for the search-quality test (queries avoid the prompts' wording)."""
+"""Prompts and paraphrased queries for the search-quality test; queries avoid the prompts' wording."""
 
 # name -> (type, tags, text)
 PROMPTS: dict[str, tuple[str, list[str], str]] = {
     "storyboard.travel": (
         "system",
         ["video", "travel"],
-        "Plan a short video tour of a city: landmarks, local food stalls and street life, one scene per spot.",
+        "Plan a short video tour of a city: landmarks, food stalls and street life, one scene per spot.",
     ),
     "storyboard.cooking": (
         "system",

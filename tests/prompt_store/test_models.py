@@ -131,7 +131,8 @@ def test_raw_dsn_sees_two_partial_indexes(blank_url: str, engine: Engine) -> Non
         defs = [
             r[0]
             for r in conn.execute(
-                "SELECT indexdef FROM pg_indexes WHERE tablename = 'prompt_embeddings' AND indexdef LIKE '%hnsw%'"
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE tablename = 'prompt_embeddings' AND indexdef LIKE '%hnsw%'"
             )
         ]
     assert len(defs) == 2

@@ -1,4 +1,4 @@
-"""User prompts, the batch queue and lineage (recorded directly; a real flow run records it in flows' tests)."""
+"""User prompts, the batch queue and lineage (recorded directly here; flows' tests record it from a run)."""
 
 from concurrent.futures import ThreadPoolExecutor
 
