@@ -67,21 +67,30 @@ def create_prompt(
     return _version_info(name, version, active=True)
 
 
-# One statement, so the prompt's row lock is held for a single round trip plus COMMIT: under READ
+# The embedding goes in first, before any lock, under a version id drawn from the sequence (its foreign key
+# is deferred to COMMIT): the HNSW insert is the slow part of a commit and must not sit in the queue.
+_EMBED_SQL = sql("""
+WITH n AS (SELECT nextval(pg_get_serial_sequence('prompt_versions', 'id')) AS id),
+emb AS (
+    INSERT INTO prompt_embeddings (version_id, model, embedding)
+    SELECT n.id, e.model, CAST(e.vector AS vector)
+    FROM n, unnest(CAST(:models AS text[]), CAST(:vectors AS text[])) AS e (model, vector)
+)
+SELECT id FROM n
+""")
+
+# Then one statement takes the row lock, so it is held for a single round trip plus COMMIT. Under READ
 # COMMITTED the FOR UPDATE waits for a concurrent committer and then sees its bumped counter, so numbers
-# never repeat or skip. The UPDATE of the same row later in the statement re-reads that newest row.
+# never repeat or skip; the UPDATE of the same row later in the statement re-reads that newest row.
 _COMMIT_SQL = sql("""
 WITH locked AS (
     SELECT id, active_version, latest_version + 1 AS next, parameters FROM prompts
     WHERE name = :name FOR UPDATE
 ), ver AS (
-    INSERT INTO prompt_versions (prompt_id, version, text, parameters, author, message)
-    SELECT id, next, :text, coalesce(CAST(:parameters AS jsonb), parameters), :author, :message FROM locked
+    INSERT INTO prompt_versions (id, prompt_id, version, text, parameters, author, message)
+    SELECT :id, id, next, :text, coalesce(CAST(:parameters AS jsonb), parameters), :author, :message
+    FROM locked
     RETURNING id, prompt_id, version, parameters, created_at
-), emb AS (
-    INSERT INTO prompt_embeddings (version_id, model, embedding)
-    SELECT ver.id, e.model, CAST(e.vector AS vector)
-    FROM ver, unnest(CAST(:models AS text[]), CAST(:vectors AS text[])) AS e (model, vector)
 ), moved AS (
     UPDATE prompts p SET latest_version = ver.version, active_version = ver.version, text = :text,
         parameters = ver.parameters, updated_at = now()
@@ -108,16 +117,17 @@ def commit_version(
 
     `parameters=None` keeps the active version's parameters.
     """
+    embedded = {"models": list(embeddings), "vectors": [vector_literal(v) for v in embeddings.values()]}
+    version_id = session.execute(_EMBED_SQL, embedded).scalar_one()
     row = session.execute(
         _COMMIT_SQL,
         {
+            "id": version_id,
             "name": name,
             "text": text,
             "author": author,
             "message": message,
             "parameters": None if parameters is None else json.dumps(parameters),
-            "models": list(embeddings),
-            "vectors": [vector_literal(v) for v in embeddings.values()],
         },
     ).one_or_none()
     if row is None:

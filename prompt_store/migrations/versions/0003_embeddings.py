@@ -13,8 +13,11 @@ depends_on = None
 
 # The built-in models; `prompt_store.vector_index.ensure_indexes` adds the same shape for others.
 _MODELS = {"all-MiniLM-L6-v2": ("minilm_l6_v2", 384), "text-embedding-3-small": ("te3_small", 1536)}
+# Deferrable: a commit inserts its embedding (the slow HNSW insert) *before* it takes the prompt's row lock
+# and inserts the version row, so writers queue only for the cheap part; the key is checked at COMMIT.
 _TABLES = {
-    "prompt_embeddings": "version_id bigint NOT NULL REFERENCES prompt_versions (id)",
+    "prompt_embeddings": "version_id bigint NOT NULL "
+    "REFERENCES prompt_versions (id) DEFERRABLE INITIALLY DEFERRED",
     "user_prompt_embeddings": "user_prompt_id bigint NOT NULL REFERENCES user_prompts (id)",
 }
 
