@@ -93,10 +93,27 @@ class MediaAsset(BaseModel):
     score: float = 0.0
 
 
+class SentenceSpan(BaseModel):
+    text: str
+    start_s: float = Field(ge=0, description="Seconds from the start of the scene's narration audio.")
+    end_s: float = Field(ge=0)
+
+
+class NarrationAudio(BaseModel):
+    """A scene's spoken narration: one audio file, with where each sentence starts and ends in it."""
+
+    scene_index: int
+    path: Path
+    duration_s: float = Field(gt=0)
+    voice: str
+    sentences: list[SentenceSpan] = []
+
+
 class TimelineClip(BaseModel):
     scene: Scene
     asset: MediaAsset
     start_s: float = Field(ge=0, description="Where the clip starts on the final video's clock.")
+    narration: NarrationAudio | None = None
 
 
 class Timeline(BaseModel):

@@ -20,9 +20,7 @@ class Settings(BaseSettings):
     x264_crf: int = Field(23, ge=0, le=51)
     transition_s: float = Field(0.5, ge=0, le=2)
 
-    database_url: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL")
-    )
+    database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "P2V_OPENAI_API_KEY")
     )

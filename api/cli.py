@@ -1,0 +1,83 @@
+"""The `p2v` command line: make a video from a prompt."""
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from services.exceptions import P2VError
+from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The first start of the temporary server migrates its SQLite database; on a busy 2-core machine that can take
+# longer than Prefect's default 20 s wait.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+app = typer.Typer(help="Turn one text prompt into a finished video with a Prefect flow.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """prompt-to-video on Prefect."""
+
+
+@app.command()
+def run(
+    prompt: Annotated[str, typer.Argument(help=f"What the video is about (at most {PROMPT_MAX_CHARS} characters).")],
+    aspect: Annotated[str, typer.Option(help="16:9, 9:16 or 1:1.")] = "16:9",
+    scenes: Annotated[int | None, typer.Option(help=f"Number of scenes ({MIN_SCENES}-{MAX_SCENES}).")] = None,
+    duration: Annotated[
+        float | None, typer.Option(help=f"Target duration in seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}).")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language code (en, ru, ...); detected if omitted.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: P2V_OUTPUT_DIR or ./output).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Make a video from PROMPT and print where it is."""
+    try:
+        request = VideoRequest(prompt=prompt, aspect=aspect, scenes=scenes, duration_s=duration, language=language)
+    except ValidationError as exc:
+        _fail_validation(exc)
+    from flows.prompt_to_video import prompt_to_video  # deferred: importing Prefect is slow
+
+    progress = _attach_progress(verbose)
+    try:
+        with progress:
+            publication = prompt_to_video(**request.model_dump(), output_dir=out)
+    except (P2VError, Exception) as exc:  # noqa: B014 - typed errors and anything a step raised
+        step = progress.failed_step or "flow"
+        errors.print(f"[red]Failed at step {step}:[/] {exc}")
+        raise typer.Exit(1) from None
+    where = url2pathname(urlparse(publication.url).path) if publication.url.startswith("file:") else publication.url
+    console.print(f"[green]Video ready:[/] {where}", soft_wrap=True)
+
+
+def _fail_validation(exc: ValidationError) -> None:
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "input"
+        message = error["msg"].removeprefix("Value error, ")
+        errors.print(f"[red]Invalid {field}:[/] {message}")
+    raise typer.Exit(2)
+
+
+def _attach_progress(verbose: bool):  # noqa: ANN202
+    from prefect.logging.configuration import setup_logging
+
+    from api.progress import StepProgress
+
+    setup_logging()
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.setLevel(logging.WARNING)
+    progress = StepProgress(console)
+    logging.getLogger("prefect.task_runs").addHandler(progress)
+    logging.getLogger("prefect.flow_runs").addHandler(progress)
+    return progress

@@ -1,0 +1,50 @@
+"""What a run leaves in the Prefect UI: the storyboard, the chosen media, the video."""
+
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+
+from services.models import Publication, RenderedVideo, Storyboard, Timeline
+
+
+def storyboard_artifact(storyboard: Storyboard) -> None:
+    rows = "\n".join(
+        f"| {s.index} | {s.duration_s:.1f} s | {_cell(s.narration)} | {_cell(s.visual_query)} |"
+        for s in storyboard.scenes
+    )
+    create_markdown_artifact(
+        key="storyboard",
+        markdown=f"# {storyboard.title}\n\nLanguage: `{storyboard.language}`, aspect {storyboard.aspect}\n\n"
+        f"| # | duration | narration | visual query |\n|---|---|---|---|\n{rows}\n",
+        description="Storyboard of this run",
+    )
+
+
+def media_artifact(timeline: Timeline) -> None:
+    create_table_artifact(
+        key="chosen-media",
+        table=[
+            {
+                "scene": c.scene.index,
+                "provider": c.asset.provider,
+                "kind": c.asset.kind,
+                "score": c.asset.score,
+                "license": c.asset.license,
+                "attribution": c.asset.attribution,
+                "source": c.asset.source_url,
+            }
+            for c in timeline.clips
+        ],
+        description="Media chosen for each scene",
+    )
+
+
+def video_artifact(video: RenderedVideo, publication: Publication) -> None:
+    create_link_artifact(
+        key="video",
+        link=publication.url,
+        link_text=f"{publication.target}: {publication.external_id}",
+        description=f"{video.width}x{video.height}, {video.duration_s:.1f} s, sha256 {video.sha256[:12]}",
+    )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

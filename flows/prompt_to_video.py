@@ -1,0 +1,59 @@
+"""The main flow: prompt -> storyboard -> media search per scene -> timeline -> video -> publication."""
+
+from pathlib import Path
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from flows.artifacts import media_artifact, storyboard_artifact, video_artifact
+from services.models import (
+    Aspect,
+    LanguageTag,
+    PromptText,
+    Publication,
+    PublishTarget,
+    SceneCount,
+    TargetDuration,
+    VideoRequest,
+)
+from services.publish.local import slugify
+from tasks.compose import compose_video
+from tasks.media import search_media
+from tasks.merge import merge_media
+from tasks.publish import publish_video
+from tasks.storyboard import generate_storyboard
+
+
+def _run_name() -> str:
+    prompt = str(flow_run.parameters.get("prompt", ""))
+    return f"video-{slugify(prompt, max_len=48)}"
+
+
+@flow(name="prompt-to-video", flow_run_name=_run_name, log_prints=True)
+def prompt_to_video(
+    prompt: PromptText,
+    aspect: Aspect = "16:9",
+    scenes: SceneCount = None,
+    duration_s: TargetDuration = None,
+    language: LanguageTag = None,
+    publish_target: PublishTarget = "local",
+    output_dir: Path | None = None,
+) -> Publication:
+    """Make a video from one prompt and publish it."""
+    request = VideoRequest(
+        prompt=prompt,
+        aspect=aspect,
+        scenes=scenes,
+        duration_s=duration_s,
+        language=language,
+        publish_target=publish_target,
+    )
+    storyboard = generate_storyboard(request)
+    storyboard_artifact(storyboard)
+    candidates = search_media.map(storyboard.scenes, aspect=request.aspect)
+    timeline = merge_media(storyboard, candidates)
+    media_artifact(timeline)
+    video = compose_video(timeline)
+    publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
+    video_artifact(video, publication)
+    return publication

@@ -1,0 +1,56 @@
+"""The local publisher: a folder per video with video.mp4, thumbnail.jpg, captions.srt and metadata.json."""
+
+import json
+import os
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from services.models import Publication, RenderedVideo, Timeline
+from services.publish.metadata import video_metadata
+
+
+class LocalPublisher:
+    """Publishes into `<output_dir>/<title-slug>-<sha256[:10]>/`; the same video always lands in the same folder."""
+
+    target = "local"
+
+    def __init__(self, output_dir: Path) -> None:
+        self.output_dir = output_dir
+
+    def publish(self, video: RenderedVideo, timeline: Timeline) -> Publication:
+        folder = self.output_dir / f"{slugify(timeline.title)}-{video.sha256[:10]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        _place(video.path, folder / "video.mp4")
+        _place(video.thumbnail_path, folder / "thumbnail.jpg")
+        if video.captions_path is not None:
+            _place(video.captions_path, folder / "captions.srt")
+        metadata = json.dumps(video_metadata(video, timeline), ensure_ascii=False, indent=2)
+        _write_atomically(folder / "metadata.json", metadata)
+        return Publication(
+            target=self.target,
+            external_id=folder.name,
+            url=(folder / "video.mp4").resolve().as_uri(),
+            video_sha256=video.sha256,
+        )
+
+
+def slugify(text: str, max_len: int = 60) -> str:
+    """A file-name-safe slug that keeps letters of any script (Cyrillic titles stay readable)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return slug[:max_len].rstrip("-_") or "video"
+
+
+def _place(source: Path, target: Path) -> None:
+    """Copy into place atomically (a reader never sees a half-written file)."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)

@@ -1,0 +1,13 @@
+from prefect import task
+
+from services.models import Storyboard, VideoRequest
+from services.settings import get_settings
+from services.storyboard import PlannerPrompt, StoryboardPlanner, build_planner
+
+
+@task(name="generate_storyboard", retries=2, retry_delay_seconds=[2, 10])
+def generate_storyboard(
+    request: VideoRequest, system_prompt: PlannerPrompt | None = None, planner: StoryboardPlanner | None = None
+) -> Storyboard:
+    """Turn the prompt into scenes with narration, visual queries and durations."""
+    return (planner or build_planner(get_settings())).plan(request, system_prompt=system_prompt)
