@@ -46,3 +46,7 @@ class PublishError(StepError):
 
     def __init__(self, message: str) -> None:
         super().__init__("publish", message)
+
+
+class PublishRefused(PublishError):
+    """The target refused the publication (quota, credentials, policy): retrying cannot help."""

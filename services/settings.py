@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.youtube_settings import YouTubeSettings
+
 
 class Settings(BaseSettings):
     """Every setting the project reads; `.env.sample` lists them all."""
@@ -46,6 +48,8 @@ class Settings(BaseSettings):
     )
     prompt_cache_ttl_s: float = Field(5.0, ge=0, description="How long an active-prompt read is cached.")
     hnsw_ef_search: int = Field(100, ge=10, le=1000, description="HNSW candidate list size at query time.")
+
+    youtube: YouTubeSettings = Field(default_factory=YouTubeSettings, description="P2V_YOUTUBE_* settings.")
 
     @property
     def work_dir(self) -> Path:
