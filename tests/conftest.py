@@ -44,3 +44,12 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def fake_youtube():
+    """A fresh fake YouTube API + OAuth server on loopback (tests/fakes/youtube.py)."""
+    from tests.fakes.youtube import serve_fake_youtube
+
+    with serve_fake_youtube() as fake:
+        yield fake

@@ -27,12 +27,15 @@ def load_credentials(settings: YouTubeSettings, *, token_info: dict[str, Any] | 
             raise PublishRefused(f"the YouTube token file {path} is not JSON; run `p2v youtube auth` again") from None
     if not isinstance(token_info, dict):
         raise PublishRefused("the YouTube token is not a JSON object; run `p2v youtube auth` again")
-    if settings.token_uri:
-        token_info = {**token_info, "token_uri": settings.token_uri}
     missing = {"refresh_token", "client_id", "client_secret"} - token_info.keys()
     if missing:
         raise PublishRefused(f"the YouTube token lacks {', '.join(sorted(missing))}; run `p2v youtube auth` again")
-    return Credentials.from_authorized_user_info(token_info, scopes=list(SCOPES))
+    credentials = Credentials.from_authorized_user_info(token_info, scopes=list(SCOPES))
+    if settings.token_uri:
+        # google-auth always refreshes against Google's endpoint (a token file cannot redirect the refresh
+        # token elsewhere); only our own settings may, e.g. for a fake server in tests.
+        credentials = credentials.with_token_uri(settings.token_uri)
+    return credentials
 
 
 def save_token(credentials: Credentials, path: Path) -> Path:

@@ -1,0 +1,318 @@
+"""A fake YouTube Data API v3 + OAuth token endpoint on loopback, with injectable faults.
+
+It implements what our publisher uses: the resumable upload protocol (initiate with X-Upload-Content-Length,
+PUT chunks with Content-Range, `bytes */N` status queries, 308 Resume Incomplete with Range, 200 with the
+video), thumbnails.set, channels.list + playlistItems.list (the marker scan) and refresh-token grants.
+Faults: a connection cut mid-chunk, 5xx answers, quotaExceeded, expired access tokens, a revoked refresh token.
+"""
+
+import json
+import socket
+import struct
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from services.youtube_settings import YouTubeSettings
+
+CLIENT_ID = "fake-client.apps.googleusercontent.com"
+CLIENT_SECRET = "GOCSPX-fake-client-secret-5ee1"
+REFRESH_TOKEN = "1//fake-refresh-token-7a9c"
+AUTH_CODE = "4/fake-authorization-code"
+UPLOADS_PLAYLIST = "UUfakechannel"
+
+
+class _Cut(Exception):
+    """Raised after the handler dropped the connection on purpose."""
+
+
+@dataclass
+class UploadSession:
+    metadata: dict
+    total: int
+    data: bytearray = field(default_factory=bytearray)
+    video_id: str | None = None
+
+
+class FakeYouTube(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.lock = threading.Lock()
+        self.access_tokens: set[str] = set()
+        self.issued_tokens: list[str] = []
+        self.sessions: dict[str, UploadSession] = {}
+        self.videos: dict[str, dict] = {}  # id -> resource, insertion order = upload order
+        self.uploaded_bytes: dict[str, bytes] = {}
+        self.thumbnails: dict[str, bytes] = {}
+        self.received_metadata: list[dict] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every API call
+        self.chunk_puts: list[tuple[int, int, int]] = []  # (first byte, last byte, bytes held before the PUT)
+        self.completed_uploads = 0
+        self.refreshes = 0
+        self.resent_bytes = 0
+        # Faults
+        self.cut_at: int | None = None  # drop the connection when a chunk reaches this byte (bytes before it kept)
+        self.fail_chunks: list[int] = []  # statuses for the next chunk PUTs
+        self.fail_api: list[int] = []  # statuses for the next JSON API calls
+        self.quota_exceeded = False
+        self.expire_at: int | None = None  # expire all access tokens when a chunk starting at/after this byte arrives
+        self.refresh_revoked = False
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    @property
+    def token_uri(self) -> str:
+        return self.base_url + "token"
+
+    def issue_token(self) -> str:
+        token = f"ya29.fake-access-{uuid.uuid4().hex}"
+        self.access_tokens.add(token)
+        self.issued_tokens.append(token)
+        return token
+
+    def expire_tokens(self) -> None:
+        self.access_tokens.clear()
+
+    def token_info(self, *, access_token: str | None = None) -> dict:
+        """What `p2v youtube auth` stores, for a token this fake accepts."""
+        return {
+            "token": access_token,
+            "refresh_token": REFRESH_TOKEN,
+            "token_uri": self.token_uri,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "scopes": ["https://www.googleapis.com/auth/youtube.upload"],
+        }
+
+    def write_token_file(self, path: Path) -> Path:
+        path.write_text(json.dumps(self.token_info(access_token=self.issue_token())), encoding="utf-8")
+        return path
+
+    def settings(self, token_file: Path, **overrides: object) -> YouTubeSettings:
+        """YouTube settings aimed at this fake, with a token it accepts, 256 KiB chunks and quick backoff."""
+        self.write_token_file(token_file)
+        values = {"api_url": self.base_url, "token_uri": self.token_uri, "token_file": token_file,
+                  "chunk_size": 256 * 1024, "retry_base_s": 0.01, "max_retries": 3, **overrides}  # fmt: skip
+        return YouTubeSettings(_env_file=None, **values)
+
+    def secrets(self) -> list[str]:
+        return [CLIENT_SECRET, REFRESH_TOKEN, *self.issued_tokens]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a cut connection is the point of the fault
+
+
+def _error(code: int, reason: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message, "errors": [{"reason": reason, "message": message}]}}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeYouTube
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        self._api(self._get)
+
+    def do_POST(self) -> None:  # noqa: N802
+        if self.path == "/token":
+            return self._token()
+        self._api(self._post)
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._api(self._put)
+
+    # --- plumbing -----------------------------------------------------------------------------------------
+    def _api(self, route) -> None:
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        with self.server.lock:
+            self.server.requests.append((self.command, url.path))
+            self._maybe_expire()
+        if self.headers.get("Authorization", "").removeprefix("Bearer ") not in self.server.access_tokens:
+            self._drain()
+            return self._json(401, _error(401, "authError", "Request had invalid authentication credentials."))
+        if self.server.quota_exceeded:
+            self._drain()
+            return self._json(403, _error(403, "quotaExceeded", "The request cannot be completed: quota exceeded."))
+        try:
+            route(url.path, query)
+        except _Cut:
+            self.close_connection = True
+
+    def _maybe_expire(self) -> None:
+        first = self.headers.get("Content-Range", "").removeprefix("bytes ").split("-")[0]
+        if self.server.expire_at is not None and first.isdigit() and int(first) >= self.server.expire_at:
+            self.server.expire_at = None
+            self.server.access_tokens.clear()
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _drain(self) -> None:
+        self._body()
+
+    def _json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
+        encoded = json.dumps(payload).encode()
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(encoded)))
+        self.end_headers()
+        self.wfile.write(encoded)
+
+    def _token(self) -> None:
+        form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
+        client_ok = form.get("client_id") == CLIENT_ID and form.get("client_secret") == CLIENT_SECRET
+        grant = form.get("grant_type")
+        refresh_ok = grant == "refresh_token" and form.get("refresh_token") == REFRESH_TOKEN
+        code_ok = grant == "authorization_code" and form.get("code") == AUTH_CODE
+        if not client_ok or self.server.refresh_revoked or not (refresh_ok or code_ok):
+            refusal = {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+            return self._json(400, refusal)
+        with self.server.lock:
+            self.server.refreshes += refresh_ok
+            token = self.server.issue_token()
+        reply = {"access_token": token, "expires_in": 3599, "token_type": "Bearer", "scope": " ".join(_SCOPES)}
+        if code_ok:
+            reply["refresh_token"] = REFRESH_TOKEN
+        self._json(200, reply)
+
+    def _api_fault(self) -> bool:
+        with self.server.lock:
+            status = self.server.fail_api.pop(0) if self.server.fail_api else None
+        if status is not None:
+            self._drain()
+            self._json(status, _error(status, "backendError", "Backend Error"))
+        return status is not None
+
+    # --- routes -------------------------------------------------------------------------------------------
+    def _get(self, path: str, query: dict[str, str]) -> None:
+        if self._api_fault():
+            return
+        if path == "/youtube/v3/channels":
+            item = {"id": "UCfake", "contentDetails": {"relatedPlaylists": {"uploads": UPLOADS_PLAYLIST}}}
+            return self._json(200, {"items": [item]})
+        if path == "/youtube/v3/playlistItems" and query.get("playlistId") == UPLOADS_PLAYLIST:
+            return self._json(200, self._playlist_page(int(query.get("pageToken", 0)), int(query["maxResults"])))
+        self._json(404, _error(404, "notFound", f"no route {path}"))
+
+    def _playlist_page(self, start: int, size: int) -> dict:
+        with self.server.lock:
+            newest_first = list(reversed(self.server.videos.values()))
+        items = [
+            {
+                "snippet": {
+                    **{k: v["snippet"][k] for k in ("title", "description")},
+                    "resourceId": {"kind": "youtube#video", "videoId": v["id"]},
+                }
+            }
+            for v in newest_first[start : start + size]
+        ]
+        page = {"items": items}
+        if start + size < len(newest_first):
+            page["nextPageToken"] = str(start + size)
+        return page
+
+    def _post(self, path: str, query: dict[str, str]) -> None:
+        if path == "/upload/youtube/v3/thumbnails/set":
+            with self.server.lock:
+                known = query.get("videoId") in self.server.videos
+                if known:
+                    self.server.thumbnails[query["videoId"]] = self._body()
+            if not known:
+                self._drain()
+                return self._json(404, _error(404, "videoNotFound", "The video cannot be found."))
+            return self._json(200, {"kind": "youtube#thumbnailSetResponse", "items": [{"default": {"url": "x"}}]})
+        if path == "/upload/youtube/v3/videos" and query.get("uploadType") == "resumable":
+            if self._api_fault():
+                return
+            metadata = json.loads(self._body() or b"{}")
+            upload_id = uuid.uuid4().hex
+            with self.server.lock:
+                self.server.received_metadata.append(metadata)
+                total = int(self.headers["X-Upload-Content-Length"])
+                self.server.sessions[upload_id] = UploadSession(metadata=metadata, total=total)
+            location = f"{self.server.base_url}upload/youtube/v3/videos?uploadType=resumable&upload_id={upload_id}"
+            return self._json(200, {}, {"Location": location})
+        self._drain()
+        self._json(404, _error(404, "notFound", f"no route {path}"))
+
+    def _put(self, path: str, query: dict[str, str]) -> None:
+        session = self.server.sessions.get(query.get("upload_id", ""))
+        if session is None:
+            self._drain()
+            return self._json(404, _error(404, "notFound", "no such upload session"))
+        spec = self.headers.get("Content-Range", "").removeprefix("bytes ")
+        if spec.startswith("*/"):
+            self._drain()
+            return self._progress(session)
+        first, last = (int(n) for n in spec.split("/")[0].split("-"))
+        with self.server.lock:
+            self.server.chunk_puts.append((first, last, len(session.data)))
+            status = self.server.fail_chunks.pop(0) if self.server.fail_chunks else None
+            cut = self.server.cut_at if self.server.cut_at is not None and first < self.server.cut_at <= last else None
+            if cut is not None:
+                self.server.cut_at = None
+        if status is not None:
+            self._drain()
+            return self._json(status, _error(status, "backendError", "Backend Error"))
+        if cut is not None:
+            self._keep(session, first, self.rfile.read(cut - first))
+            self._reset_connection()
+        self._keep(session, first, self._body())
+        self._progress(session)
+
+    def _keep(self, session: UploadSession, first: int, data: bytes) -> None:
+        with self.server.lock:
+            held = len(session.data)
+            self.server.resent_bytes += max(0, min(held, first + len(data)) - first)
+            if first > held:
+                raise AssertionError(f"gap: chunk starts at {first} but only {held} bytes are held")
+            session.data[first:] = data
+
+    def _reset_connection(self) -> None:
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        raise _Cut
+
+    def _progress(self, session: UploadSession) -> None:
+        with self.server.lock:
+            if len(session.data) == session.total and session.video_id is None:
+                session.video_id = f"fakevid{len(self.server.videos):04d}"
+                resource = {"kind": "youtube#video", "id": session.video_id, **session.metadata}
+                self.server.videos[session.video_id] = resource
+                self.server.uploaded_bytes[session.video_id] = bytes(session.data)
+                self.server.completed_uploads += 1
+            held = len(session.data)
+        if session.video_id is not None:
+            return self._json(200, self.server.videos[session.video_id])
+        headers = {"Range": f"bytes=0-{held - 1}"} if held else {}
+        self._json(308, {}, headers)
+
+
+_SCOPES = ("https://www.googleapis.com/auth/youtube.upload", "https://www.googleapis.com/auth/youtube.readonly")
+
+
+@contextmanager
+def serve_fake_youtube() -> Iterator[FakeYouTube]:
+    server = FakeYouTube()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
