@@ -6,6 +6,7 @@ video), thumbnails.set, channels.list + playlistItems.list (the marker scan) and
 Faults: a connection cut mid-chunk, 5xx answers, quotaExceeded, expired access tokens, a revoked refresh token.
 """
 
+import base64
 import json
 import socket
 import struct
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from services.youtube_settings import YouTubeSettings
 
@@ -175,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token(self) -> None:
         form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
+        basic = self.headers.get("Authorization", "")
+        if basic.startswith("Basic "):  # client credentials may come as HTTP Basic auth instead
+            client_id, _, client_secret = base64.b64decode(basic[6:]).decode().partition(":")
+            form.update(client_id=unquote(client_id), client_secret=unquote(client_secret))
         client_ok = form.get("client_id") == CLIENT_ID and form.get("client_secret") == CLIENT_SECRET
         grant = form.get("grant_type")
         refresh_ok = grant == "refresh_token" and form.get("refresh_token") == REFRESH_TOKEN
