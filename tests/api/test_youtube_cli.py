@@ -78,3 +78,10 @@ def test_auth_without_a_client_file_explains_where_to_get_one(tmp_path) -> None:
 def test_status_without_a_token_says_how_to_authorize(tmp_path) -> None:
     result = runner.invoke(app, ["youtube", "status", "--token-file", str(tmp_path / "none.json")])
     assert result.exit_code == 1 and "p2v youtube auth" in result.output
+
+
+def test_run_refuses_an_unknown_publish_target() -> None:
+    from api.cli import app as p2v
+
+    result = runner.invoke(p2v, ["run", "a video about rivers", "--publish-to", "vimeo"])
+    assert result.exit_code == 2 and "publish_target" in result.output
