@@ -18,6 +18,7 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import Resource, build_from_document
 from googleapiclient.http import MediaFileUpload
 
+from services.exceptions import PublishError
 from services.models import Publication, RenderedVideo, Timeline
 from services.publish.youtube_auth import load_credentials
 from services.publish.youtube_calls import Retrier
@@ -124,10 +125,16 @@ class YouTubePublisher:
             media.stream().close()
 
     def _set_thumbnail(self, video_id: str, video: RenderedVideo) -> None:
+        """Best effort: the video is already published, and an unverified channel may not set thumbnails.
+
+        Failing here would leave the upload unrecorded and fail every rerun the same way.
+        """
         media = MediaFileUpload(str(video.thumbnail_path), mimetype="image/jpeg", resumable=False)
         try:
             self.retrier.execute(
                 self._youtube.thumbnails().set(videoId=video_id, media_body=media), "setting the thumbnail"
             )
+        except PublishError as exc:
+            log.warning("video %s is published, but its thumbnail was not set: %s", video_id, exc)
         finally:
             media.stream().close()

@@ -65,6 +65,7 @@ class FakeYouTube(ThreadingHTTPServer):
         self.quota_exceeded = False
         self.expire_at: int | None = None  # expire all access tokens when a chunk starting at/after this byte arrives
         self.refresh_revoked = False
+        self.thumbnails_forbidden = False  # as for a channel that is not verified
 
     @property
     def base_url(self) -> str:
@@ -234,9 +235,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _post(self, path: str, query: dict[str, str]) -> None:
         if path == "/upload/youtube/v3/thumbnails/set":
             with self.server.lock:
-                known = query.get("videoId") in self.server.videos
+                known = query.get("videoId") in self.server.videos and not self.server.thumbnails_forbidden
                 if known:
                     self.server.thumbnails[query["videoId"]] = self._body()
+            if self.server.thumbnails_forbidden:
+                self._drain()
+                message = "The authenticated user doesn't have permissions to upload and set custom video thumbnails."
+                return self._json(403, _error(403, "forbidden", message))
             if not known:
                 self._drain()
                 return self._json(404, _error(404, "videoNotFound", "The video cannot be found."))

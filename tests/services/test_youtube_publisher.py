@@ -130,6 +130,13 @@ def test_a_missing_token_file_asks_to_authorize(yt_settings, tmp_path) -> None:
         load_credentials(settings)
 
 
+def test_a_refused_thumbnail_does_not_undo_the_publication(fake_youtube, yt_settings, tmp_path, caplog) -> None:
+    fake_youtube.thumbnails_forbidden = True
+    publication = _publisher(yt_settings).publish(rendered_video(tmp_path / "v"), timeline())
+    assert publication.external_id in fake_youtube.videos and fake_youtube.thumbnails == {}
+    assert "thumbnail was not set" in caplog.text and "HTTP 403 forbidden" in caplog.text
+
+
 def test_an_earlier_upload_is_adopted_instead_of_uploading_again(fake_youtube, yt_settings, tmp_path) -> None:
     video = rendered_video(tmp_path / "v")
     first = _publisher(yt_settings).publish(video, timeline())
