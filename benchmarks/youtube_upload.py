@@ -47,7 +47,8 @@ def main() -> None:
         seconds, received, resent = upload(folder, size, 8192, cut_at=size // 2 + 12345)
         print(
             f"cut at 50% (8 MiB chunks): {seconds:.2f} s ({seconds / times[8192]:.2f}x the clean upload); "
-            f"chunk bytes sent / file size = {received / size:.3f}; confirmed bytes sent twice = {resent}"
+            f"declared chunk bytes / file size = {received / size:.3f} (incl. the cut chunk); "
+            f"confirmed bytes sent twice = {resent}"
         )
 
 

@@ -120,6 +120,7 @@ def _error(code: int, reason: str, message: str) -> dict:
 class _Handler(BaseHTTPRequestHandler):
     server: FakeYouTube
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes: avoid the 40 ms delayed-ACK stall
 
     def log_message(self, format: str, *args: object) -> None:
         pass
