@@ -5,6 +5,8 @@ connection (and with a streamed chunk body it re-sends nothing), which breaks re
 transport sends each request exactly once and leaves every retry decision to `youtube_calls`.
 """
 
+import logging
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +16,26 @@ import google.auth.transport
 import httplib2
 import httpx
 from google.oauth2.credentials import Credentials
+
+_UPLOAD_ID = re.compile(r"(upload_id=)[^&\s\"']+")
+
+
+class RedactUploadIds(logging.Filter):
+    """httpx and httpcore log request URLs and response headers; a resumable session URL lets anyone holding
+    it write into the upload, so its id is redacted (tokens travel in request headers, which they never log)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "upload_id=" in record.msg:
+            record.msg = _UPLOAD_ID.sub(r"\1<redacted>", record.msg)
+        if isinstance(record.args, tuple) and any("upload_id=" in str(arg) for arg in record.args):
+            record.args = tuple(
+                _UPLOAD_ID.sub(r"\1<redacted>", str(arg)) if "upload_id=" in str(arg) else arg for arg in record.args
+            )
+        return True
+
+
+for _name in ("httpx", "httpcore.http11", "httpcore.http2", "httpcore.connection"):
+    logging.getLogger(_name).addFilter(RedactUploadIds())
 
 
 class _TokenResponse(google.auth.transport.Response):

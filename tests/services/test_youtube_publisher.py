@@ -159,5 +159,6 @@ def test_tokens_and_secrets_never_reach_logs_or_errors(fake_youtube, yt_settings
 
     shown = caplog.text + "".join(traceback.format_exception(info.value)) + repr(info.value)
     assert fake_youtube.refreshes == 1 and "YouTube" in shown
-    for secret in fake_youtube.secrets():
+    assert "upload_id=<redacted>" in caplog.text, "httpx logged the session URLs, redacted"
+    for secret in [*fake_youtube.secrets(), *fake_youtube.sessions]:  # tokens, client secret, upload session ids
         assert secret not in shown
