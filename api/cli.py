@@ -39,11 +39,19 @@ def run(
     ] = None,
     language: Annotated[str | None, typer.Option(help="Language code (en, ru, ...); detected if omitted.")] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: P2V_OUTPUT_DIR or ./output).")] = None,
+    publish_to: Annotated[str, typer.Option(help="local, or youtube (after `p2v youtube auth`).")] = "local",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Make a video from PROMPT and print where it is."""
     try:
-        request = VideoRequest(prompt=prompt, aspect=aspect, scenes=scenes, duration_s=duration, language=language)
+        request = VideoRequest(
+            prompt=prompt,
+            aspect=aspect,
+            scenes=scenes,
+            duration_s=duration,
+            language=language,
+            publish_target=publish_to,  # type: ignore[arg-type]  # validated here
+        )
     except ValidationError as exc:
         _fail_validation(exc)
     from flows.prompt_to_video import prompt_to_video  # deferred: importing Prefect is slow

@@ -24,7 +24,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="p2v-bench-"))
     os.environ.update({"PREFECT_HOME": str(work / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.fakes import PEXELS_KEY, FakeAPI, Item, make_media
+    from tests.fakes.stock_apis import PEXELS_KEY, FakeAPI, Item, make_media
 
     api = FakeAPI(make_media(work / "media"))
     api.catalogue = [Item(i, f"scene{i} forest river mountain") for i in range(40)]

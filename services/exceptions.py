@@ -94,3 +94,7 @@ class NarrationError(StepError):
 
     def __init__(self, message: str) -> None:
         super().__init__("narration", message)
+
+
+class PublishRefused(PublishError):
+    """The target refused the publication (quota, credentials, policy): retrying cannot help."""

@@ -14,7 +14,7 @@ FPS = 30
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 MediaKind = Literal["image", "video"]
-PublishTarget = Literal["local"]
+PublishTarget = Literal["local", "youtube"]
 
 FRAME_SIZES: dict[str, tuple[int, int]] = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

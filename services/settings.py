@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.youtube_settings import YouTubeSettings
+
 
 class Settings(BaseSettings):
     """Every setting the project reads; `.env.sample` lists them all."""
@@ -69,6 +71,16 @@ class Settings(BaseSettings):
 
     api_token: SecretStr | None = Field(None, description="Bearer token every REST request must carry.")
     api_deployment: str = Field("prompt-to-video/default", description="Deployment the REST API starts runs of.")
+
+    # Prompt store
+    embedding_model: str | None = Field(
+        None,
+        description="Embedding model for the prompt store; default: OpenAI when a key is set, else local MiniLM.",
+    )
+    prompt_cache_ttl_s: float = Field(5.0, ge=0, description="How long an active-prompt read is cached.")
+    hnsw_ef_search: int = Field(100, ge=10, le=1000, description="HNSW candidate list size at query time.")
+
+    youtube: YouTubeSettings = Field(default_factory=YouTubeSettings, description="P2V_YOUTUBE_* settings.")
 
     @property
     def work_dir(self) -> Path:

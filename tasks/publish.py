@@ -1,15 +1,46 @@
+import json
 from pathlib import Path
+from typing import Any
 
-from prefect import task
+from prefect import Task, task
+from prefect.client.schemas.objects import TaskRun
+from prefect.states import State
 
+from prompt_store.publications import get_ledger
+from services.exceptions import PublishRefused
 from services.models import Publication, PublishTarget, RenderedVideo, Timeline
-from services.publish import build_publisher
-from services.settings import get_settings
+from services.publish import publish
+from services.settings import Settings, get_settings
 
 
-@task(name="publish_video", retries=2, retry_delay_seconds=[5, 30])
+def _may_pass(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry network trouble, never a refusal (quota, credentials): that would only burn more quota."""
+    return not isinstance(state.result(raise_on_failure=False), PublishRefused)
+
+
+def _token_from_block(settings: Settings) -> dict[str, Any] | None:
+    """The YouTube token from a Prefect Secret block, when one is configured instead of the token file."""
+    if settings.youtube.token_block is None:
+        return None
+    from prefect.blocks.system import Secret
+
+    value = Secret.load(settings.youtube.token_block).get()
+    return value if isinstance(value, dict) else json.loads(value)
+
+
+@task(name="publish_video", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_may_pass)
 def publish_video(
     video: RenderedVideo, timeline: Timeline, target: PublishTarget = "local", output_dir: Path | None = None
 ) -> Publication:
-    """Publish the rendered video to its target (local folder by default)."""
-    return build_publisher(target, get_settings(), output_dir=output_dir).publish(video, timeline)
+    """Publish the rendered video to its target, once per video (reruns return the recorded publication)."""
+    settings = get_settings()
+    token_info = _token_from_block(settings) if target == "youtube" else None
+    return publish(
+        video,
+        timeline,
+        target=target,
+        settings=settings,
+        ledger=get_ledger,
+        output_dir=output_dir,
+        token_info=token_info,
+    )

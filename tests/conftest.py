@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.settings import Settings
-from tests.fakes import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, make_media
+from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, make_media
 
 _ROOT = Path(tempfile.mkdtemp(prefix="p2vt", dir="/tmp"))
 os.environ.update(
@@ -89,3 +89,12 @@ def fake_settings(api: FakeAPI, data_dir: Path, **overrides: object) -> Settings
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def fake_youtube():
+    """A fresh fake YouTube API + OAuth server on loopback (tests/fakes/youtube.py)."""
+    from tests.fakes.youtube import serve_fake_youtube
+
+    with serve_fake_youtube() as fake:
+        yield fake

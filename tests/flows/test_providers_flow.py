@@ -11,7 +11,7 @@ import pytest
 
 from services.ffmpeg import probe
 from services.settings import get_settings
-from tests.fakes import (
+from tests.fakes.stock_apis import (
     ALL_KEYS,
     DEPOSIT_KEY,
     OPENAI_KEY,

@@ -4,7 +4,7 @@ import pytest
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderResponseError
 from services.http import ProviderHttp, redact_url
-from tests.fakes import PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
+from tests.fakes.stock_apis import PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
 
 
 def _client(api: FakeAPI, naps: list[float], **kwargs: object) -> ProviderHttp:

@@ -8,7 +8,7 @@ from services.exceptions import MediaError
 from services.media import MediaCache, build_cache
 from services.models import MediaAsset
 from tests.conftest import fake_settings
-from tests.fakes import FakeAPI, Fault
+from tests.fakes.stock_apis import FakeAPI, Fault
 
 
 def _asset(api: FakeAPI, name: str, asset_id: str | None = None) -> MediaAsset:

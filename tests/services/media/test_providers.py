@@ -8,7 +8,7 @@ from services.media import build_providers, provider_names, search_scene
 from services.models import Scene
 from services.publish.metadata import credits
 from tests.conftest import fake_settings
-from tests.fakes import ALL_KEYS, FakeAPI, Fault, Item
+from tests.fakes.stock_apis import ALL_KEYS, FakeAPI, Fault, Item
 
 SCENE = Scene(index=3, narration="A red fox hunts in deep snow.", visual_query="red fox snow", duration_s=6)
 

@@ -8,7 +8,7 @@ from services.models import Scene
 from services.narration import SilentNarrator, build_narrator, voice_name
 from services.narration.audio import SAMPLE_RATE
 from tests.conftest import fake_settings
-from tests.fakes import FakeAPI, Fault
+from tests.fakes.stock_apis import FakeAPI, Fault
 
 SCENE = Scene(
     index=2,

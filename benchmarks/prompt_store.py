@@ -1,0 +1,202 @@
+"""Prompt-store benchmark at 100k versions (384-d random unit vectors; an exact scan is the recall reference).
+
+    python -m benchmarks.prompt_store [--versions 100000] [--queries 200]
+
+Uses a throw-away embedded Postgres (or DATABASE_URL, into which it writes!). Query vectors come from a
+fixed table instead of a model, so the figures are the store's own cost (SQL, pooling, fusion), not MiniLM's.
+Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <= 20 ms, >= 300 versions/s.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import psycopg
+from pgvector.psycopg import register_vector
+from sqlalchemy.engine import make_url
+
+from prompt_store import migrate
+from prompt_store.db import embedded_url, make_engine
+from prompt_store.store import PromptStore
+from services.settings import Settings
+
+MODEL, DIMS = "all-MiniLM-L6-v2", 384
+INDEX = "ix_prompt_embeddings_hnsw_minilm_l6_v2"
+VERSIONS_PER_PROMPT = 100
+rng = np.random.default_rng(7)
+WORDS = [a + b + c for a in "bcdfglmnprstv" for b in ("a", "e", "i", "o", "u", "ai", "ou") for c in "lnrstx"]
+
+
+def unit(n: int) -> np.ndarray:
+    vectors = rng.standard_normal((n, DIMS)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+CENTERS = unit(1000)
+
+
+def draw(n: int, data: str) -> np.ndarray:
+    """`uniform`: i.i.d. unit vectors, the worst case for an ANN index (no structure, distances alike).
+    `clustered`: 1000 topics, each vector ~0.7 cosine from its topic, closer to what text embeddings are."""
+    if data == "uniform":
+        return unit(n)
+    noisy = CENTERS[rng.integers(0, len(CENTERS), n)] + unit(n)
+    return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+
+class FixedVectors:
+    """An Embedder that returns pre-drawn vectors for known texts and fresh random ones otherwise."""
+
+    model, dims = MODEL, DIMS
+
+    def __init__(self) -> None:
+        self.table: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return [self.table.get(t, unit(1)[0]).tolist() for t in texts]
+
+
+def load(dsn: str, n: int, data: str) -> np.ndarray:
+    """Bulk-load n versions over n/100 prompts; returns the embedding matrix in version-id order."""
+    vectors = draw(n, data)
+    prompts = max(1, n // VERSIONS_PER_PROMPT)
+    with psycopg.connect(dsn) as conn:
+        register_vector(conn)
+        conn.execute(f"DROP INDEX {INDEX}")
+        with conn.cursor().copy(
+            "COPY prompts (type, name, text, tags, active_version, latest_version) FROM STDIN"
+        ) as copy:
+            for p in range(prompts):
+                kind = ("system", "template", "tool", "user")[p % 4]
+                copy.write_row(
+                    (kind, f"bench.{p}", "x", f'["t{p % 10}"]', VERSIONS_PER_PROMPT, VERSIONS_PER_PROMPT)
+                )
+        with conn.cursor().copy("COPY prompt_versions (prompt_id, version, text, author) FROM STDIN") as copy:
+            for i in range(n):
+                copy.write_row(
+                    (
+                        i // VERSIONS_PER_PROMPT + 1,
+                        i % VERSIONS_PER_PROMPT + 1,
+                        " ".join(random.choices(WORDS, k=20)),
+                        "bench",
+                    )
+                )
+        with conn.cursor().copy(
+            "COPY prompt_embeddings (version_id, model, embedding) FROM STDIN WITH (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(["bigint", "varchar", "vector"])
+            for i in range(n):
+                copy.write_row((i + 1, MODEL, vectors[i]))
+        conn.commit()
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute(
+            f"CREATE INDEX {INDEX} ON prompt_embeddings USING hnsw "
+            f"((embedding::vector({DIMS})) vector_cosine_ops) WITH (m = 16, ef_construction = 64) "
+            f"WHERE model = '{MODEL}'"
+        )
+        conn.execute("ANALYZE")
+        conn.commit()
+    return vectors
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def pct(samples: list[float], q: float) -> float:
+    return float(np.percentile(samples, q))
+
+
+def bench_search(
+    store: PromptStore, embedder: FixedVectors, vectors: np.ndarray, queries: int, data: str
+) -> None:
+    texts = [" ".join(random.choices(WORDS, k=2)) for _ in range(queries)]
+    qvecs = draw(queries, data)
+    embedder.table.update(zip(texts, qvecs, strict=True))
+    recalls, latencies, filtered = [], [], []
+    for text, qvec in zip(texts, qvecs, strict=True):
+        start = time.perf_counter()
+        hits = store.search(text, k=10)
+        latencies.append((time.perf_counter() - start) * 1000)
+        exact = np.argsort(-(vectors @ qvec))[:10]
+        truth = {(f"bench.{i // VERSIONS_PER_PROMPT}", i % VERSIONS_PER_PROMPT + 1) for i in exact}
+        recalls.append(len(truth & {(h.name, h.version) for h in hits}) / 10)
+        filtered.extend(timed(lambda t=text: store.search(t, k=10, prompt_type="tool", tags=["t3"]), 1))
+    hybrid = [timed(lambda t=t: store.search(t, mode="hybrid", k=10), 1)[0] for t in texts]
+    print(f"semantic top-10      p50 {pct(latencies, 50):6.2f} ms   p99 {pct(latencies, 99):6.2f} ms")
+    print(f"recall@10 vs exact   {statistics.mean(recalls):.3f}  (ef_search={store.settings.hnsw_ef_search})")
+    print(f"filtered (type+tag)  p50 {pct(filtered, 50):6.2f} ms   p99 {pct(filtered, 99):6.2f} ms")
+    print(f"hybrid (RRF)         p50 {pct(hybrid, 50):6.2f} ms   p99 {pct(hybrid, 99):6.2f} ms")
+
+
+def bench_reads(engine, embedder: FixedVectors) -> None:  # noqa: ANN001
+    for label, ttl in (("cached", 60.0), ("uncached", 0.0)):
+        store = PromptStore(
+            engine,
+            embedders={MODEL: embedder},
+            settings=Settings(_env_file=None, embedding_model=MODEL, prompt_cache_ttl_s=ttl),
+        )
+        store.get_active_prompt("bench.1")
+        samples = timed(lambda s=store: s.get_active_prompt("bench.1"), 2000 if ttl else 300)
+        print(f"active read {label:9s} p50 {pct(samples, 50):8.4f} ms")
+
+
+def bench_commits(store: PromptStore, writers: int, per_writer: int) -> None:
+    def write(w: int) -> None:
+        for i in range(per_writer):
+            store.commit("bench.0", f"writer {w} commit {i} " + " ".join(random.choices(WORDS, k=10)))
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, range(writers)))
+    elapsed = time.perf_counter() - start
+    total = writers * per_writer
+    print(f"commits, {writers} writers  {total / elapsed:6.0f} versions/s ({total} in {elapsed:.1f} s)")
+    versions = [v.version for v in store.history("bench.0")]
+    assert versions == list(range(VERSIONS_PER_PROMPT + total, 0, -1)), "gap or duplicate!"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--versions", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--writers", type=int, default=16)
+    parser.add_argument("--commits-per-writer", type=int, default=50)
+    parser.add_argument("--data", choices=["clustered", "uniform"], default="clustered")
+    parser.add_argument("--ef-search", default="40,100", help="comma-separated hnsw.ef_search values")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL") or embedded_url(Path(tempfile.mkdtemp(prefix="pgb", dir="/tmp")))
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    dsn = make_url(engine.url).set(drivername="postgresql").render_as_string(False)
+    vectors = load(dsn, args.versions, args.data)
+    print(
+        f"loaded {args.versions} {args.data} versions + HNSW index in {time.perf_counter() - started:.0f} s"
+    )
+
+    embedder = FixedVectors()
+    for ef in (int(x) for x in args.ef_search.split(",")):
+        settings = Settings(_env_file=None, embedding_model=MODEL, hnsw_ef_search=ef)
+        store = PromptStore(engine, embedders={MODEL: embedder}, settings=settings)
+        store.search("warm up", k=10)
+        bench_search(store, embedder, vectors, args.queries, args.data)
+    bench_reads(engine, embedder)
+    bench_commits(store, args.writers, args.commits_per_writer)
+
+
+if __name__ == "__main__":
+    main()

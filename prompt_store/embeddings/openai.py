@@ -1,0 +1,43 @@
+"""OpenAI `text-embedding-3-small` (1536-d) through the official client; base_url is configurable."""
+
+from collections.abc import Sequence
+
+import openai
+from pydantic import SecretStr
+
+from prompt_store.exceptions import EmbeddingError
+
+MODEL = "text-embedding-3-small"
+DIMS = 1536
+_BATCH = 256
+
+
+class OpenAIEmbedder:
+    """Remote embeddings; errors name the model and HTTP status, never the key."""
+
+    model = MODEL
+    dims = DIMS
+
+    def __init__(self, api_key: SecretStr, *, base_url: str | None = None, timeout_s: float = 30.0) -> None:
+        self._client = openai.OpenAI(
+            api_key=api_key.get_secret_value(), base_url=base_url, timeout=timeout_s, max_retries=3
+        )
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), _BATCH):
+            vectors.extend(self._embed_batch(list(texts[start : start + _BATCH])))
+        return vectors
+
+    def _embed_batch(self, texts: list[str]) -> list[list[float]]:
+        try:
+            # no encoding_format: the client asks for base64 and decodes it, far cheaper than float JSON
+            response = self._client.embeddings.create(model=self.model, input=texts)
+        except openai.APIStatusError as exc:
+            raise EmbeddingError(self.model, f"HTTP {exc.status_code}") from None
+        except openai.APIError as exc:
+            raise EmbeddingError(self.model, type(exc).__name__) from None
+        rows = sorted(response.data, key=lambda item: item.index)
+        if len(rows) != len(texts) or any(len(row.embedding) != self.dims for row in rows):
+            raise EmbeddingError(self.model, "the response does not match the request")
+        return [list(row.embedding) for row in rows]

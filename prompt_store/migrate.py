@@ -1,0 +1,44 @@
+"""Programmatic Alembic (no alembic.ini): migrations ship inside the package."""
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from prompt_store.exceptions import SchemaOutOfDate
+
+VERSION_TABLE = "prompt_store_alembic_version"  # not `alembic_version`: Prefect may share the database
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "prompt_store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Migrate the database to `revision`; returns the revision it ends at."""
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), revision)
+    return current_revision(engine)
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not exactly the one this code was written for."""
+    current, expected = current_revision(engine), head_revision()
+    if current != expected:
+        raise SchemaOutOfDate(current, expected)

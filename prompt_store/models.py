@@ -1,0 +1,133 @@
+"""SQLAlchemy 2 ORM models of the prompt store; the Alembic migrations are the source of truth for DDL."""
+
+from datetime import datetime
+from typing import Any
+
+from pgvector.sqlalchemy import VECTOR
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+PROMPT_TYPES = ("system", "template", "tool", "user")
+USER_PROMPT_STATUSES = ("recorded", "queued", "running", "done", "failed")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSONB, list[str]: JSONB, datetime: DateTime(timezone=True)}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class Prompt(Base):
+    """A named prompt; `text`/`parameters` mirror the active version so reads need one row."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (CheckConstraint(f"type IN {PROMPT_TYPES}", name="ck_prompts_type"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    type: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    tags: Mapped[list[str]] = mapped_column(server_default="[]")
+    active_version: Mapped[int] = mapped_column(Integer)
+    latest_version: Mapped[int] = mapped_column(Integer, doc="Counter bumped under a row lock.")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class PromptVersion(Base):
+    """An immutable snapshot; triggers reject UPDATE, DELETE and TRUNCATE."""
+
+    __tablename__ = "prompt_versions"
+    __table_args__ = (UniqueConstraint("prompt_id", "version", name="uq_prompt_versions_prompt_version"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompts.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    author: Mapped[str] = mapped_column(String(100))
+    message: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    tsv: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('english', text)", persisted=True), deferred=True
+    )
+
+
+class PromptAudit(Base):
+    """Append-only log of every move of a prompt's active version."""
+
+    __tablename__ = "prompt_audit"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompts.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    from_version: Mapped[int | None] = mapped_column(Integer)
+    to_version: Mapped[int] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class PromptEmbedding(Base):
+    """(version, model) -> vector; the column is untyped so models of any width live side by side."""
+
+    __tablename__ = "prompt_embeddings"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("prompt_versions.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(VECTOR())
+
+
+class UserPrompt(Base):
+    """A user's raw request and what it led to (lineage)."""
+
+    __tablename__ = "user_prompts"
+    __table_args__ = (CheckConstraint(f"status IN {USER_PROMPT_STATUSES}", name="ck_user_prompts_status"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", server_default="{}")
+    status: Mapped[str] = mapped_column(String(16), server_default="recorded")
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    video_path: Mapped[str | None] = mapped_column(Text)
+    publication_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class UserPromptEmbedding(Base):
+    __tablename__ = "user_prompt_embeddings"
+
+    user_prompt_id: Mapped[int] = mapped_column(ForeignKey("user_prompts.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), primary_key=True)
+    embedding: Mapped[list[float]] = mapped_column(VECTOR())
+
+
+class RunPromptVersion(Base):
+    """Which prompt versions a user prompt's run used."""
+
+    __tablename__ = "run_prompt_versions"
+
+    user_prompt_id: Mapped[int] = mapped_column(ForeignKey("user_prompts.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("prompt_versions.id"), primary_key=True)

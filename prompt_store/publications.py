@@ -1,0 +1,111 @@
+"""The Postgres publication ledger: UNIQUE (target, video_sha256), claims by advisory lock.
+
+Implements `services.publish.ledger.PublicationLedger`. Each call runs in its own short transaction; `hold`
+keeps one pooled connection for the length of an upload, holding a session-level advisory lock that the
+server also releases if this process dies.
+"""
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
+
+from sqlalchemy import BigInteger, Connection, Engine, String, Text, UniqueConstraint, func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from prompt_store import db, migrate
+from prompt_store.models import Base
+from services.exceptions import PublishError
+from services.models import Publication
+
+
+class PublicationRow(Base):
+    """A successful publication; the migration 0004 is the source of truth for the DDL."""
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("target", "video_sha256", name="uq_publications_target_video"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    target: Mapped[str] = mapped_column(String(32))
+    video_sha256: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    def to_publication(self) -> Publication:
+        return Publication(
+            target=self.target, external_id=self.external_id, url=self.url, video_sha256=self.video_sha256
+        )
+
+
+def claim_key(target: str, video_sha256: str) -> int:
+    """A signed 64-bit advisory-lock key for one (target, video)."""
+    digest = hashlib.sha256(f"publication:{target}:{video_sha256}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class PostgresLedger:
+    """Publications recorded in the prompt store's database."""
+
+    def __init__(self, engine: Engine, *, claim_timeout_s: float = 3600.0) -> None:
+        self.engine = engine
+        self.claim_timeout_s = claim_timeout_s
+
+    def find(self, target: str, video_sha256: str) -> Publication | None:
+        with Session(self.engine) as session:
+            row = session.scalar(
+                select(PublicationRow).where(
+                    PublicationRow.target == target, PublicationRow.video_sha256 == video_sha256
+                )
+            )
+            return row.to_publication() if row is not None else None
+
+    def record(self, publication: Publication) -> Publication:
+        """Insert unless (target, hash) is recorded; the first record wins and is returned."""
+        values = publication.model_dump(include={"target", "video_sha256", "external_id", "url"})
+        statement = (
+            insert(PublicationRow).values(**values).on_conflict_do_nothing(constraint="uq_publications_target_video")
+        )
+        with Session(self.engine) as session, session.begin():
+            session.execute(statement)
+        recorded = self.find(publication.target, publication.video_sha256)
+        assert recorded is not None  # rows are never deleted by this code
+        return recorded
+
+    @contextmanager
+    def hold(self, target: str, video_sha256: str) -> Iterator[None]:
+        key = claim_key(target, video_sha256)
+        with self.engine.connect() as conn:
+            self._lock(conn, key, target)
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+
+    def _lock(self, conn: Connection, key: int, target: str) -> None:
+        """Wait for the session-level lock; the timeout is transaction-local, the lock outlives the commit."""
+        timeout_ms = f"{self.claim_timeout_s * 1000:.0f}"
+        conn.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": timeout_ms})
+        try:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
+        except OperationalError as exc:
+            conn.rollback()
+            raise PublishError(
+                f"another run has been publishing this video to {target} for over {self.claim_timeout_s:g} s"
+            ) from exc
+        conn.commit()
+
+
+@lru_cache(maxsize=1)
+def get_ledger() -> PostgresLedger:
+    """The ledger over the configured database; the embedded one is migrated on first use (like the store)."""
+    engine = db.get_engine()
+    if db.is_embedded():
+        migrate.upgrade(engine)
+    else:
+        migrate.check_schema(engine)
+    return PostgresLedger(engine)

@@ -1,0 +1,100 @@
+"""Pydantic values the prompt store hands out (never ORM rows or sessions)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PromptType = Literal["system", "template", "tool", "user"]
+SearchMode = Literal["semantic", "fulltext", "hybrid"]
+UserPromptStatus = Literal["recorded", "queued", "running", "done", "failed"]
+
+
+class ActivePrompt(BaseModel):
+    """What a flow needs to use a prompt: its active text and parameters."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    version: int
+    text: str
+    parameters: dict[str, Any]
+
+
+class PromptInfo(BaseModel):
+    name: str
+    type: PromptType
+    tags: list[str]
+    active_version: int
+    latest_version: int
+    text: str
+    parameters: dict[str, Any]
+    updated_at: datetime
+
+
+class VersionInfo(BaseModel):
+    name: str
+    version: int
+    text: str
+    parameters: dict[str, Any]
+    author: str
+    message: str
+    created_at: datetime
+    is_active: bool = False
+
+
+class AuditEvent(BaseModel):
+    name: str
+    action: str
+    from_version: int | None
+    to_version: int
+    actor: str
+    reason: str
+    created_at: datetime
+
+
+class PromptDiff(BaseModel):
+    name: str
+    from_version: int
+    to_version: int
+    text_diff: str = Field(description="Unified diff of the two texts; empty when equal.")
+    parameter_changes: dict[str, tuple[Any, Any]] = Field(
+        description="key -> (old, new); a missing side is None."
+    )
+
+
+class SearchHit(BaseModel):
+    name: str
+    type: PromptType
+    version: int
+    is_active: bool
+    text: str
+    score: float = Field(description="Higher is better: cosine similarity, ts_rank_cd or RRF score.")
+
+
+class UserPromptHit(BaseModel):
+    id: int
+    text: str
+    username: str
+    created_at: datetime
+    score: float
+
+
+class QueuedUserPrompt(BaseModel):
+    id: int
+    text: str
+    language: str | None
+    metadata: dict[str, Any]
+    username: str
+
+
+class Lineage(BaseModel):
+    user_prompt_id: int
+    text: str
+    username: str
+    status: UserPromptStatus
+    created_at: datetime
+    flow_run_id: str | None
+    video_path: str | None
+    publication_url: str | None
+    prompt_versions: dict[str, int]

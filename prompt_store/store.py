@@ -1,0 +1,341 @@
+"""PromptStore: the store's public operations, each in its own transaction."""
+
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from prompt_store import migrate, search, user_prompts, versions
+from prompt_store import validation as check
+from prompt_store.cache import TTLCache
+from prompt_store.defaults import DEFAULT_PROMPTS
+from prompt_store.embeddings import Embedder, get_embedder, resolve_model
+from prompt_store.exceptions import InvalidPromptInput, PromptAlreadyExists
+from prompt_store.models import Prompt, PromptEmbedding, PromptVersion, UserPrompt, UserPromptEmbedding
+from prompt_store.schemas import (
+    ActivePrompt,
+    AuditEvent,
+    Lineage,
+    PromptDiff,
+    PromptInfo,
+    QueuedUserPrompt,
+    SearchHit,
+    SearchMode,
+    UserPromptHit,
+    UserPromptStatus,
+    VersionInfo,
+)
+from services.models import LanguageTag
+from services.settings import Settings, get_settings
+
+_LANGUAGE = TypeAdapter(LanguageTag)
+_REINDEX_BATCH = 128
+
+
+class PromptStore:
+    """Versions, rollback, search and lineage over one database.
+
+    `embedders` maps model names to instances (tests pass fakes); missing ones are built from settings.
+    `model` is the embedding model new versions and user prompts are embedded with and searches use.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        model: str | None = None,
+        embedders: Mapping[str, Embedder] | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings or get_settings()
+        self.model = resolve_model(model, self.settings)
+        self._embedders = dict(embedders or {})
+        self._cache: TTLCache[ActivePrompt] = TTLCache(self.settings.prompt_cache_ttl_s)
+        self._checked = False
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A transaction on a schema known to be current (checked once per store)."""
+        if not self._checked:
+            with self._lock:
+                migrate.check_schema(self.engine)
+                self._checked = True
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def embedder(self, model: str | None = None) -> Embedder:
+        name = resolve_model(model or self.model, self.settings)
+        if name not in self._embedders:
+            self._embedders[name] = get_embedder(name, self.settings)
+        return self._embedders[name]
+
+    # -- versions -------------------------------------------------------------------------------------
+    def add_prompt(
+        self,
+        name: str,
+        text: str,
+        *,
+        prompt_type: str = "system",
+        parameters: str | dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+        author: str = "cli",
+        message: str = "created",
+    ) -> VersionInfo:
+        """Create a prompt; its first version is active."""
+        args = dict(
+            name=check.check_name(name),
+            prompt_type=check.check_type(prompt_type),
+            text=check.check_text(text),
+            parameters=check.parse_parameters(parameters),
+            tags=check.check_tags(tags),
+            author=check.check_actor(author),
+            message=check.check_message(message),
+        )
+        embeddings = self._embed_one(text)
+        with self.session() as s:
+            created = versions.create_prompt(session=s, embeddings=embeddings, **args)
+        self._cache.invalidate(name)
+        return created
+
+    def commit(
+        self,
+        name: str,
+        text: str,
+        *,
+        parameters: str | dict[str, Any] | None = None,
+        author: str = "cli",
+        message: str = "",
+    ) -> VersionInfo:
+        """Add the next version and make it active; `parameters=None` keeps the current ones."""
+        params = None if parameters is None else check.parse_parameters(parameters)
+        args = dict(
+            name=check.check_name(name),
+            text=check.check_text(text),
+            parameters=params,
+            author=check.check_actor(author),
+            message=check.check_message(message),
+        )
+        embeddings = self._embed_one(text)  # before the row lock, so writers queue only for the insert
+        with self.session() as s:
+            committed = versions.commit_version(session=s, embeddings=embeddings, **args)
+        self._cache.invalidate(name)
+        return committed
+
+    def rollback(self, name: str, to_version: int, *, actor: str = "cli", reason: str = "") -> AuditEvent:
+        """Make an existing version active again (audited); versions are never rewritten."""
+        check.check_actor(actor)
+        check.check_message(reason)
+        with self.session() as s:
+            event = versions.rollback(session=s, name=name, to_version=to_version, actor=actor, reason=reason)
+        self._cache.invalidate(name)
+        return event
+
+    def get_active_prompt(self, name: str) -> ActivePrompt:
+        """The active version of `name`, cached for `prompt_cache_ttl_s` (dropped on local writes)."""
+        cached = self._cache.get(name)
+        if cached is not None:
+            return cached
+        with self.session() as s:
+            active = versions.active_prompt(name, session=s)
+        self._cache.put(name, active)
+        return active
+
+    def show(self, name: str, version: int | None = None) -> VersionInfo:
+        with self.session() as s:
+            return versions.show(name, session=s, version=version)
+
+    def history(self, name: str) -> list[VersionInfo]:
+        with self.session() as s:
+            return versions.history(name, session=s)
+
+    def audit_log(self, name: str) -> list[AuditEvent]:
+        with self.session() as s:
+            return versions.audit_log(name, session=s)
+
+    def diff(self, name: str, from_version: int, to_version: int) -> PromptDiff:
+        with self.session() as s:
+            return versions.diff(name, from_version, to_version, session=s)
+
+    def list_prompts(self, *, prompt_type: str | None = None, tag: str | None = None) -> list[PromptInfo]:
+        with self.session() as s:
+            return versions.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
+
+    def ensure_default_prompts(self) -> list[str]:
+        """Create the built-in prompts that are missing; returns the names created."""
+        with self.session() as s:
+            missing = [d for d in DEFAULT_PROMPTS if not _exists(s, d.name)]
+        created = []
+        for default in missing:
+            try:
+                self.add_prompt(
+                    default.name,
+                    default.text,
+                    prompt_type=default.type,
+                    parameters=default.parameters,
+                    tags=list(default.tags),
+                    author="system",
+                    message="default prompt",
+                )
+                created.append(default.name)
+            except PromptAlreadyExists:  # another process seeded it first
+                pass
+        return created
+
+    # -- search ---------------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        mode: SearchMode = "semantic",
+        k: int = 10,
+        prompt_type: str | None = None,
+        tags: list[str] | None = None,
+        model: str | None = None,
+    ) -> list[SearchHit]:
+        """Search versions semantically, by full text, or both fused with RRF."""
+        check.check_text(query, "query")
+        if prompt_type is not None:
+            check.check_type(prompt_type)
+        if k < 1:
+            raise InvalidPromptInput("k", "must be at least 1")
+        model = resolve_model(model or self.model, self.settings)
+        depth = k if mode != "hybrid" else max(4 * k, 40)
+        vector = self.embedder(model).embed([query])[0] if mode != "fulltext" else None
+        with self.session() as s:
+            filters: dict[str, Any] = dict(session=s, k=depth, prompt_type=prompt_type, tags=tags)
+            lexical = search.fulltext(query, **filters) if mode != "semantic" else []
+            if vector is None:
+                return lexical
+            ef = self.settings.hnsw_ef_search
+            semantic = search.semantic(vector, model=model, ef_search=ef, **filters)
+        return semantic if mode == "semantic" else search.fuse([semantic, lexical], k)
+
+    def reindex(self, model: str | None = None) -> int:
+        """(Re-)embed every version and user prompt with `model`; returns how many rows were written."""
+        model = resolve_model(model or self.model, self.settings)
+        written = 0
+        for table, key, source in (
+            (PromptEmbedding, "version_id", PromptVersion),
+            (UserPromptEmbedding, "user_prompt_id", UserPrompt),
+        ):
+            with self.session() as s:
+                rows = s.execute(select(source.id, source.text).order_by(source.id)).tuples().all()
+            for start in range(0, len(rows), _REINDEX_BATCH):
+                batch = rows[start : start + _REINDEX_BATCH]
+                vectors = self.embedder(model).embed([text for _, text in batch])
+                values = [
+                    {key: row_id, "model": model, "embedding": vector}
+                    for (row_id, _), vector in zip(batch, vectors, strict=True)
+                ]
+                statement = insert(table).values(values)
+                with self.session() as s:
+                    s.execute(
+                        statement.on_conflict_do_update(
+                            index_elements=[key, "model"], set_={"embedding": statement.excluded.embedding}
+                        )
+                    )
+                written += len(batch)
+        return written
+
+    # -- user prompts and lineage -------------------------------------------------------------------
+    def record_user_prompt(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        username: str = "cli",
+        status: UserPromptStatus = "recorded",
+    ) -> int:
+        """Store a user's request (embedded for similarity search); returns its id."""
+        check.check_text(text)
+        check.check_actor(username)
+        try:
+            language = _LANGUAGE.validate_python(language)
+        except ValidationError as exc:
+            raise InvalidPromptInput("language", exc.errors()[0]["msg"]) from None
+        meta = check.parse_parameters(metadata) if metadata else {}
+        embeddings = self._embed_one(text)
+        with self.session() as s:
+            return user_prompts.record(
+                text,
+                session=s,
+                language=language,
+                metadata=meta,
+                username=username,
+                status=status,
+                embeddings=embeddings,
+            )
+
+    def queue_user_prompt(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        username: str = "cli",
+    ) -> int:
+        """Record a user prompt for a later batch run; returns its id."""
+        return self.record_user_prompt(
+            text, language=language, metadata=metadata, username=username, status="queued"
+        )
+
+    def next_queued_user_prompts(self, limit: int = 10) -> list[QueuedUserPrompt]:
+        with self.session() as s:
+            return user_prompts.claim_queued(limit, session=s)
+
+    def set_user_prompt_status(self, user_prompt_id: int, status: UserPromptStatus) -> None:
+        with self.session() as s:
+            user_prompts.set_status(user_prompt_id, status, session=s)
+
+    def record_lineage(
+        self,
+        user_prompt_id: int,
+        *,
+        flow_run_id: str | None = None,
+        video_path: str | None = None,
+        publication_url: str | None = None,
+        prompt_versions: dict[str, int] | None = None,
+    ) -> None:
+        with self.session() as s:
+            user_prompts.record_lineage(
+                user_prompt_id,
+                session=s,
+                flow_run_id=flow_run_id,
+                video_path=video_path,
+                publication_url=publication_url,
+                prompt_versions=prompt_versions or {},
+            )
+
+    def lineage(self, key: str | int) -> Lineage:
+        with self.session() as s:
+            return user_prompts.lineage(key, session=s)
+
+    def similar_user_prompts(
+        self, text: str, *, k: int = 5, exclude_id: int | None = None
+    ) -> list[UserPromptHit]:
+        check.check_text(text, "query")
+        vector = self.embedder().embed([text])[0]
+        with self.session() as s:
+            return search.similar_user_prompts(
+                vector,
+                session=s,
+                model=self.model,
+                k=k,
+                exclude_id=exclude_id,
+                ef_search=self.settings.hnsw_ef_search,
+            )
+
+    def _embed_one(self, text: str) -> dict[str, list[float]]:
+        return {self.model: self.embedder().embed([text])[0]}
+
+
+def _exists(session: Session, name: str) -> bool:
+    return session.scalars(select(Prompt.id).where(Prompt.name == name)).first() is not None

@@ -1,0 +1,335 @@
+"""Prompts and their immutable versions. Every function takes `*, session` and never commits."""
+
+import difflib
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from prompt_store.exceptions import AlreadyActive, PromptAlreadyExists, PromptNotFound, VersionNotFound
+from prompt_store.models import Prompt, PromptAudit, PromptEmbedding, PromptVersion
+from prompt_store.schemas import ActivePrompt, AuditEvent, PromptDiff, PromptInfo, VersionInfo
+from prompt_store.search import vector_literal
+
+Embeddings = dict[str, list[float]]  # model name -> vector
+
+
+def get_prompt(name: str, *, session: Session, lock: bool = False) -> Prompt:
+    """The prompt row; `lock=True` takes the row lock that serialises version allocation."""
+    query = select(Prompt).where(Prompt.name == name)
+    prompt = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if prompt is None:
+        raise PromptNotFound(name)
+    return prompt
+
+
+def create_prompt(
+    *,
+    session: Session,
+    name: str,
+    prompt_type: str,
+    text: str,
+    parameters: dict[str, Any],
+    tags: list[str],
+    author: str,
+    message: str,
+    embeddings: Embeddings,
+) -> VersionInfo:
+    """Create a prompt with version 1 active; raises PromptAlreadyExists if the name is taken."""
+    values = dict(
+        type=prompt_type,
+        name=name,
+        text=text,
+        parameters=parameters,
+        tags=tags,
+        active_version=1,
+        latest_version=1,
+    )
+    inserted = session.execute(
+        insert(Prompt).values(**values).on_conflict_do_nothing(index_elements=["name"]).returning(Prompt.id)
+    ).scalar_one_or_none()
+    if inserted is None:
+        raise PromptAlreadyExists(name)
+    prompt = session.get_one(Prompt, inserted)
+    version = _add_version(
+        session,
+        prompt,
+        text=text,
+        parameters=parameters,
+        author=author,
+        message=message,
+        embeddings=embeddings,
+    )
+    _audit(session, prompt, "create", None, 1, author, message)
+    return _version_info(name, version, active=True)
+
+
+# The embedding goes in first, before any lock, under a version id drawn from the sequence (its foreign key
+# is deferred to COMMIT): the HNSW insert is the slow part of a commit and must not sit in the queue.
+_EMBED_SQL = sql("""
+WITH n AS (SELECT nextval(pg_get_serial_sequence('prompt_versions', 'id')) AS id),
+emb AS (
+    INSERT INTO prompt_embeddings (version_id, model, embedding)
+    SELECT n.id, e.model, CAST(e.vector AS vector)
+    FROM n, unnest(CAST(:models AS text[]), CAST(:vectors AS text[])) AS e (model, vector)
+)
+SELECT id FROM n
+""")
+
+# Then one statement takes the row lock, so it is held for a single round trip plus COMMIT. Under READ
+# COMMITTED the FOR UPDATE waits for a concurrent committer and then sees its bumped counter, so numbers
+# never repeat or skip; the UPDATE of the same row later in the statement re-reads that newest row.
+_COMMIT_SQL = sql("""
+WITH locked AS (
+    SELECT id, active_version, latest_version + 1 AS next, parameters FROM prompts
+    WHERE name = :name FOR UPDATE
+), ver AS (
+    INSERT INTO prompt_versions (id, prompt_id, version, text, parameters, author, message)
+    SELECT :id, id, next, :text, coalesce(CAST(:parameters AS jsonb), parameters), :author, :message
+    FROM locked
+    RETURNING id, prompt_id, version, parameters, created_at
+), moved AS (
+    UPDATE prompts p SET latest_version = ver.version, active_version = ver.version, text = :text,
+        parameters = ver.parameters, updated_at = now()
+    FROM ver WHERE p.id = ver.prompt_id
+), audited AS (
+    INSERT INTO prompt_audit (prompt_id, action, from_version, to_version, actor, reason)
+    SELECT locked.id, 'commit', locked.active_version, ver.version, :author, :message FROM locked, ver
+)
+SELECT version, parameters, created_at FROM ver
+""")
+
+
+def commit_version(
+    *,
+    session: Session,
+    name: str,
+    text: str,
+    parameters: dict[str, Any] | None,
+    author: str,
+    message: str,
+    embeddings: Embeddings,
+) -> VersionInfo:
+    """Add the next version (number allocated under the prompt's row lock) and make it active.
+
+    `parameters=None` keeps the active version's parameters.
+    """
+    embedded = {"models": list(embeddings), "vectors": [vector_literal(v) for v in embeddings.values()]}
+    version_id = session.execute(_EMBED_SQL, embedded).scalar_one()
+    row = session.execute(
+        _COMMIT_SQL,
+        {
+            "id": version_id,
+            "name": name,
+            "text": text,
+            "author": author,
+            "message": message,
+            "parameters": None if parameters is None else json.dumps(parameters),
+        },
+    ).one_or_none()
+    if row is None:
+        raise PromptNotFound(name)
+    return VersionInfo(
+        name=name,
+        version=row.version,
+        text=text,
+        parameters=row.parameters,
+        author=author,
+        message=message,
+        created_at=row.created_at,
+        is_active=True,
+    )
+
+
+def rollback(*, session: Session, name: str, to_version: int, actor: str, reason: str) -> AuditEvent:
+    """Make an earlier (or later) existing version active again; no version is rewritten."""
+    prompt = get_prompt(name, session=session, lock=True)
+    target = _get_version(session, prompt, to_version)
+    if prompt.active_version == to_version:
+        raise AlreadyActive(name, to_version)
+    previous = prompt.active_version
+    _activate(prompt, target)
+    event = _audit(session, prompt, "rollback", previous, to_version, actor, reason)
+    session.flush()
+    session.refresh(event)
+    return _event_info(name, event)
+
+
+def active_prompt(name: str, *, session: Session) -> ActivePrompt:
+    prompt = get_prompt(name, session=session)
+    return ActivePrompt(
+        name=name, version=prompt.active_version, text=prompt.text, parameters=prompt.parameters
+    )
+
+
+def show(name: str, *, session: Session, version: int | None = None) -> VersionInfo:
+    prompt = get_prompt(name, session=session)
+    row = _get_version(session, prompt, prompt.active_version if version is None else version)
+    return _version_info(name, row, active=row.version == prompt.active_version)
+
+
+def history(name: str, *, session: Session) -> list[VersionInfo]:
+    """All versions, newest first."""
+    prompt = get_prompt(name, session=session)
+    rows = session.scalars(
+        select(PromptVersion)
+        .where(PromptVersion.prompt_id == prompt.id)
+        .order_by(PromptVersion.version.desc())
+    )
+    return [_version_info(name, row, active=row.version == prompt.active_version) for row in rows]
+
+
+def audit_log(name: str, *, session: Session) -> list[AuditEvent]:
+    """Every move of the active version, oldest first."""
+    prompt = get_prompt(name, session=session)
+    rows = session.scalars(
+        select(PromptAudit).where(PromptAudit.prompt_id == prompt.id).order_by(PromptAudit.id)
+    )
+    return [_event_info(name, row) for row in rows]
+
+
+def diff(name: str, from_version: int, to_version: int, *, session: Session) -> PromptDiff:
+    """Unified text diff plus changed parameter keys between two versions."""
+    prompt = get_prompt(name, session=session)
+    old, new = _get_version(session, prompt, from_version), _get_version(session, prompt, to_version)
+    text_diff = "".join(
+        difflib.unified_diff(
+            _lines(old.text),
+            _lines(new.text),
+            fromfile=f"{name}@{from_version}",
+            tofile=f"{name}@{to_version}",
+        )
+    )
+    keys = sorted(set(old.parameters) | set(new.parameters))
+    changes = {
+        k: (old.parameters.get(k), new.parameters.get(k))
+        for k in keys
+        if old.parameters.get(k) != new.parameters.get(k)
+    }
+    return PromptDiff(
+        name=name,
+        from_version=from_version,
+        to_version=to_version,
+        text_diff=text_diff,
+        parameter_changes=changes,
+    )
+
+
+def list_prompts(
+    *, session: Session, prompt_type: str | None = None, tag: str | None = None
+) -> list[PromptInfo]:
+    query = select(Prompt).order_by(Prompt.name)
+    if prompt_type is not None:
+        query = query.where(Prompt.type == prompt_type)
+    if tag is not None:
+        query = query.where(Prompt.tags.contains([tag]))
+    return [_prompt_info(row) for row in session.scalars(query)]
+
+
+def _add_version(
+    session: Session,
+    prompt: Prompt,
+    *,
+    text: str,
+    parameters: dict[str, Any],
+    author: str,
+    message: str,
+    embeddings: Embeddings,
+) -> PromptVersion:
+    version = PromptVersion(
+        prompt_id=prompt.id,
+        version=prompt.latest_version,
+        text=text,
+        parameters=parameters,
+        author=author,
+        message=message,
+    )
+    session.add(version)
+    session.flush()
+    session.add_all(
+        PromptEmbedding(version_id=version.id, model=model, embedding=vector)
+        for model, vector in embeddings.items()
+    )
+    return version
+
+
+def _activate(prompt: Prompt, version: PromptVersion) -> None:
+    prompt.active_version = version.version
+    prompt.text = version.text
+    prompt.parameters = version.parameters
+    prompt.updated_at = func.now()
+
+
+def _audit(
+    session: Session,
+    prompt: Prompt,
+    action: str,
+    from_version: int | None,
+    to_version: int,
+    actor: str,
+    reason: str,
+) -> PromptAudit:
+    event = PromptAudit(
+        prompt_id=prompt.id,
+        action=action,
+        from_version=from_version,
+        to_version=to_version,
+        actor=actor,
+        reason=reason,
+    )
+    session.add(event)
+    return event
+
+
+def _get_version(session: Session, prompt: Prompt, version: int) -> PromptVersion:
+    row = session.scalars(
+        select(PromptVersion).where(PromptVersion.prompt_id == prompt.id, PromptVersion.version == version)
+    ).one_or_none()
+    if row is None:
+        raise VersionNotFound(prompt.name, version)
+    return row
+
+
+def _lines(text: str) -> list[str]:
+    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines()]
+
+
+def _version_info(name: str, row: PromptVersion, *, active: bool) -> VersionInfo:
+    return VersionInfo(
+        name=name,
+        version=row.version,
+        text=row.text,
+        parameters=row.parameters,
+        author=row.author,
+        message=row.message,
+        created_at=row.created_at,
+        is_active=active,
+    )
+
+
+def _event_info(name: str, row: PromptAudit) -> AuditEvent:
+    return AuditEvent(
+        name=name,
+        action=row.action,
+        from_version=row.from_version,
+        to_version=row.to_version,
+        actor=row.actor,
+        reason=row.reason,
+        created_at=row.created_at,
+    )
+
+
+def _prompt_info(row: Prompt) -> PromptInfo:
+    return PromptInfo(
+        name=row.name,
+        type=row.type,
+        tags=row.tags,
+        active_version=row.active_version,
+        latest_version=row.latest_version,
+        text=row.text,
+        parameters=row.parameters,
+        updated_at=row.updated_at,
+    )

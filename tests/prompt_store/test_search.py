@@ -1,0 +1,83 @@
+"""Search quality with the real local model, filters, full-text and hybrid fusion."""
+
+import pytest
+
+from prompt_store.exceptions import InvalidPromptInput
+from prompt_store.store import PromptStore
+from tests.prompt_store.corpus import PROMPTS, QUERIES
+
+
+@pytest.fixture(scope="module", autouse=True)
+def corpus(store: PromptStore) -> None:
+    for name, (prompt_type, tags, text) in PROMPTS.items():
+        store.add_prompt(name, text, prompt_type=prompt_type, tags=tags)
+    store.commit("poem.haiku", "Compose a haiku about cherry blossoms in spring.", message="season change")
+
+
+def _top1_accuracy(store: PromptStore, mode: str) -> tuple[float, list[str]]:
+    misses = []
+    for query, expected in QUERIES.items():
+        hits = store.search(query, mode=mode, k=5)
+        if not hits or hits[0].name != expected:
+            misses.append(f"{query!r}: wanted {expected}, got {[h.name for h in hits[:3]]}")
+    return 1 - len(misses) / len(QUERIES), misses
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(PROMPTS) >= 20 and len(QUERIES) >= 20
+    assert set(QUERIES.values()) <= set(PROMPTS)
+
+
+def test_semantic_top1_is_at_least_90_percent(store: PromptStore) -> None:
+    accuracy, misses = _top1_accuracy(store, "semantic")
+    assert accuracy >= 0.9, misses
+
+
+def test_hybrid_is_at_least_as_good_as_semantic(store: PromptStore) -> None:
+    semantic, _ = _top1_accuracy(store, "semantic")
+    hybrid, misses = _top1_accuracy(store, "hybrid")
+    assert hybrid >= semantic, misses
+
+
+def test_hits_carry_prompt_version_and_score(store: PromptStore) -> None:
+    hits = store.search("haiku poem about the seasons", k=3)
+    haiku = [h for h in hits if h.name == "poem.haiku"]
+    assert {h.version for h in haiku} == {1, 2}
+    assert [h.is_active for h in sorted(haiku, key=lambda h: h.version)] == [False, True]
+    assert all(0 < h.score <= 1 for h in hits) and hits == sorted(hits, key=lambda h: -h.score)
+
+
+def test_fulltext_matches_stemmed_words(store: PromptStore) -> None:
+    hits = store.search("subtitles translated", mode="fulltext")
+    assert hits[0].name == "tool.translate"
+    assert store.search("xylophone zeppelin", mode="fulltext") == []
+
+
+@pytest.mark.parametrize("mode", ["semantic", "hybrid"])
+def test_filters_are_honoured_and_still_return_k(store: PromptStore, mode: str) -> None:
+    education = {n for n, (_, tags, _) in PROMPTS.items() if "education" in tags}
+    hits = store.search("cooking dinner recipe", mode=mode, k=4, tags=["education"])
+    assert len(hits) == 4 and {h.name for h in hits} <= education
+
+    tools = store.search("stock footage", mode=mode, k=10, prompt_type="tool")
+    assert {h.name for h in tools} == {n for n, (t, _, _) in PROMPTS.items() if t == "tool"}
+
+    both = store.search("video", mode=mode, k=10, prompt_type="system", tags=["video", "education"])
+    assert {h.name for h in both} == {"storyboard.history", "storyboard.science"}
+
+
+def test_bad_search_input(store: PromptStore) -> None:
+    with pytest.raises(InvalidPromptInput):
+        store.search("   ")
+    with pytest.raises(InvalidPromptInput):
+        store.search("x", prompt_type="poem")
+
+
+def test_similar_user_prompts(store: PromptStore) -> None:
+    first = store.record_user_prompt("a video about baking sourdough bread at home", username="ana")
+    store.record_user_prompt("the history of the roman empire", username="bo")
+    store.record_user_prompt("how to knead dough and bake a loaf", username="cy")
+
+    hits = store.similar_user_prompts("making bread in my kitchen", k=2)
+    assert {h.id for h in hits} >= {first} and all("bread" in h.text or "loaf" in h.text for h in hits)
+    assert first not in {h.id for h in store.similar_user_prompts("sourdough", exclude_id=first)}
