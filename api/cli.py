@@ -11,6 +11,8 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from api.prompts_cli import db_app, prompts_app
+from api.youtube_cli import youtube_app
 from services.exceptions import P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
 
@@ -27,6 +29,11 @@ errors = Console(stderr=True)
 @app.callback()
 def main() -> None:
     """prompt-to-video on Prefect."""
+
+
+app.add_typer(prompts_app, name="prompts")
+app.add_typer(db_app, name="db")
+app.add_typer(youtube_app, name="youtube")
 
 
 @app.command()
