@@ -133,7 +133,7 @@ def bench_search(
         exact = np.argsort(-(vectors @ qvec))[:10]
         truth = {(f"bench.{i // VERSIONS_PER_PROMPT}", i % VERSIONS_PER_PROMPT + 1) for i in exact}
         recalls.append(len(truth & {(h.name, h.version) for h in hits}) / 10)
-        filtered.extend(timed(lambda t=text: store.search(t, k=10, prompt_type="tool", tags=["t3"]), 1))
+        filtered.extend(timed(lambda t=text: store.search(t, k=10, prompt_type="tool", tags=["t2"]), 1))
     hybrid = [timed(lambda t=t: store.search(t, mode="hybrid", k=10), 1)[0] for t in texts]
     print(f"semantic top-10      p50 {pct(latencies, 50):6.2f} ms   p99 {pct(latencies, 99):6.2f} ms")
     print(f"recall@10 vs exact   {statistics.mean(recalls):.3f}  (ef_search={store.settings.hnsw_ef_search})")

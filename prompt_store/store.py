@@ -5,18 +5,18 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from prompt_store import history as version_history
 from prompt_store import migrate, search, user_prompts, versions
+from prompt_store import reindex as reindexing
 from prompt_store import validation as check
 from prompt_store.cache import TTLCache
 from prompt_store.defaults import DEFAULT_PROMPTS
 from prompt_store.embeddings import Embedder, get_embedder, resolve_model
 from prompt_store.exceptions import InvalidPromptInput, PromptAlreadyExists
-from prompt_store.models import Prompt, PromptEmbedding, PromptVersion, UserPrompt, UserPromptEmbedding
+from prompt_store.models import Prompt
 from prompt_store.schemas import (
     ActivePrompt,
     AuditEvent,
@@ -30,11 +30,7 @@ from prompt_store.schemas import (
     UserPromptStatus,
     VersionInfo,
 )
-from services.models import LanguageTag
 from services.settings import Settings, get_settings
-
-_LANGUAGE = TypeAdapter(LanguageTag)
-_REINDEX_BATCH = 128
 
 
 class PromptStore:
@@ -143,29 +139,29 @@ class PromptStore:
         if cached is not None:
             return cached
         with self.session() as s:
-            active = versions.active_prompt(name, session=s)
+            active = version_history.active_prompt(name, session=s)
         self._cache.put(name, active)
         return active
 
     def show(self, name: str, version: int | None = None) -> VersionInfo:
         with self.session() as s:
-            return versions.show(name, session=s, version=version)
+            return version_history.show(name, session=s, version=version)
 
     def history(self, name: str) -> list[VersionInfo]:
         with self.session() as s:
-            return versions.history(name, session=s)
+            return version_history.history(name, session=s)
 
     def audit_log(self, name: str) -> list[AuditEvent]:
         with self.session() as s:
-            return versions.audit_log(name, session=s)
+            return version_history.audit_log(name, session=s)
 
     def diff(self, name: str, from_version: int, to_version: int) -> PromptDiff:
         with self.session() as s:
-            return versions.diff(name, from_version, to_version, session=s)
+            return version_history.diff(name, from_version, to_version, session=s)
 
     def list_prompts(self, *, prompt_type: str | None = None, tag: str | None = None) -> list[PromptInfo]:
         with self.session() as s:
-            return versions.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
+            return version_history.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
 
     def ensure_default_prompts(self) -> list[str]:
         """Create the built-in prompts that are missing; returns the names created."""
@@ -219,30 +215,7 @@ class PromptStore:
 
     def reindex(self, model: str | None = None) -> int:
         """(Re-)embed every version and user prompt with `model`; returns how many rows were written."""
-        model = resolve_model(model or self.model, self.settings)
-        written = 0
-        for table, key, source in (
-            (PromptEmbedding, "version_id", PromptVersion),
-            (UserPromptEmbedding, "user_prompt_id", UserPrompt),
-        ):
-            with self.session() as s:
-                rows = s.execute(select(source.id, source.text).order_by(source.id)).tuples().all()
-            for start in range(0, len(rows), _REINDEX_BATCH):
-                batch = rows[start : start + _REINDEX_BATCH]
-                vectors = self.embedder(model).embed([text for _, text in batch])
-                values = [
-                    {key: row_id, "model": model, "embedding": vector}
-                    for (row_id, _), vector in zip(batch, vectors, strict=True)
-                ]
-                statement = insert(table).values(values)
-                with self.session() as s:
-                    s.execute(
-                        statement.on_conflict_do_update(
-                            index_elements=[key, "model"], set_={"embedding": statement.excluded.embedding}
-                        )
-                    )
-                written += len(batch)
-        return written
+        return reindexing.reindex(self.session, self.embedder(model))
 
     # -- user prompts and lineage -------------------------------------------------------------------
     def record_user_prompt(
@@ -257,11 +230,8 @@ class PromptStore:
         """Store a user's request (embedded for similarity search); returns its id."""
         check.check_text(text)
         check.check_actor(username)
-        try:
-            language = _LANGUAGE.validate_python(language)
-        except ValidationError as exc:
-            raise InvalidPromptInput("language", exc.errors()[0]["msg"]) from None
-        meta = check.parse_parameters(metadata) if metadata else {}
+        language = check.check_language(language)
+        meta = check.check_metadata(metadata)
         embeddings = self._embed_one(text)
         with self.session() as s:
             return user_prompts.record(
