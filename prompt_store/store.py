@@ -59,12 +59,23 @@ class PromptStore:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction on a schema known to be current (checked once per store)."""
+        self._check_schema()
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A session for reads in autocommit mode: each query is one round trip (no BEGIN/COMMIT)."""
+        self._check_schema()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+
+    def _check_schema(self) -> None:
         if not self._checked:
             with self._lock:
                 migrate.check_schema(self.engine)
                 self._checked = True
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
 
     def embedder(self, model: str | None = None) -> Embedder:
         name = resolve_model(model or self.model, self.settings)
@@ -138,34 +149,34 @@ class PromptStore:
         cached = self._cache.get(name)
         if cached is not None:
             return cached
-        with self.session() as s:
+        with self.reader() as s:
             active = version_history.active_prompt(name, session=s)
         self._cache.put(name, active)
         return active
 
     def show(self, name: str, version: int | None = None) -> VersionInfo:
-        with self.session() as s:
+        with self.reader() as s:
             return version_history.show(name, session=s, version=version)
 
     def history(self, name: str) -> list[VersionInfo]:
-        with self.session() as s:
+        with self.reader() as s:
             return version_history.history(name, session=s)
 
     def audit_log(self, name: str) -> list[AuditEvent]:
-        with self.session() as s:
+        with self.reader() as s:
             return version_history.audit_log(name, session=s)
 
     def diff(self, name: str, from_version: int, to_version: int) -> PromptDiff:
-        with self.session() as s:
+        with self.reader() as s:
             return version_history.diff(name, from_version, to_version, session=s)
 
     def list_prompts(self, *, prompt_type: str | None = None, tag: str | None = None) -> list[PromptInfo]:
-        with self.session() as s:
+        with self.reader() as s:
             return version_history.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
 
     def ensure_default_prompts(self) -> list[str]:
         """Create the built-in prompts that are missing; returns the names created."""
-        with self.session() as s:
+        with self.reader() as s:
             missing = [d for d in DEFAULT_PROMPTS if not _exists(s, d.name)]
         created = []
         for default in missing:
@@ -204,13 +215,12 @@ class PromptStore:
         model = resolve_model(model or self.model, self.settings)
         depth = k if mode != "hybrid" else max(4 * k, 40)
         vector = self.embedder(model).embed([query])[0] if mode != "fulltext" else None
-        with self.session() as s:
+        with self.reader() as s:
             filters: dict[str, Any] = dict(session=s, k=depth, prompt_type=prompt_type, tags=tags)
             lexical = search.fulltext(query, **filters) if mode != "semantic" else []
             if vector is None:
                 return lexical
-            ef = self.settings.hnsw_ef_search
-            semantic = search.semantic(vector, model=model, ef_search=ef, **filters)
+            semantic = search.semantic(vector, model=model, **filters)
         return semantic if mode == "semantic" else search.fuse([semantic, lexical], k)
 
     def reindex(self, model: str | None = None) -> int:
@@ -285,7 +295,7 @@ class PromptStore:
             )
 
     def lineage(self, key: str | int) -> Lineage:
-        with self.session() as s:
+        with self.reader() as s:
             return user_prompts.lineage(key, session=s)
 
     def similar_user_prompts(
@@ -293,14 +303,9 @@ class PromptStore:
     ) -> list[UserPromptHit]:
         check.check_text(text, "query")
         vector = self.embedder().embed([text])[0]
-        with self.session() as s:
+        with self.reader() as s:
             return search.similar_user_prompts(
-                vector,
-                session=s,
-                model=self.model,
-                k=k,
-                exclude_id=exclude_id,
-                ef_search=self.settings.hnsw_ef_search,
+                vector, session=s, model=self.model, k=k, exclude_id=exclude_id
             )
 
     def _embed_one(self, text: str) -> dict[str, list[float]]:
