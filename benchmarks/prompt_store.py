@@ -151,7 +151,7 @@ def server_times(store: PromptStore, qvecs: np.ndarray) -> list[float]:
         "EXPLAIN (ANALYZE, FORMAT JSON) " + search.semantic_sql(MODEL, prompt_type=None, tags=None)
     )
     samples = []
-    with store.reader() as s:
+    with store.autocommit() as s:
         for qvec in qvecs:
             params = {"q": search.vector_literal(qvec), "k": 10, "type": None, "tags": "[]"}
             samples.append(s.execute(sql, params).scalar_one()[0]["Execution Time"])

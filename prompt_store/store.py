@@ -64,7 +64,7 @@ class PromptStore:
             yield session
 
     @contextmanager
-    def reader(self) -> Iterator[Session]:
+    def autocommit(self) -> Iterator[Session]:
         """A session for reads in autocommit mode: each query is one round trip (no BEGIN/COMMIT)."""
         self._check_schema()
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -129,7 +129,7 @@ class PromptStore:
             author=check.check_actor(author),
             message=check.check_message(message),
         )
-        embeddings = self._embed_one(text)  # before the row lock, so writers queue only for the insert
+        embeddings = self._embed_one(text)  # computed before any lock; see versions.commit_version
         with self.session() as s:
             committed = versions.commit_version(session=s, embeddings=embeddings, **args)
         self._cache.invalidate(name)
@@ -149,34 +149,34 @@ class PromptStore:
         cached = self._cache.get(name)
         if cached is not None:
             return cached
-        with self.reader() as s:
+        with self.autocommit() as s:
             active = version_history.active_prompt(name, session=s)
         self._cache.put(name, active)
         return active
 
     def show(self, name: str, version: int | None = None) -> VersionInfo:
-        with self.reader() as s:
+        with self.autocommit() as s:
             return version_history.show(name, session=s, version=version)
 
     def history(self, name: str) -> list[VersionInfo]:
-        with self.reader() as s:
+        with self.autocommit() as s:
             return version_history.history(name, session=s)
 
     def audit_log(self, name: str) -> list[AuditEvent]:
-        with self.reader() as s:
+        with self.autocommit() as s:
             return version_history.audit_log(name, session=s)
 
     def diff(self, name: str, from_version: int, to_version: int) -> PromptDiff:
-        with self.reader() as s:
+        with self.autocommit() as s:
             return version_history.diff(name, from_version, to_version, session=s)
 
     def list_prompts(self, *, prompt_type: str | None = None, tag: str | None = None) -> list[PromptInfo]:
-        with self.reader() as s:
+        with self.autocommit() as s:
             return version_history.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
 
     def ensure_default_prompts(self) -> list[str]:
         """Create the built-in prompts that are missing; returns the names created."""
-        with self.reader() as s:
+        with self.autocommit() as s:
             missing = [d for d in DEFAULT_PROMPTS if not _exists(s, d.name)]
         created = []
         for default in missing:
@@ -215,7 +215,7 @@ class PromptStore:
         model = resolve_model(model or self.model, self.settings)
         depth = k if mode != "hybrid" else max(4 * k, 40)
         vector = self.embedder(model).embed([query])[0] if mode != "fulltext" else None
-        with self.reader() as s:
+        with self.autocommit() as s:
             filters: dict[str, Any] = dict(session=s, k=depth, prompt_type=prompt_type, tags=tags)
             lexical = search.fulltext(query, **filters) if mode != "semantic" else []
             if vector is None:
@@ -295,7 +295,7 @@ class PromptStore:
             )
 
     def lineage(self, key: str | int) -> Lineage:
-        with self.reader() as s:
+        with self.autocommit() as s:
             return user_prompts.lineage(key, session=s)
 
     def similar_user_prompts(
@@ -303,7 +303,7 @@ class PromptStore:
     ) -> list[UserPromptHit]:
         check.check_text(text, "query")
         vector = self.embedder().embed([text])[0]
-        with self.reader() as s:
+        with self.autocommit() as s:
             return search.similar_user_prompts(
                 vector, session=s, model=self.model, k=k, exclude_id=exclude_id
             )
