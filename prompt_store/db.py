@@ -40,7 +40,7 @@ def embedded_url(data_dir: Path) -> str:
     return normalise_url(server.get_uri(EMBEDDED_DATABASE))
 
 
-def make_engine(url: str, *, ef_search: int = 100) -> Engine:
+def make_engine(url: str, *, ef_search: int = 40) -> Engine:
     """An engine sized for many concurrent writers (version commits queue on a row lock, not the pool).
 
     Every connection starts with HNSW iterative scans on (filtered k-NN still returns k rows) and the

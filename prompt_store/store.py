@@ -1,7 +1,8 @@
 """PromptStore: the store's public operations, each in its own transaction."""
 
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,12 +48,13 @@ class PromptStore:
         model: str | None = None,
         embedders: Mapping[str, Embedder] | None = None,
         settings: Settings | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.settings = settings or get_settings()
         self.model = resolve_model(model, self.settings)
         self._embedders = dict(embedders or {})
-        self._cache: TTLCache[ActivePrompt] = TTLCache(self.settings.prompt_cache_ttl_s)
+        self._cache: TTLCache[ActivePrompt] = TTLCache(self.settings.prompt_cache_ttl_s, clock=clock)
         self._checked = False
         self._lock = threading.Lock()
 
