@@ -1,13 +1,14 @@
 """Read-only views of prompts, versions and the audit log. Every function takes `*, session`."""
 
 import difflib
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prompt_store.exceptions import PromptNotFound, VersionNotFound
 from prompt_store.models import Prompt, PromptAudit, PromptVersion
-from prompt_store.schemas import ActivePrompt, AuditEvent, PromptDiff, PromptInfo, VersionInfo
+from prompt_store.schemas import ActivePrompt, AuditEvent, PromptDiff, PromptInfo, PromptType, VersionInfo
 
 
 def get_prompt(name: str, *, session: Session, lock: bool = False) -> Prompt:
@@ -131,7 +132,7 @@ def event_info(name: str, row: PromptAudit) -> AuditEvent:
 def _prompt_info(row: Prompt) -> PromptInfo:
     return PromptInfo(
         name=row.name,
-        type=row.type,
+        type=cast(PromptType, row.type),
         tags=row.tags,
         active_version=row.active_version,
         latest_version=row.latest_version,

@@ -98,18 +98,25 @@ class PromptStore:
         message: str = "created",
     ) -> VersionInfo:
         """Create a prompt; its first version is active."""
-        args = dict(
-            name=check.check_name(name),
-            prompt_type=check.check_type(prompt_type),
-            text=check.check_text(text),
-            parameters=check.parse_parameters(parameters),
-            tags=check.check_tags(tags),
-            author=check.check_actor(author),
-            message=check.check_message(message),
-        )
+        check.check_name(name)
+        check.check_type(prompt_type)
+        check.check_text(text)
+        params, tag_list = check.parse_parameters(parameters), check.check_tags(tags)
+        check.check_actor(author)
+        check.check_message(message)
         embeddings = self._embed_one(text)
         with self.session() as s:
-            created = versions.create_prompt(session=s, embeddings=embeddings, **args)
+            created = versions.create_prompt(
+                session=s,
+                name=name,
+                prompt_type=prompt_type,
+                text=text,
+                parameters=params,
+                tags=tag_list,
+                author=author,
+                message=message,
+                embeddings=embeddings,
+            )
         self._cache.invalidate(name)
         return created
 
@@ -124,16 +131,21 @@ class PromptStore:
     ) -> VersionInfo:
         """Add the next version and make it active; `parameters=None` keeps the current ones."""
         params = None if parameters is None else check.parse_parameters(parameters)
-        args = dict(
-            name=check.check_name(name),
-            text=check.check_text(text),
-            parameters=params,
-            author=check.check_actor(author),
-            message=check.check_message(message),
-        )
+        check.check_name(name)
+        check.check_text(text)
+        check.check_actor(author)
+        check.check_message(message)
         embeddings = self._embed_one(text)  # computed before any lock; see versions.commit_version
         with self.session() as s:
-            committed = versions.commit_version(session=s, embeddings=embeddings, **args)
+            committed = versions.commit_version(
+                session=s,
+                name=name,
+                text=text,
+                parameters=params,
+                author=author,
+                message=message,
+                embeddings=embeddings,
+            )
         self._cache.invalidate(name)
         return committed
 
