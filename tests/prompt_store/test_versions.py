@@ -1,6 +1,5 @@
 """Versions, rollback, audit, diff, the active-prompt cache and input validation on a real Postgres."""
 
-
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
