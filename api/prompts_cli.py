@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -15,6 +15,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 import prompt_store as store
+from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
 
 prompts_app = typer.Typer(
@@ -214,7 +215,7 @@ def search(
     model: Annotated[str | None, typer.Option("--model")] = None,
 ) -> None:
     """Search prompt versions by meaning, by words, or both (hybrid)."""
-    chosen = "fulltext" if mode is Mode.text else mode.value
+    chosen: SearchMode = "fulltext" if mode is Mode.text else cast(SearchMode, mode.value)
     hits = store.search_prompts(query, mode=chosen, k=k, prompt_type=prompt_type, tags=tag, model=model)
     table = Table("score", "prompt", "version", "type", "text")
     for h in hits:

@@ -40,14 +40,26 @@ def embedded_url(data_dir: Path) -> str:
     return normalise_url(server.get_uri(EMBEDDED_DATABASE))
 
 
-def make_engine(url: str) -> Engine:
-    """An engine sized for many concurrent writers (version commits queue on a row lock, not the pool)."""
-    return create_engine(normalise_url(url), pool_size=10, max_overflow=40, pool_pre_ping=True)
+def make_engine(url: str, *, ef_search: int = 40) -> Engine:
+    """An engine sized for many concurrent writers (version commits queue on a row lock, not the pool).
+
+    Every connection starts with HNSW iterative scans on (filtered k-NN still returns k rows) and the
+    given ef_search, so a search needs no extra round trip to set them. No pre-ping either: it would
+    cost a round trip per checkout; a dropped connection fails one call and the pool is invalidated.
+    """
+    options = f"-c hnsw.iterative_scan=strict_order -c hnsw.ef_search={int(ef_search)}"
+    return create_engine(
+        normalise_url(url),
+        pool_size=10,
+        max_overflow=40,
+        pool_recycle=1800,
+        connect_args={"options": options},
+    )
 
 
 @lru_cache(maxsize=4)
-def _engine_for(url: str) -> Engine:
-    return make_engine(url)
+def _engine_for(url: str, ef_search: int) -> Engine:
+    return make_engine(url, ef_search=ef_search)
 
 
 def is_embedded(settings: Settings | None = None) -> bool:
@@ -58,5 +70,5 @@ def get_engine(settings: Settings | None = None) -> Engine:
     """The process-wide engine for the configured database."""
     settings = settings or get_settings()
     if settings.database_url is not None:
-        return _engine_for(settings.database_url.get_secret_value())
-    return _engine_for(embedded_url(settings.data_dir))
+        return _engine_for(settings.database_url.get_secret_value(), settings.hnsw_ef_search)
+    return _engine_for(embedded_url(settings.data_dir), settings.hnsw_ef_search)

@@ -59,6 +59,13 @@ class SchemaOutOfDate(PromptStoreError):
         self.expected = expected
 
 
+class DatabaseUnavailable(PromptStoreError):
+    """The database could not be reached; the message names the cause, never the password."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(f"cannot reach the prompt-store database: {cause}")
+
+
 class EmbeddingError(PromptStoreError):
     """An embedding model failed; the message never carries an API key."""
 

@@ -5,8 +5,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
-from prompt_store.exceptions import SchemaOutOfDate
+from prompt_store.exceptions import DatabaseUnavailable, SchemaOutOfDate
 
 VERSION_TABLE = "prompt_store_alembic_version"  # not `alembic_version`: Prefect may share the database
 
@@ -25,9 +26,12 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-        return context.get_current_revision()
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+            return context.get_current_revision()
+    except OperationalError as exc:  # psycopg's first line names host and reason, not the password
+        raise DatabaseUnavailable(str(exc.orig).strip().splitlines()[0]) from None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:

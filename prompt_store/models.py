@@ -92,7 +92,10 @@ class PromptEmbedding(Base):
 
     __tablename__ = "prompt_embeddings"
 
-    version_id: Mapped[int] = mapped_column(ForeignKey("prompt_versions.id"), primary_key=True)
+    # deferred: a commit writes its embedding before the version row (see versions.commit_version)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("prompt_versions.id", deferrable=True, initially="DEFERRED"), primary_key=True
+    )
     model: Mapped[str] = mapped_column(String(100), primary_key=True)
     embedding: Mapped[list[float]] = mapped_column(VECTOR())
 

@@ -44,7 +44,9 @@ def semantic_sql(model: str, *, prompt_type: str | None, tags: list[str] | None)
 
 
 def enable_iterative_scan(session: Session, ef_search: int) -> None:
-    """Let HNSW keep scanning until filtered queries have k rows (pgvector >= 0.8), for this transaction."""
+    """Let HNSW keep scanning until filtered queries have k rows (pgvector >= 0.8), for this transaction.
+
+    Engines from `db.make_engine` already do this per connection; this is for other connections."""
     session.execute(
         text(
             "SELECT set_config('hnsw.iterative_scan', 'strict_order', true), "
@@ -62,10 +64,11 @@ def semantic(
     k: int = 10,
     prompt_type: str | None = None,
     tags: list[str] | None = None,
-    ef_search: int = 100,
 ) -> list[SearchHit]:
-    """Nearest versions by cosine similarity of their `model` embedding."""
-    enable_iterative_scan(session, max(ef_search, k))
+    """Nearest versions by cosine similarity of their `model` embedding.
+
+    Relies on the connection's `hnsw.iterative_scan` (set by `db.make_engine`) so filters still give k rows.
+    """
     sql = semantic_sql(model, prompt_type=prompt_type, tags=tags)
     rows = session.execute(text(sql), _params(vector_literal(vector), k, prompt_type, tags))
     return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
@@ -118,10 +121,8 @@ def similar_user_prompts(
     model: str,
     k: int = 5,
     exclude_id: int | None = None,
-    ef_search: int = 100,
 ) -> list[UserPromptHit]:
     """User prompts whose text is closest to `vector`."""
-    enable_iterative_scan(session, max(ef_search, k))
     distance = distance_sql(model)
     exclude = "AND u.id <> :exclude" if exclude_id is not None else ""
     sql = f"""

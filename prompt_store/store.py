@@ -1,22 +1,23 @@
 """PromptStore: the store's public operations, each in its own transaction."""
 
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from prompt_store import history as version_history
 from prompt_store import migrate, search, user_prompts, versions
+from prompt_store import reindex as reindexing
 from prompt_store import validation as check
 from prompt_store.cache import TTLCache
 from prompt_store.defaults import DEFAULT_PROMPTS
 from prompt_store.embeddings import Embedder, get_embedder, resolve_model
 from prompt_store.exceptions import InvalidPromptInput, PromptAlreadyExists
-from prompt_store.models import Prompt, PromptEmbedding, PromptVersion, UserPrompt, UserPromptEmbedding
+from prompt_store.models import Prompt
 from prompt_store.schemas import (
     ActivePrompt,
     AuditEvent,
@@ -30,11 +31,7 @@ from prompt_store.schemas import (
     UserPromptStatus,
     VersionInfo,
 )
-from services.models import LanguageTag
 from services.settings import Settings, get_settings
-
-_LANGUAGE = TypeAdapter(LanguageTag)
-_REINDEX_BATCH = 128
 
 
 class PromptStore:
@@ -51,24 +48,36 @@ class PromptStore:
         model: str | None = None,
         embedders: Mapping[str, Embedder] | None = None,
         settings: Settings | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.settings = settings or get_settings()
         self.model = resolve_model(model, self.settings)
         self._embedders = dict(embedders or {})
-        self._cache: TTLCache[ActivePrompt] = TTLCache(self.settings.prompt_cache_ttl_s)
+        self._cache: TTLCache[ActivePrompt] = TTLCache(self.settings.prompt_cache_ttl_s, clock=clock)
         self._checked = False
         self._lock = threading.Lock()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction on a schema known to be current (checked once per store)."""
+        self._check_schema()
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Session]:
+        """A session for reads in autocommit mode: each query is one round trip (no BEGIN/COMMIT)."""
+        self._check_schema()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+
+    def _check_schema(self) -> None:
         if not self._checked:
             with self._lock:
                 migrate.check_schema(self.engine)
                 self._checked = True
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
 
     def embedder(self, model: str | None = None) -> Embedder:
         name = resolve_model(model or self.model, self.settings)
@@ -89,18 +98,25 @@ class PromptStore:
         message: str = "created",
     ) -> VersionInfo:
         """Create a prompt; its first version is active."""
-        args = dict(
-            name=check.check_name(name),
-            prompt_type=check.check_type(prompt_type),
-            text=check.check_text(text),
-            parameters=check.parse_parameters(parameters),
-            tags=check.check_tags(tags),
-            author=check.check_actor(author),
-            message=check.check_message(message),
-        )
+        check.check_name(name)
+        check.check_type(prompt_type)
+        check.check_text(text)
+        params, tag_list = check.parse_parameters(parameters), check.check_tags(tags)
+        check.check_actor(author)
+        check.check_message(message)
         embeddings = self._embed_one(text)
         with self.session() as s:
-            created = versions.create_prompt(session=s, embeddings=embeddings, **args)
+            created = versions.create_prompt(
+                session=s,
+                name=name,
+                prompt_type=prompt_type,
+                text=text,
+                parameters=params,
+                tags=tag_list,
+                author=author,
+                message=message,
+                embeddings=embeddings,
+            )
         self._cache.invalidate(name)
         return created
 
@@ -115,16 +131,21 @@ class PromptStore:
     ) -> VersionInfo:
         """Add the next version and make it active; `parameters=None` keeps the current ones."""
         params = None if parameters is None else check.parse_parameters(parameters)
-        args = dict(
-            name=check.check_name(name),
-            text=check.check_text(text),
-            parameters=params,
-            author=check.check_actor(author),
-            message=check.check_message(message),
-        )
-        embeddings = self._embed_one(text)  # before the row lock, so writers queue only for the insert
+        check.check_name(name)
+        check.check_text(text)
+        check.check_actor(author)
+        check.check_message(message)
+        embeddings = self._embed_one(text)  # computed before any lock; see versions.commit_version
         with self.session() as s:
-            committed = versions.commit_version(session=s, embeddings=embeddings, **args)
+            committed = versions.commit_version(
+                session=s,
+                name=name,
+                text=text,
+                parameters=params,
+                author=author,
+                message=message,
+                embeddings=embeddings,
+            )
         self._cache.invalidate(name)
         return committed
 
@@ -142,34 +163,34 @@ class PromptStore:
         cached = self._cache.get(name)
         if cached is not None:
             return cached
-        with self.session() as s:
-            active = versions.active_prompt(name, session=s)
+        with self.autocommit() as s:
+            active = version_history.active_prompt(name, session=s)
         self._cache.put(name, active)
         return active
 
     def show(self, name: str, version: int | None = None) -> VersionInfo:
-        with self.session() as s:
-            return versions.show(name, session=s, version=version)
+        with self.autocommit() as s:
+            return version_history.show(name, session=s, version=version)
 
     def history(self, name: str) -> list[VersionInfo]:
-        with self.session() as s:
-            return versions.history(name, session=s)
+        with self.autocommit() as s:
+            return version_history.history(name, session=s)
 
     def audit_log(self, name: str) -> list[AuditEvent]:
-        with self.session() as s:
-            return versions.audit_log(name, session=s)
+        with self.autocommit() as s:
+            return version_history.audit_log(name, session=s)
 
     def diff(self, name: str, from_version: int, to_version: int) -> PromptDiff:
-        with self.session() as s:
-            return versions.diff(name, from_version, to_version, session=s)
+        with self.autocommit() as s:
+            return version_history.diff(name, from_version, to_version, session=s)
 
     def list_prompts(self, *, prompt_type: str | None = None, tag: str | None = None) -> list[PromptInfo]:
-        with self.session() as s:
-            return versions.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
+        with self.autocommit() as s:
+            return version_history.list_prompts(session=s, prompt_type=prompt_type, tag=tag)
 
     def ensure_default_prompts(self) -> list[str]:
         """Create the built-in prompts that are missing; returns the names created."""
-        with self.session() as s:
+        with self.autocommit() as s:
             missing = [d for d in DEFAULT_PROMPTS if not _exists(s, d.name)]
         created = []
         for default in missing:
@@ -208,41 +229,17 @@ class PromptStore:
         model = resolve_model(model or self.model, self.settings)
         depth = k if mode != "hybrid" else max(4 * k, 40)
         vector = self.embedder(model).embed([query])[0] if mode != "fulltext" else None
-        with self.session() as s:
+        with self.autocommit() as s:
             filters: dict[str, Any] = dict(session=s, k=depth, prompt_type=prompt_type, tags=tags)
             lexical = search.fulltext(query, **filters) if mode != "semantic" else []
             if vector is None:
                 return lexical
-            ef = self.settings.hnsw_ef_search
-            semantic = search.semantic(vector, model=model, ef_search=ef, **filters)
+            semantic = search.semantic(vector, model=model, **filters)
         return semantic if mode == "semantic" else search.fuse([semantic, lexical], k)
 
     def reindex(self, model: str | None = None) -> int:
         """(Re-)embed every version and user prompt with `model`; returns how many rows were written."""
-        model = resolve_model(model or self.model, self.settings)
-        written = 0
-        for table, key, source in (
-            (PromptEmbedding, "version_id", PromptVersion),
-            (UserPromptEmbedding, "user_prompt_id", UserPrompt),
-        ):
-            with self.session() as s:
-                rows = s.execute(select(source.id, source.text).order_by(source.id)).tuples().all()
-            for start in range(0, len(rows), _REINDEX_BATCH):
-                batch = rows[start : start + _REINDEX_BATCH]
-                vectors = self.embedder(model).embed([text for _, text in batch])
-                values = [
-                    {key: row_id, "model": model, "embedding": vector}
-                    for (row_id, _), vector in zip(batch, vectors, strict=True)
-                ]
-                statement = insert(table).values(values)
-                with self.session() as s:
-                    s.execute(
-                        statement.on_conflict_do_update(
-                            index_elements=[key, "model"], set_={"embedding": statement.excluded.embedding}
-                        )
-                    )
-                written += len(batch)
-        return written
+        return reindexing.reindex(self.session, self.embedder(model))
 
     # -- user prompts and lineage -------------------------------------------------------------------
     def record_user_prompt(
@@ -257,11 +254,8 @@ class PromptStore:
         """Store a user's request (embedded for similarity search); returns its id."""
         check.check_text(text)
         check.check_actor(username)
-        try:
-            language = _LANGUAGE.validate_python(language)
-        except ValidationError as exc:
-            raise InvalidPromptInput("language", exc.errors()[0]["msg"]) from None
-        meta = check.parse_parameters(metadata) if metadata else {}
+        language = check.check_language(language)
+        meta = check.check_metadata(metadata)
         embeddings = self._embed_one(text)
         with self.session() as s:
             return user_prompts.record(
@@ -315,7 +309,7 @@ class PromptStore:
             )
 
     def lineage(self, key: str | int) -> Lineage:
-        with self.session() as s:
+        with self.autocommit() as s:
             return user_prompts.lineage(key, session=s)
 
     def similar_user_prompts(
@@ -323,14 +317,9 @@ class PromptStore:
     ) -> list[UserPromptHit]:
         check.check_text(text, "query")
         vector = self.embedder().embed([text])[0]
-        with self.session() as s:
+        with self.autocommit() as s:
             return search.similar_user_prompts(
-                vector,
-                session=s,
-                model=self.model,
-                k=k,
-                exclude_id=exclude_id,
-                ef_search=self.settings.hnsw_ef_search,
+                vector, session=s, model=self.model, k=k, exclude_id=exclude_id
             )
 
     def _embed_one(self, text: str) -> dict[str, list[float]]:

@@ -1,6 +1,6 @@
 """User prompts, the batch queue and lineage. Every function takes `*, session` and never commits."""
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
@@ -160,7 +160,7 @@ def lineage(key: str | int, *, session: Session) -> Lineage:
         user_prompt_id=row.id,
         text=row.text,
         username=username,
-        status=row.status,
+        status=cast(UserPromptStatus, row.status),
         created_at=row.created_at,
         flow_run_id=row.flow_run_id,
         video_path=row.video_path,

@@ -6,13 +6,17 @@ import re
 import unicodedata
 from typing import Any, get_args
 
+from pydantic import TypeAdapter, ValidationError
+
 from prompt_store.exceptions import InvalidPromptInput
 from prompt_store.schemas import PromptType
+from services.models import LanguageTag
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TEXT_MAX_CHARS = 100_000
 ACTOR_MAX_CHARS = 100
 _TYPES: tuple[str, ...] = get_args(PromptType)
+_LANGUAGE: TypeAdapter[str | None] = TypeAdapter(LanguageTag)
 
 
 def check_name(name: str) -> str:
@@ -61,6 +65,28 @@ def check_message(message: str) -> str:
     if "\x00" in message:
         raise InvalidPromptInput("message", "contains a NUL byte")
     return message
+
+
+def check_language(language: str | None) -> str | None:
+    try:
+        return _LANGUAGE.validate_python(language)
+    except ValidationError as exc:
+        raise InvalidPromptInput("language", exc.errors()[0]["msg"]) from None
+
+
+def check_metadata(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """Free-form run metadata: any JSON object without NUL bytes."""
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise InvalidPromptInput("metadata", "must be a JSON object")
+    try:
+        encoded = json.dumps(metadata, allow_nan=False, default=str)
+    except (TypeError, ValueError) as exc:
+        raise InvalidPromptInput("metadata", f"cannot be stored as JSON ({exc})") from None
+    if "\\u0000" in encoded:
+        raise InvalidPromptInput("metadata", "contains a NUL byte")
+    return json.loads(encoded)
 
 
 def parse_parameters(raw: str | dict[str, Any] | None) -> dict[str, Any]:

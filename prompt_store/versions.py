@@ -1,29 +1,20 @@
-"""Prompts and their immutable versions. Every function takes `*, session` and never commits."""
+"""Writes: create a prompt, commit versions, roll back. Every function takes `*, session`, never commits."""
 
-import difflib
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from prompt_store.exceptions import AlreadyActive, PromptAlreadyExists, PromptNotFound, VersionNotFound
+from prompt_store.exceptions import AlreadyActive, PromptAlreadyExists, PromptNotFound
+from prompt_store.history import event_info, get_prompt, get_version, version_info
 from prompt_store.models import Prompt, PromptAudit, PromptEmbedding, PromptVersion
-from prompt_store.schemas import ActivePrompt, AuditEvent, PromptDiff, PromptInfo, VersionInfo
+from prompt_store.schemas import AuditEvent, VersionInfo
 from prompt_store.search import vector_literal
 
 Embeddings = dict[str, list[float]]  # model name -> vector
-
-
-def get_prompt(name: str, *, session: Session, lock: bool = False) -> Prompt:
-    """The prompt row; `lock=True` takes the row lock that serialises version allocation."""
-    query = select(Prompt).where(Prompt.name == name)
-    prompt = session.scalars(query.with_for_update() if lock else query).one_or_none()
-    if prompt is None:
-        raise PromptNotFound(name)
-    return prompt
 
 
 def create_prompt(
@@ -64,7 +55,7 @@ def create_prompt(
         embeddings=embeddings,
     )
     _audit(session, prompt, "create", None, 1, author, message)
-    return _version_info(name, version, active=True)
+    return version_info(name, version, active=True)
 
 
 # The embedding goes in first, before any lock, under a version id drawn from the sequence (its foreign key
@@ -147,7 +138,7 @@ def commit_version(
 def rollback(*, session: Session, name: str, to_version: int, actor: str, reason: str) -> AuditEvent:
     """Make an earlier (or later) existing version active again; no version is rewritten."""
     prompt = get_prompt(name, session=session, lock=True)
-    target = _get_version(session, prompt, to_version)
+    target = get_version(session, prompt, to_version)
     if prompt.active_version == to_version:
         raise AlreadyActive(name, to_version)
     previous = prompt.active_version
@@ -155,78 +146,7 @@ def rollback(*, session: Session, name: str, to_version: int, actor: str, reason
     event = _audit(session, prompt, "rollback", previous, to_version, actor, reason)
     session.flush()
     session.refresh(event)
-    return _event_info(name, event)
-
-
-def active_prompt(name: str, *, session: Session) -> ActivePrompt:
-    prompt = get_prompt(name, session=session)
-    return ActivePrompt(
-        name=name, version=prompt.active_version, text=prompt.text, parameters=prompt.parameters
-    )
-
-
-def show(name: str, *, session: Session, version: int | None = None) -> VersionInfo:
-    prompt = get_prompt(name, session=session)
-    row = _get_version(session, prompt, prompt.active_version if version is None else version)
-    return _version_info(name, row, active=row.version == prompt.active_version)
-
-
-def history(name: str, *, session: Session) -> list[VersionInfo]:
-    """All versions, newest first."""
-    prompt = get_prompt(name, session=session)
-    rows = session.scalars(
-        select(PromptVersion)
-        .where(PromptVersion.prompt_id == prompt.id)
-        .order_by(PromptVersion.version.desc())
-    )
-    return [_version_info(name, row, active=row.version == prompt.active_version) for row in rows]
-
-
-def audit_log(name: str, *, session: Session) -> list[AuditEvent]:
-    """Every move of the active version, oldest first."""
-    prompt = get_prompt(name, session=session)
-    rows = session.scalars(
-        select(PromptAudit).where(PromptAudit.prompt_id == prompt.id).order_by(PromptAudit.id)
-    )
-    return [_event_info(name, row) for row in rows]
-
-
-def diff(name: str, from_version: int, to_version: int, *, session: Session) -> PromptDiff:
-    """Unified text diff plus changed parameter keys between two versions."""
-    prompt = get_prompt(name, session=session)
-    old, new = _get_version(session, prompt, from_version), _get_version(session, prompt, to_version)
-    text_diff = "".join(
-        difflib.unified_diff(
-            _lines(old.text),
-            _lines(new.text),
-            fromfile=f"{name}@{from_version}",
-            tofile=f"{name}@{to_version}",
-        )
-    )
-    keys = sorted(set(old.parameters) | set(new.parameters))
-    changes = {
-        k: (old.parameters.get(k), new.parameters.get(k))
-        for k in keys
-        if old.parameters.get(k) != new.parameters.get(k)
-    }
-    return PromptDiff(
-        name=name,
-        from_version=from_version,
-        to_version=to_version,
-        text_diff=text_diff,
-        parameter_changes=changes,
-    )
-
-
-def list_prompts(
-    *, session: Session, prompt_type: str | None = None, tag: str | None = None
-) -> list[PromptInfo]:
-    query = select(Prompt).order_by(Prompt.name)
-    if prompt_type is not None:
-        query = query.where(Prompt.type == prompt_type)
-    if tag is not None:
-        query = query.where(Prompt.tags.contains([tag]))
-    return [_prompt_info(row) for row in session.scalars(query)]
+    return event_info(name, event)
 
 
 def _add_version(
@@ -282,54 +202,3 @@ def _audit(
     )
     session.add(event)
     return event
-
-
-def _get_version(session: Session, prompt: Prompt, version: int) -> PromptVersion:
-    row = session.scalars(
-        select(PromptVersion).where(PromptVersion.prompt_id == prompt.id, PromptVersion.version == version)
-    ).one_or_none()
-    if row is None:
-        raise VersionNotFound(prompt.name, version)
-    return row
-
-
-def _lines(text: str) -> list[str]:
-    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines()]
-
-
-def _version_info(name: str, row: PromptVersion, *, active: bool) -> VersionInfo:
-    return VersionInfo(
-        name=name,
-        version=row.version,
-        text=row.text,
-        parameters=row.parameters,
-        author=row.author,
-        message=row.message,
-        created_at=row.created_at,
-        is_active=active,
-    )
-
-
-def _event_info(name: str, row: PromptAudit) -> AuditEvent:
-    return AuditEvent(
-        name=name,
-        action=row.action,
-        from_version=row.from_version,
-        to_version=row.to_version,
-        actor=row.actor,
-        reason=row.reason,
-        created_at=row.created_at,
-    )
-
-
-def _prompt_info(row: Prompt) -> PromptInfo:
-    return PromptInfo(
-        name=row.name,
-        type=row.type,
-        tags=row.tags,
-        active_version=row.active_version,
-        latest_version=row.latest_version,
-        text=row.text,
-        parameters=row.parameters,
-        updated_at=row.updated_at,
-    )

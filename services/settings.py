@@ -78,7 +78,7 @@ class Settings(BaseSettings):
         description="Embedding model for the prompt store; default: OpenAI when a key is set, else local MiniLM.",
     )
     prompt_cache_ttl_s: float = Field(5.0, ge=0, description="How long an active-prompt read is cached.")
-    hnsw_ef_search: int = Field(100, ge=10, le=1000, description="HNSW candidate list size at query time.")
+    hnsw_ef_search: int = Field(40, ge=10, le=1000, description="HNSW candidate list size at query time.")
 
     youtube: YouTubeSettings = Field(default_factory=YouTubeSettings, description="P2V_YOUTUBE_* settings.")
 

@@ -24,7 +24,7 @@ def _load() -> Any:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise EmbeddingError(
-            MODEL, "local embeddings need: pip install torch==2.13.0 'prompt-to-video[local-embeddings]'"
+            MODEL, "local embeddings need torch==2.13.0 and sentence-transformers: run scripts/bootstrap.sh"
         ) from exc
     # Inputs are a sentence or a small batch: one intra-op thread is as fast, and on a busy machine
     # spinning OpenMP workers made a single embedding ~30x slower.

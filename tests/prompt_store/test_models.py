@@ -117,6 +117,7 @@ def test_iterative_scan_still_returns_k_filtered_rows(
     # proof that the rows above come from continuing the scan, not from a sequential scan.
     with Session(engine) as s, s.begin():
         s.execute(text("SET LOCAL hnsw.ef_search = 40"))
+        s.execute(text("SET LOCAL hnsw.iterative_scan = off"))
         rows = s.execute(
             text(search.semantic_sql(LOCAL, prompt_type="system", tags=None)),
             {"q": search.vector_literal(bulk), "k": 3, "type": "system", "tags": "[]"},

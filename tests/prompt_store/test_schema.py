@@ -86,3 +86,18 @@ def test_unmigrated_database_is_refused(server_url: str, minilm) -> None:
 
 def _plain(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def test_orm_models_match_the_migrations(engine: Engine) -> None:
+    """Tables, columns, types and keys agree; indexes (HNSW, GIN, partial) live only in the migrations."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from prompt_store.models import Base
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"version_table": migrate.VERSION_TABLE, "compare_type": True}
+        )
+        diffs = compare_metadata(context, Base.metadata)
+    assert [d for d in diffs if d[0] != "remove_index"] == []

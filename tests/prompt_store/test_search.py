@@ -81,3 +81,13 @@ def test_similar_user_prompts(store: PromptStore) -> None:
     hits = store.similar_user_prompts("making bread in my kitchen", k=2)
     assert {h.id for h in hits} >= {first} and all("bread" in h.text or "loaf" in h.text for h in hits)
     assert first not in {h.id for h in store.similar_user_prompts("sourdough", exclude_id=first)}
+
+
+def test_hybrid_finds_exact_identifiers_that_embeddings_blur(store: PromptStore) -> None:
+    store.add_prompt("release.notes", "Write release notes for the QX7 firmware.", prompt_type="template")
+
+    lexical = store.search("QX7", mode="fulltext")
+    hybrid = store.search("QX7", mode="hybrid", k=3)
+
+    assert [h.name for h in lexical] == ["release.notes"]
+    assert hybrid[0].name == "release.notes"

@@ -1,7 +1,5 @@
 """Versions, rollback, audit, diff, the active-prompt cache and input validation on a real Postgres."""
 
-import time
-
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -87,13 +85,15 @@ def test_cache_is_invalidated_by_local_writes_and_expires(engine: Engine, store:
     store.commit("cached", "v2")
     assert store.get_active_prompt("cached").version == 2  # local write dropped the entry
 
-    settings = Settings(_env_file=None, embedding_model=minilm.model, prompt_cache_ttl_s=0.3)
+    now = [1000.0]
+    settings = Settings(_env_file=None, embedding_model=minilm.model, prompt_cache_ttl_s=5)
     other = PromptStore(engine, embedders={minilm.model: minilm}, settings=settings)  # "another process"
-    reader = PromptStore(engine, embedders={minilm.model: minilm}, settings=settings)
+    reader = PromptStore(engine, embedders={minilm.model: minilm}, settings=settings, clock=lambda: now[0])
     assert reader.get_active_prompt("cached").version == 2
     other.rollback("cached", 1)
+    now[0] += 4.9
     assert reader.get_active_prompt("cached").version == 2  # still cached: another process wrote
-    time.sleep(0.35)
+    now[0] += 0.2
     assert reader.get_active_prompt("cached").version == 1
 
 

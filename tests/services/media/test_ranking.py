@@ -1,6 +1,5 @@
-import pytest
 
-from services.embeddings import KeywordEmbedder, MiniLMEmbedder, minilm_installed
+from services.embeddings import KeywordEmbedder, MiniLMEmbedder
 from services.media.ranking import Candidate, rank
 from services.models import MediaAsset, Scene
 from services.timeline import choose_assets
@@ -33,7 +32,6 @@ def test_keyword_overlap_alone_picks_the_wrong_candidate() -> None:
     assert ranked[0].asset_id == "lawn-bowls"
 
 
-@pytest.mark.skipif(not minilm_installed(), reason="needs torch==2.13.0 and prompt-to-video[local-embeddings]")
 def test_semantic_ranking_picks_the_candidate_that_means_the_scene() -> None:
     ranked = rank(SCENE, CANDIDATES, embedder=MiniLMEmbedder(), aspect="16:9", limit=2)
     assert [a.asset_id for a in ranked] == ["young-dog", "lawn-bowls"]
