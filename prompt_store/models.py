@@ -5,6 +5,7 @@ from typing import Any
 
 from pgvector.sqlalchemy import VECTOR
 from sqlalchemy import (
+    CHAR,
     BigInteger,
     CheckConstraint,
     Computed,
@@ -18,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.models import Publication
 
 PROMPT_TYPES = ("system", "template", "tool", "user")
 USER_PROMPT_STATUSES = ("recorded", "queued", "running", "done", "failed")
@@ -134,3 +137,22 @@ class RunPromptVersion(Base):
 
     user_prompt_id: Mapped[int] = mapped_column(ForeignKey("user_prompts.id"), primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("prompt_versions.id"), primary_key=True)
+
+
+class PublicationRow(Base):
+    """A successful publication; the migration 0004 is the source of truth for the DDL."""
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("target", "video_sha256", name="uq_publications_target_video"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    target: Mapped[str] = mapped_column(String(32))
+    video_sha256: Mapped[str] = mapped_column(CHAR(64))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    def to_publication(self) -> Publication:
+        return Publication(
+            target=self.target, external_id=self.external_id, url=self.url, video_sha256=self.video_sha256
+        )

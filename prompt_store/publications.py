@@ -8,37 +8,17 @@ server also releases if this process dies.
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import BigInteger, Connection, Engine, String, Text, UniqueConstraint, func, select, text
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from prompt_store import db, migrate
-from prompt_store.models import Base
+from prompt_store.models import PublicationRow
 from services.exceptions import PublishError
 from services.models import Publication
-
-
-class PublicationRow(Base):
-    """A successful publication; the migration 0004 is the source of truth for the DDL."""
-
-    __tablename__ = "publications"
-    __table_args__ = (UniqueConstraint("target", "video_sha256", name="uq_publications_target_video"),)
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    target: Mapped[str] = mapped_column(String(32))
-    video_sha256: Mapped[str] = mapped_column(String(64))
-    external_id: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-
-    def to_publication(self) -> Publication:
-        return Publication(
-            target=self.target, external_id=self.external_id, url=self.url, video_sha256=self.video_sha256
-        )
 
 
 def claim_key(target: str, video_sha256: str) -> int:

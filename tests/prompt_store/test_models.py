@@ -2,7 +2,7 @@
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from prompt_store import search
@@ -94,8 +94,35 @@ def bulk(both: PromptStore, engine: Engine, minilm: MiniLMEmbedder) -> list[floa
             ),
             {"model": LOCAL, "q": query},
         )
+        _insert_nearby_system_versions(conn, query)
         conn.execute(text("ANALYZE"))
     return query
+
+
+def _insert_nearby_system_versions(conn: Connection, query: list[float]) -> None:
+    """Three `system` versions a little further from the query than the bulk: past ef_search, yet in the
+    bulk's neighbourhood, so the HNSW graph reaches them (far-away rows can be pruned out of a dense graph)."""
+    conn.execute(
+        text(
+            "INSERT INTO prompts (type, name, text, active_version, latest_version) "
+            "VALUES ('system', 'nearby', 'near', 1, 3)"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO prompt_versions (prompt_id, version, text, author) "
+            "SELECT p.id, g, 'near ' || g, 'test' FROM prompts p, generate_series(1, 3) g WHERE p.name = 'nearby'"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO prompt_embeddings (version_id, model, embedding) "
+            "SELECT v.id, :model, ARRAY(SELECT x + (random() - 0.5) * 0.1 "
+            "FROM unnest(CAST(:q AS float4[])) x WHERE v.id > 0)::vector "
+            "FROM prompt_versions v JOIN prompts p ON p.id = v.prompt_id WHERE p.name = 'nearby'"
+        ),
+        {"model": LOCAL, "q": query},
+    )
 
 
 def test_filtered_query_uses_the_models_hnsw_index(bulk: list[float], engine: Engine) -> None:
@@ -111,7 +138,7 @@ def test_iterative_scan_still_returns_k_filtered_rows(
     bulk: list[float], both: PromptStore, engine: Engine
 ) -> None:
     hits = both.search("bulk filler about nothing", prompt_type="system", k=3)
-    assert sorted(h.name for h in hits) == sorted(TEXTS)
+    assert [(h.name, h.type) for h in hits] == [("nearby", "system")] * 3
 
     # Without iterative scans the index stops after ef_search bulk rows and the filter leaves nothing:
     # proof that the rows above come from continuing the scan, not from a sequential scan.
