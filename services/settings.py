@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +20,9 @@ class Settings(BaseSettings):
     x264_preset: str = "veryfast"
     x264_crf: int = Field(23, ge=0, le=51)
     transition_s: float = Field(0.5, ge=0, le=2)
+    transition: str = Field("fade", description="xfade transition between scenes, or 'mixed' to vary them.")
+    ken_burns: Literal["pan", "zoom", "none"] = Field("pan", description="Motion on stills; zoom costs more CPU.")
+    music_path: Path | None = Field(None, description="Background music: one audio file or a folder of them.")
 
     database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
     openai_api_key: SecretStr | None = Field(
