@@ -6,6 +6,7 @@ captions to a temporary file (renamed into place only when complete), grab a thu
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import ffmpeg
@@ -19,6 +20,8 @@ from services.compose.visuals import Motion, transition_for, video_track
 from services.exceptions import ComposeError
 from services.ffmpeg import probe, run_ffmpeg
 from services.models import RenderedVideo, Timeline
+
+_INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
 
 
 class Composer:
@@ -125,15 +128,28 @@ def _run_naming_inputs(args: list[str], timeline: Timeline, *, timeout_s: float)
     try:
         run_ffmpeg(args, timeout_s=timeout_s, what="rendering the video")
     except ComposeError as exc:
+        failed = _failed_input(args, exc.stderr_tail)
         for clip in timeline.clips:
             for path in (clip.asset.local_path, clip.narration.path if clip.narration else None):
-                if path is not None and str(path) in exc.stderr_tail:
+                if failed is not None and path is not None and str(path) == failed:
                     raise ComposeError(
                         f"rendering the video failed: scene {clip.scene.index} cannot be decoded from {path}",
                         returncode=exc.returncode,
                         stderr_tail=exc.stderr_tail,
                     ) from exc
         raise
+
+
+def _failed_input(args: list[str], stderr: str) -> str | None:
+    """The input file ffmpeg complained about, by path or by its input number (`[vist#1:0/png ...]`)."""
+    inputs = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "-i"]
+    named = [path for path in inputs if path in stderr]
+    if named:
+        return named[0]
+    number = _INPUT_NUMBER.search(stderr)
+    if number and int(number.group(1)) < len(inputs):
+        return inputs[int(number.group(1))]
+    return None
 
 
 def file_sha256(path: Path) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from services.ffmpeg import run_ffmpeg
-from services.models import MediaAsset, NarrationAudio, Scene, SentenceSpan, Timeline, TimelineClip
+from services.models import MediaAsset, NarrationAudio, SentenceSpan
 
 
 def ffmpeg_make(args: list[str]) -> None:
@@ -50,7 +50,7 @@ def make_narration(tmp_path: Path) -> Callable[..., NarrationAudio]:
 
     def make(index: int, spans: list[tuple[str, float, float]], *, seconds: float) -> NarrationAudio:
         path = tmp_path / f"narration-{index}.wav"
-        gate = "+".join(f"between(t,{start},{end})" for _, start, end in spans)
+        gate = "+".join(f"between(t,{start},{end})" for _, start, end in spans) or "0"
         tone = f"0.25*sin(2*PI*{330 + 110 * index}*t)"
         ffmpeg_make(["-f", "lavfi", "-i", f"aevalsrc='({gate})*{tone}':s=48000:d={seconds}", str(path)])
         return NarrationAudio(
@@ -75,28 +75,4 @@ def _asset(name: str, kind: str, path: Path, width: int, height: int, duration_s
         width=width,
         height=height,
         duration_s=duration_s,
-    )
-
-
-def make_timeline(
-    scenes: list[tuple[MediaAsset, float, str, NarrationAudio | None]],
-    *,
-    width: int,
-    height: int,
-    transition_s: float = 0.5,
-) -> Timeline:
-    """Scenes (asset, duration, caption text, narration) laid end to end with overlapping transitions."""
-    clips, start = [], 0.0
-    for index, (asset, duration, text, narration) in enumerate(scenes):
-        scene = Scene(index=index, narration=text, visual_query=asset.asset_id, duration_s=duration)
-        clips.append(TimelineClip(scene=scene, asset=asset, start_s=round(start, 3), narration=narration))
-        start += duration - transition_s
-    return Timeline(
-        title="test video",
-        description="made by tests",
-        language="en",
-        width=width,
-        height=height,
-        transition_s=transition_s if len(scenes) > 1 else 0.0,
-        clips=clips,
     )

@@ -1,11 +1,10 @@
-"""End-to-end renders with real ffmpeg: decodable output, A/V durations, loudness, sidecar files, failures."""
+"""End-to-end renders with real ffmpeg: decodable output, A/V durations, loudness, caption sync, failures."""
 
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import make_timeline
+from compose_helpers import decode, header, loudness, make_timeline, sound_onsets, stream_durations
 
 from services.compose import Composer
 from services.compose.plan import plan_render
@@ -14,65 +13,29 @@ from services.ffmpeg import ffmpeg_exe
 from services.models import RenderedVideo
 
 W, H = 640, 360
+ONE_FRAME = 1 / 30
 
 
-def decode(path: Path, *extra: str) -> str:
-    """Decode every stream completely; return stderr, failing the test on any decoding error."""
-    done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-xerror", "-i", str(path), *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stderr
+def srt_cues(path: Path) -> list[tuple[float, float, str]]:
+    def seconds(stamp: str) -> float:
+        h, m, rest = stamp.split(":")
+        s, ms = rest.split(",")
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
 
-
-def stream_durations(path: Path) -> dict[int, float]:
-    """Seconds of decoded media per stream, summed from per-frame durations (no ffprobe needed)."""
-    done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-f", "framemd5", "-"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    timebases = {int(i): (int(n), int(d)) for i, n, d in re.findall(r"#tb (\d+): (\d+)/(\d+)", done.stdout)}
-    totals: dict[int, int] = {}
-    for line in done.stdout.splitlines():
-        if line and not line.startswith("#"):
-            fields = [f.strip() for f in line.split(",")]
-            totals[int(fields[0])] = totals.get(int(fields[0]), 0) + int(fields[3])
-    return {i: total * timebases[i][0] / timebases[i][1] for i, total in totals.items()}
-
-
-def loudness(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) measured by ffmpeg's ebur128."""
-    stderr = decode(path, "-map", "0:a", "-af", "ebur128=peak=true", "-f", "null", "-")
-    done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a"]
-        + ["-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    stderr = done.stderr
-    summary = stderr[stderr.rindex("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return integrated, peak
+    cues = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        _, times, text = block.split("\n", 2)
+        start, end = times.split(" --> ")
+        cues.append((seconds(start), seconds(end), text))
+    return cues
 
 
 @pytest.fixture
-def narrated(tmp_path, make_still, make_narration, make_clip) -> tuple:
-    """Three scenes: two narrated stills and an un-narrated clip, with a music file under them."""
+def narrated(tmp_path, make_still, make_narration, make_clip):
+    """Three scenes: two narrated stills (one smaller than the frame) and an un-narrated 25 fps clip."""
     n0 = make_narration(0, [("First sentence here.", 0.1, 0.7), ("And a second one.", 0.9, 1.5)], seconds=1.6)
     n1 = make_narration(1, [("Только одно предложение.", 0.0, 1.2)], seconds=1.3)
-    music = tmp_path / "music.wav"
-    subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "anoisesrc=d=1.3:a=0.3:c=pink", str(music)], check=True
-    )
-    timeline = make_timeline(
+    return make_timeline(
         [
             (make_still("a", 800, 600, seed=1), 2.7, "First sentence here. And a second one.", n0),
             (make_still("b", 400, 300, seed=2), 2.4, "Только одно предложение.", n1),
@@ -81,43 +44,107 @@ def narrated(tmp_path, make_still, make_narration, make_clip) -> tuple:
         width=W,
         height=H,
     )
-    return timeline, music
 
 
-def test_render_writes_a_complete_normalised_video(narrated, tmp_path) -> None:
-    timeline, music = narrated
+@pytest.fixture
+def music(tmp_path) -> Path:
+    path = tmp_path / "music" / "bed.wav"
+    path.parent.mkdir()
+    noise = ["-f", "lavfi", "-i", "anoisesrc=d=1.3:a=0.3:c=pink"]
+    subprocess.run([ffmpeg_exe(), "-v", "error", *noise, str(path)], check=True)
+    return path
+
+
+def test_render_writes_a_complete_normalised_video(narrated, music, tmp_path) -> None:
     out = tmp_path / "out"
-    video = Composer(preset="ultrafast", music_path=music).render(timeline, out)
+    video = Composer(preset="ultrafast", music_path=music.parent).render(narrated, out)
 
     assert isinstance(video, RenderedVideo)
-    assert sorted(p.name for p in out.iterdir()) == [
-        "captions.ass",
-        "captions.srt",
-        "contact_sheet.png",
-        "thumbnail.jpg",
-        "video.mp4",
-    ]
-    info = decode(video.path, "-f", "null", "-") or ""
-    header = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(video.path)], capture_output=True, text=True)
-    assert re.search(r"Video: h264 .*yuv420p.*640x360.*30 fps", header.stderr), header.stderr
-    assert re.search(r"Audio: aac .*48000 Hz, stereo", header.stderr), header.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["captions.ass", "captions.srt", "contact_sheet.png", "thumbnail.jpg", "video.mp4"]
+    assert video.captions_path == out / "captions.srt" and video.contact_sheet_path == out / "contact_sheet.png"
+    assert decode(video.path, "-f", "null", "-") == ""
+    info = header(video.path)
+    assert "Video: h264" in info and "yuv420p" in info and "640x360" in info and "30 fps" in info, info
+    assert "Audio: aac" in info and "48000 Hz, stereo" in info, info
     data = video.path.read_bytes()
-    assert data.index(b"moov") < data.index(b"mdat"), "moov atom must come first (+faststart)"
-    assert info == ""
+    assert data.index(b"moov") < data.index(b"mdat"), "moov must come before mdat (+faststart)"
 
     durations = stream_durations(video.path)
-    expected = plan_render(timeline).duration_s
-    assert abs(durations[0] - expected) < 1 / 30
-    assert abs(durations[1] - durations[0]) <= 1 / 30
+    assert abs(durations[0] - plan_render(narrated).duration_s) < ONE_FRAME / 2
+    assert abs(durations[1] - durations[0]) <= ONE_FRAME
 
-    integrated, peak = loudness(video.path)
+    integrated, true_peak = loudness(video.path)
     assert abs(integrated - -14.0) <= 1.0
-    assert peak <= -1.0 + 0.2
+    assert true_peak <= -1.0 + 0.1  # ebur128's true-peak estimate differs from loudnorm's by a hair
 
 
-def test_debug(narrated, tmp_path):
-    timeline, music = narrated
-    out = Path("/tmp/cx/dbg")
-    video = Composer(preset="ultrafast", music_path=music).render(timeline, out)
-    print(loudness(video.path), stream_durations(video.path), plan_render(timeline).duration_s)
-    print((out / "captions.srt").read_text())
+def test_captions_start_when_their_sentences_are_heard(narrated, tmp_path) -> None:
+    video = Composer(preset="ultrafast").render(narrated, tmp_path / "out")
+
+    cues = srt_cues(video.captions_path)
+    plan = plan_render(narrated)
+    spoken = [
+        (scene.narration_start_s + span.start_s, scene.narration_start_s + span.end_s, span.text)
+        for scene in plan.scenes
+        if scene.clip.narration is not None
+        for span in scene.clip.narration.sentences
+    ]
+    assert [text for *_, text in cues[: len(spoken)]] == [text for *_, text in spoken]
+    onsets = [t for t in sound_onsets(video.path) if t < plan.duration_s - 0.05]  # silencedetect also ends at EOF
+    assert len(onsets) == len(spoken), onsets
+    for (cue_start, cue_end, _), (start, end, _), heard in zip(cues, spoken, onsets, strict=False):
+        assert abs(cue_start - start) <= 0.1 and abs(cue_end - end) <= 0.1
+        assert abs(cue_start - heard) <= 0.1, (cue_start, heard)
+
+
+@pytest.mark.parametrize("voice", ["none", "digital silence"])
+def test_silent_timeline_gets_a_silent_track_of_the_same_length(voice, make_still, make_narration, tmp_path) -> None:
+    quiet = make_narration(0, [], seconds=1.0) if voice == "digital silence" else None
+    timeline = make_timeline(
+        [(make_still("a", 320, 180), 1.5, "Quiet.", quiet), (make_still("b", 320, 180, seed=3), 1.5, "Still.", None)],
+        width=320,
+        height=180,
+    )
+    video = Composer(preset="ultrafast").render(timeline, tmp_path / "out")
+
+    durations = stream_durations(video.path)
+    assert abs(durations[1] - durations[0]) <= ONE_FRAME
+    integrated, _ = loudness(video.path)
+    assert integrated <= -70.0  # ebur128's floor: nothing was amplified
+
+
+def test_corrupt_media_fails_clearly_and_leaves_nothing_at_the_final_path(make_still, tmp_path) -> None:
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really an image" * 50)
+    good = make_still("a", 320, 180)
+    bad = good.model_copy(update={"local_path": broken, "asset_id": "broken"})
+    timeline = make_timeline([(good, 1.5, "One.", None), (bad, 1.5, "Two.", None)], width=320, height=180)
+    out = tmp_path / "out"
+
+    with pytest.raises(ComposeError) as caught:
+        Composer(preset="ultrafast").render(timeline, out)
+
+    message = str(caught.value)
+    assert message.startswith("[compose] rendering the video failed: scene 1 cannot be decoded from")
+    assert "broken.png" in message and "Decoding error" in caught.value.stderr_tail
+    assert not (out / "video.mp4").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no partial files left behind"
+
+
+def test_missing_narration_file_is_named_before_rendering(make_still, make_narration, tmp_path) -> None:
+    narration = make_narration(0, [("Hi.", 0.0, 0.5)], seconds=0.6)
+    narration = narration.model_copy(update={"path": tmp_path / "gone.wav"})
+    timeline = make_timeline([(make_still("a", 320, 180), 1.5, "Hi.", narration)], width=320, height=180)
+
+    with pytest.raises(ComposeError, match=r"scene 0: narration file .*gone\.wav does not exist"):
+        Composer().render(timeline, tmp_path / "out")
+
+
+def test_timeout_names_the_step_and_leaves_no_video(narrated, tmp_path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(ComposeError, match="timeout") as caught:
+        Composer(timeout_s=0.05).render(narrated, out)
+
+    assert "mixing narration and music" in str(caught.value) or "rendering the video" in str(caught.value)
+    assert not (out / "video.mp4").exists()
