@@ -52,7 +52,7 @@ def _timed_pieces(text: str, start: float, end: float, *, max_chars: int) -> lis
 def _without_overlaps(cues: list[Cue], *, limit: float) -> list[Cue]:
     """Cues end before the next one starts and within the video, so players never stack two captions."""
     fixed: list[Cue] = []
-    for cue, nxt in zip(cues, [*cues[1:], None], strict=True):
+    for cue, nxt in zip(cues, [*cues[1:], None], strict=False):
         end = min(cue.end_s, nxt.start_s if nxt is not None else limit, limit)
         if end > cue.start_s:
             fixed.append(cue.model_copy(update={"end_s": round(end, 3)}))

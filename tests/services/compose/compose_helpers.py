@@ -19,7 +19,7 @@ def make_timeline(
     clips, start = [], 0.0
     for index, (asset, duration, text, narration) in enumerate(scenes):
         scene = Scene(index=index, narration=text, visual_query=asset.asset_id, duration_s=duration)
-        clips.append(TimelineClip(scene=scene, asset=asset, start_s=round(start, 3), narration=narration))
+        clips.append(TimelineClip(scene=scene, asset=asset, start_s=max(0.0, round(start, 3)), narration=narration))
         start += duration - transition_s
     return Timeline(
         title="test video",
