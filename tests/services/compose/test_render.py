@@ -10,7 +10,7 @@ from services.compose import Composer
 from services.compose.plan import plan_render
 from services.exceptions import ComposeError
 from services.ffmpeg import ffmpeg_exe
-from services.models import RenderedVideo
+from services.models import NarrationAudio, RenderedVideo
 
 W, H = 640, 360
 ONE_FRAME = 1 / 30
@@ -148,3 +148,21 @@ def test_timeout_names_the_step_and_leaves_no_video(narrated, tmp_path) -> None:
 
     assert "mixing narration and music" in str(caught.value) or "rendering the video" in str(caught.value)
     assert not (out / "video.mp4").exists()
+
+
+def test_peaky_narration_is_limited_to_the_true_peak_ceiling(make_still, tmp_path) -> None:
+    """Quiet speech with loud clicks cannot reach -14 LUFS by gain alone: loudnorm's limiter path must hold."""
+    path = tmp_path / "clicks.wav"
+    clicks = "aevalsrc='0.05*sin(2*PI*300*t)+0.95*lt(mod(t,0.25),0.0005)':s=48000:d=5"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", clicks, str(path)], check=True)
+    voice = NarrationAudio(scene_index=0, path=path, duration_s=5.0, voice="clicks")
+    timeline = make_timeline(
+        [(make_still("a", 320, 180), 3.0, "One.", voice), (make_still("b", 320, 180, seed=2), 3.0, "Two.", None)],
+        width=320,
+        height=180,
+    )
+    video = Composer(preset="ultrafast").render(timeline, tmp_path / "out")
+
+    integrated, true_peak = loudness(video.path)
+    assert abs(integrated - -14.0) <= 1.0
+    assert true_peak <= -1.0 + 0.1
