@@ -1,8 +1,9 @@
 """The sound half: narration placed on the final clock, music looped and ducked under it, loudness normalised.
 
-The mix is rendered once to a float WAV while loudnorm measures it in the same ffmpeg run (first pass); the video
-render then applies loudnorm with those measurements (second pass, linear when the peaks allow), so the result
-lands on -14 LUFS integrated with true peaks at or below -1 dBTP.
+The mix is rendered once to a float WAV while ebur128 measures it in the same ffmpeg run (first pass, several times
+cheaper than loudnorm's own analysis); the video render then applies one gain when that keeps true peaks under the
+ceiling, or loudnorm with the measurements otherwise (second pass), so the result lands on -14 LUFS integrated with
+true peaks at or below -1 dBTP.
 """
 
 import hashlib
@@ -27,18 +28,33 @@ MUSIC_GAIN_DB = -14.0
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.5
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac"}
 _JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
+_SUMMARY = {
+    "input_i": re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS"),
+    "input_thresh": re.compile(r"Threshold:\s+(-?[\d.]+|-inf) LUFS"),
+    "input_lra": re.compile(r"LRA:\s+(-?[\d.]+|-inf) LU\b"),
+    "input_tp": re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS"),
+}
 
 Stream = ffmpeg.nodes.FilterableStream
 
 
 class Loudness(BaseModel):
-    """loudnorm's first-pass measurements of the mix."""
+    """EBU R128 measurements of the mix (ebur128's summary), in loudnorm's terms."""
 
     input_i: float
     input_tp: float
     input_lra: float
     input_thresh: float
-    target_offset: float
+    target_offset: float = 0.0
+
+    @property
+    def gain_db(self) -> float:
+        return TARGET_LUFS - self.input_i
+
+    @property
+    def gain_alone_fits(self) -> bool:
+        """One gain reaches the target without pushing true peaks over the ceiling (loudnorm's linear case)."""
+        return self.input_tp + self.gain_db <= TARGET_TRUE_PEAK_DB
 
 
 class MixedAudio(BaseModel):
@@ -77,12 +93,14 @@ def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s
     mix = mix.filter("apad", whole_dur=f"{total:.6f}").filter("atrim", end=f"{total:.6f}")
     copies = mix.asplit()
     rendered = ffmpeg.output(copies[0], str(out_path), acodec="pcm_f32le", ar=48000, f="wav")
-    measure = copies[1].filter("loudnorm", I=TARGET_LUFS, TP=TARGET_TRUE_PEAK_DB, LRA=TARGET_LRA, print_format="json")
+    measure = copies[1].filter("ebur128", peak="true", framelog="quiet")
     args = ffmpeg.merge_outputs(rendered, ffmpeg.output(measure, "-", f="null")).get_args()
     stderr = run_ffmpeg(args, timeout_s=timeout_s, what="mixing narration and music")
     loudness = _parse_loudness(stderr)
     if loudness.input_i < SILENCE_LUFS:
         return None
+    if not loudness.gain_alone_fits:
+        loudness = _loudnorm_first_pass(out_path, timeout_s=timeout_s)
     return MixedAudio(path=out_path, loudness=loudness)
 
 
@@ -95,10 +113,10 @@ def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
     if mixed is None:
         return ffmpeg.input("anullsrc=r=48000:cl=stereo", f="lavfi", t=f"{duration_s:.6f}").audio
     m = mixed.loudness
-    gain_db = TARGET_LUFS - m.input_i
     source = ffmpeg.input(str(mixed.path)).audio
-    if m.input_tp + gain_db <= TARGET_TRUE_PEAK_DB:
-        return source.filter("volume", f"{gain_db:.2f}dB", precision="float").filter("atrim", end=f"{duration_s:.6f}")
+    if m.gain_alone_fits:
+        volume = source.filter("volume", f"{m.gain_db:.2f}dB", precision="float")
+        return volume.filter("atrim", end=f"{duration_s:.6f}")
     normalised = source.filter(
         "loudnorm",
         I=TARGET_LUFS,
@@ -143,7 +161,10 @@ def _stereo(stream: Stream) -> Stream:
     return stream.filter("aformat", sample_fmts="fltp", sample_rates=48000, channel_layouts="stereo")
 
 
-def _parse_loudness(stderr: str) -> Loudness:
+def _loudnorm_first_pass(path: Path, *, timeout_s: float) -> Loudness:
+    """loudnorm's own analysis, needed only when its limiter must act (peaky audio): it adds the gain offset."""
+    args = ["-i", str(path), "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK_DB}:print_format=json"]
+    stderr = run_ffmpeg([*args, "-f", "null", "-"], timeout_s=timeout_s, what="measuring loudness")
     blocks = _JSON_BLOCK.findall(stderr)
     if not blocks:
         raise ComposeError("measuring loudness: loudnorm printed no measurements", returncode=0, stderr_tail="")
@@ -151,7 +172,15 @@ def _parse_loudness(stderr: str) -> Loudness:
     return Loudness(**{key: _number(raw[key]) for key in Loudness.model_fields})
 
 
+def _parse_loudness(stderr: str) -> Loudness:
+    """Read ebur128's closing summary; silence reads as -70 LUFS and -inf dBFS, clamped to finite floors."""
+    if "Summary:" not in stderr:
+        raise ComposeError("measuring loudness: ebur128 printed no summary", returncode=0, stderr_tail="")
+    summary = stderr[stderr.rindex("Summary:") :]
+    values = {key: _SUMMARY[key].search(summary) for key in ("input_i", "input_thresh", "input_lra", "input_tp")}
+    return Loudness(**{key: _number(match.group(1) if match else "-inf") for key, match in values.items()})
+
+
 def _number(value: str) -> float:
-    """loudnorm prints "-inf" for silence; clamp it to a finite floor."""
     number = float(value)
     return max(number, -99.0) if number == number else -99.0

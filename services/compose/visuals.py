@@ -132,7 +132,10 @@ def _zoom(path: str, scene: ScenePlan, plan: RenderPlan, *, travel: int, step: i
 
 
 def _video_clip(path: str, scene: ScenePlan, plan: RenderPlan) -> Stream:
-    """Constant frame rate first (so only kept frames are scaled), looped if short, cut to the scene's frames."""
+    """Constant frame rate first (so only kept frames are scaled), looped if short, cut to the scene's frames.
+
+    The clip's own sound is dropped: stock footage audio rarely fits, and narration and music own the track.
+    """
     seconds = scene.frames / plan.fps + 1.0
     source = ffmpeg.input(path, stream_loop=-1, t=f"{seconds:.3f}").video.filter("fps", plan.fps)
     trimmed = _cover(source, plan.width, plan.height).filter("trim", end_frame=scene.frames)

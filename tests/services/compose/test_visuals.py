@@ -73,3 +73,12 @@ def test_cyrillic_captions_render_as_distinct_glyphs(make_still, tmp_path) -> No
 
 def _changed(a: bytes, b: bytes) -> int:
     return sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 40)
+
+
+@pytest.mark.parametrize("motion", ["pan", "zoom", "none"])
+def test_stills_move_only_when_motion_is_on(motion, make_still, tmp_path) -> None:
+    timeline = make_timeline([(make_still("a", 640, 360), 1.5, "", None)], width=320, height=180)
+    video = Composer(preset="ultrafast", crf=10, motion=motion).render(timeline, tmp_path / "out")
+
+    early, late = (gray_frame(video.path, t, width=320, height=180) for t in (0.1, 1.3))
+    assert (_changed(early, late) > 1000) == (motion != "none")
