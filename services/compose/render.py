@@ -11,7 +11,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from services.compose.audio import audio_track, choose_music, mix_audio
+from services.compose.audio import MixedAudio, audio_track, choose_music, mix_audio
 from services.compose.captions import caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.fonts import FONTS_DIR
@@ -81,7 +81,9 @@ class Composer:
             contact_sheet_path=sheet,
         )
 
-    def _graph_args(self, plan: RenderPlan, ass_path: Path, output: Path, *, mixed_audio) -> list[str]:
+    def _graph_args(
+        self, plan: RenderPlan, ass_path: Path, output: Path, *, mixed_audio: MixedAudio | None
+    ) -> list[str]:
         video = video_track(plan, motion=self.motion, transition=self.transition)
         video = video.filter("subtitles", filename=str(ass_path), fontsdir=str(FONTS_DIR))
         audio = audio_track(mixed_audio, duration_s=plan.duration_s)
