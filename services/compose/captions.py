@@ -1,5 +1,6 @@
 """Caption cues from the timeline, written as ASS (styled, rendered by libass) and as an .srt sidecar."""
 
+import math
 import re
 from pathlib import Path
 
@@ -89,19 +90,23 @@ def write_srt(cues: list[Cue], path: Path) -> None:
 
 
 def _chunks(sentence: str, max_chars: int) -> list[str]:
-    """Split a long sentence at clause boundaries, then at words, into readable cues."""
+    """Split a long sentence into pieces of similar length (no one-word orphan), preferring clause boundaries."""
     if len(sentence) <= max_chars:
         return [sentence]
-    words, chunks, current = sentence.split(), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > max_chars:
+    count = math.ceil(len(sentence) / max_chars)
+    target = len(sentence) / count
+    chunks, current, used = [], "", 0
+    for word in sentence.split():
+        candidate = f"{current} {word}".strip()
+        rest_fits = len(sentence) - used - len(current) <= (count - len(chunks) - 1) * max_chars
+        at_clause = bool(re.search(r"[,;:]$", current)) and len(current) >= 0.6 * target and rest_fits
+        early = len(chunks) < count - 1 and (len(current) >= target or at_clause)
+        if current and (len(candidate) > max_chars or early):
             chunks.append(current)
+            used += len(current) + 1
             current = word
         else:
-            current = f"{current} {word}".strip()
-        if re.search(r"[,;:]$", current) and len(current) > max_chars // 2:
-            chunks.append(current)
-            current = ""
+            current = candidate
     return [*chunks, current] if current else chunks
 
 

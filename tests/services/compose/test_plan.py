@@ -73,7 +73,7 @@ def test_cues_follow_sentence_spans_and_long_sentences_are_split() -> None:
     assert (cues[1].start_s, cues[1].end_s) == (round(speaks_at + 0.2, 3), round(speaks_at + 1.0, 3))
     pieces = cues[2:]
     assert len(pieces) >= 2 and " ".join(c.text for c in pieces) == long
-    assert all(len(c.text) <= 56 for c in pieces)
+    assert all(20 <= len(c.text) <= 56 for c in pieces), "pieces fit a portrait line and leave no orphan word"
     assert pieces[0].start_s == round(speaks_at + 1.3, 3) and pieces[-1].end_s == round(speaks_at + 4.3, 3)
     assert all(a.end_s <= b.start_s for a, b in zip(cues, cues[1:], strict=False))
 
