@@ -154,6 +154,7 @@ class RenderedVideo(BaseModel):
     sha256: str
     thumbnail_path: Path
     captions_path: Path | None = None
+    contact_sheet_path: Path | None = None
 
 
 class Publication(BaseModel):

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     x264_preset: str = "veryfast"
     x264_crf: int = Field(23, ge=0, le=51)
     transition_s: float = Field(0.5, ge=0, le=2)
+    transition: str = Field("fade", description="xfade transition between scenes, or 'mixed' to vary them.")
+    ken_burns: Literal["pan", "zoom", "none"] = Field("pan", description="Motion on stills; zoom costs more CPU.")
+    music_path: Path | None = Field(None, description="Background music: one audio file or a folder of them.")
 
     # Providers (docs/providers.md): which run, in which order, how hard they are pushed
     media_providers: str = Field(

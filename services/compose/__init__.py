@@ -7,4 +7,11 @@ __all__ = ["Composer", "build_composer", "file_sha256"]
 
 
 def build_composer(settings: Settings) -> Composer:
-    return Composer(timeout_s=settings.ffmpeg_timeout_s, preset=settings.x264_preset, crf=settings.x264_crf)
+    return Composer(
+        timeout_s=settings.ffmpeg_timeout_s,
+        preset=settings.x264_preset,
+        crf=settings.x264_crf,
+        transition=settings.transition,
+        motion=settings.ken_burns,
+        music_path=settings.music_path,
+    )

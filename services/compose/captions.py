@@ -1,15 +1,17 @@
 """Caption cues from the timeline, written as ASS (styled, rendered by libass) and as an .srt sidecar."""
 
+import math
 import re
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from services.compose.fonts import FONT_FAMILY
-from services.models import Timeline
+from services.compose.plan import RenderPlan
 from services.storyboard.language import split_sentences
 
 MAX_CUE_CHARS = 84
+MAX_CUE_CHARS_PORTRAIT = 56
 
 
 class Cue(BaseModel):
@@ -18,28 +20,54 @@ class Cue(BaseModel):
     text: str
 
 
-def caption_cues(timeline: Timeline) -> list[Cue]:
-    """One cue per sentence (long ones split), timed by length within the part of the scene seen alone."""
+def caption_cues(plan: RenderPlan) -> list[Cue]:
+    """One cue per sentence (long ones split): timed from the narration's sentence spans when the scene has them,
+    otherwise spread by length over the part of the scene seen alone."""
+    max_chars = MAX_CUE_CHARS if plan.width >= plan.height else MAX_CUE_CHARS_PORTRAIT
     cues: list[Cue] = []
-    last = len(timeline.clips) - 1
-    half = timeline.transition_s / 2
-    for i, clip in enumerate(timeline.clips):
-        start = clip.start_s + (half if i > 0 else 0.0)
-        end = clip.start_s + clip.scene.duration_s - (half if i < last else 0.0)
-        pieces = [p for s in split_sentences(clip.scene.narration) for p in _chunks(s)]
-        total_chars = sum(len(p) for p in pieces) or 1
-        cursor = start
-        for piece in pieces:
-            length = (end - start) * len(piece) / total_chars
-            cues.append(Cue(start_s=round(cursor, 3), end_s=round(cursor + length, 3), text=piece))
-            cursor += length
+    for scene in plan.scenes:
+        narration = scene.clip.narration
+        if narration is not None and narration.sentences:
+            offset = scene.narration_start_s
+            spans = [(s.text, offset + s.start_s, offset + s.end_s) for s in narration.sentences]
+        else:
+            start, end = scene.seen_alone
+            spans = [(" ".join(split_sentences(scene.clip.scene.narration)), start, end)]
+        for text, start, end in spans:
+            cues.extend(_timed_pieces(text, start, end, max_chars=max_chars))
+    return _without_overlaps(cues, limit=plan.duration_s)
+
+
+def _timed_pieces(text: str, start: float, end: float, *, max_chars: int) -> list[Cue]:
+    """Readable pieces of `text`, sharing [start, end] in proportion to their length."""
+    pieces = [p for s in split_sentences(text) for p in _chunks(s, max_chars)]
+    total_chars = sum(len(p) for p in pieces) or 1
+    cues, cursor = [], start
+    for piece in pieces:
+        length = (end - start) * len(piece) / total_chars
+        cues.append(Cue(start_s=round(cursor, 3), end_s=round(cursor + length, 3), text=piece))
+        cursor += length
     return cues
 
 
+def _without_overlaps(cues: list[Cue], *, limit: float) -> list[Cue]:
+    """Cues end before the next one starts and within the video, so players never stack two captions."""
+    fixed: list[Cue] = []
+    for cue, nxt in zip(cues, [*cues[1:], None], strict=False):
+        end = min(cue.end_s, nxt.start_s if nxt is not None else limit, limit)
+        if end > cue.start_s:
+            fixed.append(cue.model_copy(update={"end_s": round(end, 3)}))
+    return fixed
+
+
 def write_ass(cues: list[Cue], path: Path, *, width: int, height: int) -> None:
-    """An ASS script with one bottom-centred style sized for the frame and safe margins."""
+    """An ASS script with one bottom-centred style sized for the frame and safe margins.
+
+    Portrait videos keep captions above the bottom fifth, where phone apps draw their own buttons and titles.
+    """
     font_size = round(min(width, height) * 0.05)
-    margin_v, margin_h = round(height * 0.07), round(width * 0.06)
+    margin_v = round(height * (0.2 if height > width else 0.08))
+    margin_h = round(width * 0.07)
     header = (
         "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n"
         f"PlayResX: {width}\nPlayResY: {height}\n\n[V4+ Styles]\n"
@@ -61,20 +89,24 @@ def write_srt(cues: list[Cue], path: Path) -> None:
     path.write_text("\n".join(blocks), encoding="utf-8")
 
 
-def _chunks(sentence: str) -> list[str]:
-    """Split a long sentence at clause boundaries, then at words, into readable cues."""
-    if len(sentence) <= MAX_CUE_CHARS:
+def _chunks(sentence: str, max_chars: int) -> list[str]:
+    """Split a long sentence into pieces of similar length (no one-word orphan), preferring clause boundaries."""
+    if len(sentence) <= max_chars:
         return [sentence]
-    words, chunks, current = sentence.split(), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > MAX_CUE_CHARS:
+    count = math.ceil(len(sentence) / max_chars)
+    target = len(sentence) / count
+    chunks, current, used = [], "", 0
+    for word in sentence.split():
+        candidate = f"{current} {word}".strip()
+        rest_fits = len(sentence) - used - len(current) <= (count - len(chunks) - 1) * max_chars
+        at_clause = bool(re.search(r"[,;:]$", current)) and len(current) >= 0.6 * target and rest_fits
+        early = len(chunks) < count - 1 and (len(current) >= target or at_clause)
+        if current and (len(candidate) > max_chars or early):
             chunks.append(current)
+            used += len(current) + 1
             current = word
         else:
-            current = f"{current} {word}".strip()
-        if re.search(r"[,;:]$", current) and len(current) > MAX_CUE_CHARS // 2:
-            chunks.append(current)
-            current = ""
+            current = candidate
     return [*chunks, current] if current else chunks
 
 

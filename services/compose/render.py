@@ -1,63 +1,92 @@
-"""Composing the timeline into an MP4 with one ffmpeg filter graph (built with ffmpeg-python)."""
+"""Composing the timeline into an MP4 with one ffmpeg filter graph (built with ffmpeg-python).
+
+Steps, each one ffmpeg process with a timeout: mix and measure the audio, render picture + sound + burned-in
+captions to a temporary file (renamed into place only when complete), grab a thumbnail, draw the contact sheet.
+"""
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import ffmpeg
 
+from services.compose.audio import MixedAudio, audio_track, choose_music, mix_audio
 from services.compose.captions import caption_cues, write_ass, write_srt
+from services.compose.contact_sheet import write_contact_sheet
 from services.compose.fonts import FONTS_DIR
+from services.compose.plan import RenderPlan, plan_render
+from services.compose.visuals import Motion, transition_for, video_track
+from services.exceptions import ComposeError
 from services.ffmpeg import probe, run_ffmpeg
-from services.models import RenderedVideo, Timeline, TimelineClip
+from services.models import RenderedVideo, Timeline
+
+_INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
 
 
 class Composer:
-    """Renders H.264 yuv420p + AAC 48 kHz MP4s with crossfades, burned-in captions and a thumbnail."""
+    """Renders H.264 yuv420p + AAC 48 kHz MP4s with transitions, pan/zoom, narration, music and captions."""
 
-    def __init__(self, *, timeout_s: float = 900.0, preset: str = "veryfast", crf: int = 23) -> None:
+    def __init__(
+        self,
+        *,
+        timeout_s: float = 900.0,
+        preset: str = "veryfast",
+        crf: int = 23,
+        transition: str = "fade",
+        motion: Motion = "pan",
+        music_path: Path | None = None,
+    ) -> None:
+        transition_for(transition, 1)  # fail at construction on an unknown transition name
         self.timeout_s = timeout_s
         self.preset = preset
         self.crf = crf
+        self.transition = transition
+        self.motion: Motion = motion
+        self.music_path = music_path
 
     def render(self, timeline: Timeline, out_dir: Path) -> RenderedVideo:
-        """Write video.mp4, thumbnail.jpg, captions.srt into out_dir; the MP4 appears only when complete."""
+        """Write video.mp4, thumbnail.jpg, captions.srt, contact_sheet.png; the MP4 appears only when complete."""
+        _check_inputs(timeline)
         out_dir.mkdir(parents=True, exist_ok=True)
-        cues = caption_cues(timeline)
+        plan = plan_render(timeline)
+        cues = caption_cues(plan)
         ass_path, srt_path = out_dir / "captions.ass", out_dir / "captions.srt"
         write_ass(cues, ass_path, width=timeline.width, height=timeline.height)
-        write_srt(cues, srt_path)
         final = out_dir / "video.mp4"
         partial = out_dir / f".video.{os.getpid()}.partial.mp4"
+        mix_path = out_dir / f".audio.{os.getpid()}.wav"
         try:
-            run_ffmpeg(
-                self._graph_args(timeline, ass_path, partial), timeout_s=self.timeout_s, what="rendering the video"
-            )
+            music = choose_music(self.music_path, seed=timeline.title)
+            mixed = mix_audio(plan, music=music, out_path=mix_path, timeout_s=self.timeout_s)
+            args = self._graph_args(plan, ass_path, partial, mixed_audio=mixed)
+            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s)
             os.replace(partial, final)
         finally:
             partial.unlink(missing_ok=True)
-        thumbnail = self._thumbnail(final, out_dir / "thumbnail.jpg", at_s=timeline.clips[0].scene.duration_s / 2)
+            mix_path.unlink(missing_ok=True)
+        write_srt(cues, srt_path)
+        first = plan.scenes[0]
+        thumbnail = self._thumbnail(final, out_dir / "thumbnail.jpg", at_s=sum(first.seen_alone) / 2)
+        sheet = write_contact_sheet(timeline, out_dir / "contact_sheet.png", timeout_s=self.timeout_s)
         info = probe(final)
         return RenderedVideo(
             path=final,
-            duration_s=info.duration_s or timeline.duration_s,
+            duration_s=info.duration_s or plan.duration_s,
             width=info.width,
             height=info.height,
             sha256=file_sha256(final),
             thumbnail_path=thumbnail,
             captions_path=srt_path,
+            contact_sheet_path=sheet,
         )
 
-    def _graph_args(self, timeline: Timeline, ass_path: Path, output: Path) -> list[str]:
-        streams = [_clip_stream(clip, timeline) for clip in timeline.clips]
-        video = streams[0]
-        for clip, nxt in zip(timeline.clips[1:], streams[1:], strict=True):
-            video = ffmpeg.filter(
-                [video, nxt], "xfade", transition="fade", duration=timeline.transition_s, offset=clip.start_s
-            )
+    def _graph_args(
+        self, plan: RenderPlan, ass_path: Path, output: Path, *, mixed_audio: MixedAudio | None
+    ) -> list[str]:
+        video = video_track(plan, motion=self.motion, transition=self.transition)
         video = video.filter("subtitles", filename=str(ass_path), fontsdir=str(FONTS_DIR))
-        total = timeline.duration_s
-        audio = ffmpeg.input("anullsrc=r=48000:cl=stereo", f="lavfi", t=f"{total:.3f}")
+        audio = audio_track(mixed_audio, duration_s=plan.duration_s)
         return ffmpeg.output(
             video,
             audio,
@@ -66,12 +95,12 @@ class Composer:
             preset=self.preset,
             crf=self.crf,
             pix_fmt="yuv420p",
-            r=timeline.fps,
+            r=plan.fps,
             acodec="aac",
             ar=48000,
             audio_bitrate="160k",
             movflags="+faststart",
-            t=f"{total:.3f}",
+            t=f"{plan.duration_s:.6f}",
             f="mp4",
         ).get_args()
 
@@ -83,25 +112,46 @@ class Composer:
         return path
 
 
-def _clip_stream(clip: TimelineClip, timeline: Timeline) -> ffmpeg.nodes.FilterableStream:
-    """One scene's frames at the output size: stills scaled once and repeated, videos trimmed or looped."""
-    w, h, fps = timeline.width, timeline.height, timeline.fps
-    frames = max(1, round(clip.scene.duration_s * fps))
-    path = str(clip.asset.local_path)
-    if clip.asset.kind == "image":
-        stream = _cover(ffmpeg.input(path).video, w, h).filter("loop", loop=frames - 1, size=1, start=0)
-        stream = stream.filter("setpts", f"N/{fps}/TB")
-    else:
-        source = ffmpeg.input(path, stream_loop=-1, t=f"{clip.scene.duration_s + 1:.3f}").video
-        stream = _cover(source.filter("fps", fps), w, h).filter("trim", end_frame=frames)
-        stream = stream.filter("setpts", "PTS-STARTPTS")
-    return stream.filter("fps", fps)
+def _check_inputs(timeline: Timeline) -> None:
+    """Fail before any work when a scene's media or narration file is missing."""
+    for clip in timeline.clips:
+        paths = [("media", clip.asset.local_path)]
+        if clip.narration is not None:
+            paths.append(("narration", clip.narration.path))
+        for what, path in paths:
+            if path is None or not Path(path).is_file():
+                raise ComposeError(
+                    f"scene {clip.scene.index}: {what} file {path} does not exist", returncode=None, stderr_tail=""
+                )
 
 
-def _cover(stream: ffmpeg.nodes.FilterableStream, w: int, h: int) -> ffmpeg.nodes.FilterableStream:
-    """Scale to cover the frame, centre-crop, square pixels, yuv420p."""
-    stream = stream.filter("scale", w, h, force_original_aspect_ratio="increase", flags="bicubic")
-    return stream.filter("crop", w, h).filter("setsar", 1).filter("format", "yuv420p")
+def _run_naming_inputs(args: list[str], timeline: Timeline, *, timeout_s: float) -> None:
+    """Render; when ffmpeg fails on an input file, say which scene's file it was."""
+    try:
+        run_ffmpeg(args, timeout_s=timeout_s, what="rendering the video")
+    except ComposeError as exc:
+        failed = _failed_input(args, exc.stderr_tail)
+        for clip in timeline.clips:
+            for path in (clip.asset.local_path, clip.narration.path if clip.narration else None):
+                if failed is not None and path is not None and str(path) == failed:
+                    raise ComposeError(
+                        f"rendering the video failed: scene {clip.scene.index} cannot be decoded from {path}",
+                        returncode=exc.returncode,
+                        stderr_tail=exc.stderr_tail,
+                    ) from exc
+        raise
+
+
+def _failed_input(args: list[str], stderr: str) -> str | None:
+    """The input file ffmpeg complained about, by path or by its input number (`[vist#1:0/png ...]`)."""
+    inputs = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "-i"]
+    named = [path for path in inputs if path in stderr]
+    if named:
+        return named[0]
+    number = _INPUT_NUMBER.search(stderr)
+    if number and int(number.group(1)) < len(inputs):
+        return inputs[int(number.group(1))]
+    return None
 
 
 def file_sha256(path: Path) -> str:

@@ -1,0 +1,186 @@
+"""The sound half: narration placed on the final clock, music looped and ducked under it, loudness normalised.
+
+The mix is rendered once to a float WAV while ebur128 measures it in the same ffmpeg run (first pass, several times
+cheaper than loudnorm's own analysis); the video render then applies one gain when that keeps true peaks under the
+ceiling, or loudnorm with the measurements otherwise (second pass), so the result lands on -14 LUFS integrated with
+true peaks at or below -1 dBTP.
+"""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import ffmpeg
+from pydantic import BaseModel
+
+from services.compose.plan import RenderPlan
+from services.exceptions import ComposeError
+from services.ffmpeg import run_ffmpeg
+
+TARGET_LUFS = -14.0
+TARGET_TRUE_PEAK_DB = -2.0
+"""The limiter aims 1 dB under the -1 dBTP promise: AAC encoding overshoots sharp peaks by up to about 1 dB."""
+TARGET_LRA = 11.0
+SILENCE_LUFS = -60.0
+"""Below this the mix is treated as silence: normalising it would only amplify noise (or divide by -inf)."""
+MUSIC_GAIN_DB = -14.0
+MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.5
+AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac"}
+_JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
+_SUMMARY = {
+    "input_i": re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS"),
+    "input_thresh": re.compile(r"Threshold:\s+(-?[\d.]+|-inf) LUFS"),
+    "input_lra": re.compile(r"LRA:\s+(-?[\d.]+|-inf) LU\b"),
+    "input_tp": re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS"),
+}
+
+Stream = ffmpeg.nodes.FilterableStream
+
+
+class Loudness(BaseModel):
+    """EBU R128 measurements of the mix (ebur128's summary), in loudnorm's terms."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float = 0.0
+
+    @property
+    def gain_db(self) -> float:
+        return TARGET_LUFS - self.input_i
+
+    @property
+    def gain_alone_fits(self) -> bool:
+        """One gain reaches the target without pushing true peaks over the ceiling (loudnorm's linear case)."""
+        return self.input_tp + self.gain_db <= TARGET_TRUE_PEAK_DB
+
+
+class MixedAudio(BaseModel):
+    path: Path
+    loudness: Loudness
+
+
+def choose_music(music_path: Path | None, *, seed: str) -> Path | None:
+    """The music file itself, or one file of a folder picked by a stable hash of `seed` (so reruns match)."""
+    if music_path is None:
+        return None
+    if music_path.is_file():
+        return music_path
+    if not music_path.is_dir():
+        raise ComposeError(f"music path {music_path} is neither a file nor a folder", returncode=None, stderr_tail="")
+    files = sorted(p for p in music_path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
+    if not files:
+        return None
+    return files[int(hashlib.sha256(seed.encode()).hexdigest(), 16) % len(files)]
+
+
+def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s: float) -> MixedAudio | None:
+    """Mix narration and music into `out_path` and measure it; None when there is nothing to hear."""
+    total = plan.duration_s
+    voice = _voice_bus(plan)
+    bed = _music_bed(music, total) if music is not None else None
+    if voice is None and bed is None:
+        return None
+    if voice is not None and bed is not None:
+        split = voice.asplit()
+        voice, key = split[0], split[1]
+        ducked = ffmpeg.filter([bed, key], "sidechaincompress", threshold=0.02, ratio=8, attack=15, release=500)
+        mix = ffmpeg.filter([voice, ducked], "amix", inputs=2, normalize=0, duration="first")
+    else:
+        mix = voice if voice is not None else bed
+    mix = mix.filter("apad", whole_dur=f"{total:.6f}").filter("atrim", end=f"{total:.6f}")
+    copies = mix.asplit()
+    rendered = ffmpeg.output(copies[0], str(out_path), acodec="pcm_f32le", ar=48000, f="wav")
+    measure = copies[1].filter("ebur128", peak="true", framelog="quiet")
+    args = ffmpeg.merge_outputs(rendered, ffmpeg.output(measure, "-", f="null")).get_args()
+    stderr = run_ffmpeg(args, timeout_s=timeout_s, what="mixing narration and music")
+    loudness = _parse_loudness(stderr)
+    if loudness.input_i < SILENCE_LUFS:
+        return None
+    if not loudness.gain_alone_fits:
+        loudness = _loudnorm_first_pass(out_path, timeout_s=timeout_s)
+    return MixedAudio(path=out_path, loudness=loudness)
+
+
+def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
+    """The final sound: the mix normalised with the measured values, or digital silence of the same length.
+
+    When one gain reaches the target without pushing true peaks over the ceiling (what loudnorm calls linear
+    mode), a plain `volume` applies it: the same result without loudnorm's 192 kHz round trip.
+    """
+    if mixed is None:
+        return ffmpeg.input("anullsrc=r=48000:cl=stereo", f="lavfi", t=f"{duration_s:.6f}").audio
+    m = mixed.loudness
+    source = ffmpeg.input(str(mixed.path)).audio
+    if m.gain_alone_fits:
+        volume = source.filter("volume", f"{m.gain_db:.2f}dB", precision="float")
+        return volume.filter("atrim", end=f"{duration_s:.6f}")
+    normalised = source.filter(
+        "loudnorm",
+        I=TARGET_LUFS,
+        TP=TARGET_TRUE_PEAK_DB,
+        LRA=min(50.0, max(TARGET_LRA, m.input_lra + 1.0)),
+        measured_I=m.input_i,
+        measured_TP=m.input_tp,
+        measured_LRA=m.input_lra,
+        measured_thresh=m.input_thresh,
+        offset=m.target_offset,
+        linear="true",
+    )
+    return normalised.filter("aresample", 48000).filter("atrim", end=f"{duration_s:.6f}")
+
+
+def _voice_bus(plan: RenderPlan) -> Stream | None:
+    """Each scene's narration delayed to where the scene speaks on the final clock, summed."""
+    parts = []
+    for scene in plan.scenes:
+        narration = scene.clip.narration
+        if narration is None:
+            continue
+        delay_ms = round(scene.narration_start_s * 1000)
+        part = _stereo(ffmpeg.input(str(narration.path)).audio)
+        parts.append(part.filter("adelay", delays=f"{delay_ms}", all=1))
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return ffmpeg.filter(parts, "amix", inputs=len(parts), normalize=0, duration="longest")
+
+
+def _music_bed(music: Path, total: float) -> Stream:
+    """The music looped to the video's length, quieter, faded in and out."""
+    bed = _stereo(ffmpeg.input(str(music), stream_loop=-1, t=f"{total:.6f}").audio)
+    fade_out = min(MUSIC_FADE_OUT_S, total / 3)
+    bed = bed.filter("volume", f"{MUSIC_GAIN_DB}dB").filter("afade", t="in", d=min(MUSIC_FADE_IN_S, total / 3))
+    return bed.filter("afade", t="out", st=f"{total - fade_out:.6f}", d=f"{fade_out:.6f}")
+
+
+def _stereo(stream: Stream) -> Stream:
+    return stream.filter("aformat", sample_fmts="fltp", sample_rates=48000, channel_layouts="stereo")
+
+
+def _loudnorm_first_pass(path: Path, *, timeout_s: float) -> Loudness:
+    """loudnorm's own analysis, needed only when its limiter must act (peaky audio): it adds the gain offset."""
+    args = ["-i", str(path), "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK_DB}:print_format=json"]
+    stderr = run_ffmpeg([*args, "-f", "null", "-"], timeout_s=timeout_s, what="measuring loudness")
+    blocks = _JSON_BLOCK.findall(stderr)
+    if not blocks:
+        raise ComposeError("measuring loudness: loudnorm printed no measurements", returncode=0, stderr_tail="")
+    raw = json.loads(blocks[-1])
+    return Loudness(**{key: _number(raw[key]) for key in Loudness.model_fields})
+
+
+def _parse_loudness(stderr: str) -> Loudness:
+    """Read ebur128's closing summary; silence reads as -70 LUFS and -inf dBFS, clamped to finite floors."""
+    if "Summary:" not in stderr:
+        raise ComposeError("measuring loudness: ebur128 printed no summary", returncode=0, stderr_tail="")
+    summary = stderr[stderr.rindex("Summary:") :]
+    values = {key: _SUMMARY[key].search(summary) for key in ("input_i", "input_thresh", "input_lra", "input_tp")}
+    return Loudness(**{key: _number(match.group(1) if match else "-inf") for key, match in values.items()})
+
+
+def _number(value: str) -> float:
+    number = float(value)
+    return max(number, -99.0) if number == number else -99.0
