@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, tags
 from prefect.runtime import flow_run
 
 from flows.artifacts import media_artifact, storyboard_artifact, video_artifact
+from flows.compose import compose
 from services.models import (
     Aspect,
     LanguageTag,
@@ -17,10 +18,10 @@ from services.models import (
     VideoRequest,
 )
 from services.publish.local import slugify
-from tasks.compose import compose_video
 from tasks.media import search_media
 from tasks.merge import merge_media
 from tasks.publish import publish_video
+from tasks.resume import result_storage
 from tasks.storyboard import generate_storyboard
 
 
@@ -29,7 +30,13 @@ def _run_name() -> str:
     return f"video-{slugify(prompt, max_len=48)}"
 
 
-@flow(name="prompt-to-video", flow_run_name=_run_name, log_prints=True)
+@flow(
+    name="prompt-to-video",
+    flow_run_name=_run_name,
+    log_prints=True,
+    persist_result=True,
+    result_storage=result_storage(),
+)
 def prompt_to_video(
     prompt: PromptText,
     aspect: Aspect = "16:9",
@@ -53,7 +60,8 @@ def prompt_to_video(
     candidates = search_media.map(storyboard.scenes, aspect=request.aspect)
     timeline = merge_media(storyboard, candidates)
     media_artifact(timeline)
-    video = compose_video(timeline)
-    publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
+    video = compose(timeline)
+    with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only
+        publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication)
     return publication

@@ -46,3 +46,7 @@ class PublishError(StepError):
 
     def __init__(self, message: str) -> None:
         super().__init__("publish", message)
+
+
+class QueueUnavailable(P2VError):
+    """The batch was asked to drain a prompt queue that is not configured."""

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     x264_preset: str = "veryfast"
     x264_crf: int = Field(23, ge=0, le=51)
     transition_s: float = Field(0.5, ge=0, le=2)
+    results_dir: Path | None = Field(
+        None, description="Where Prefect persists task results and cache records (default: <data_dir>/results)."
+    )
+    compose_deployment: str | None = Field(
+        None, description="Run compose as this deployment (e.g. 'compose-video/compose') instead of in-process."
+    )
 
     database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
     openai_api_key: SecretStr | None = Field(
@@ -41,6 +47,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def results_path(self) -> Path:
+        """Absolute results folder: resumed runs and other workers must find the same records."""
+        return (self.results_dir or self.data_dir / "results").resolve()
 
 
 @lru_cache

@@ -3,6 +3,7 @@ from prefect import task
 from services.media import MediaProvider, build_providers, search_scene
 from services.models import Aspect, MediaAsset, Scene
 from services.settings import get_settings
+from tasks.resume import resumable
 
 
 @task(
@@ -11,6 +12,8 @@ from services.settings import get_settings
     retries=3,
     retry_delay_seconds=[2, 5, 15],
     retry_jitter_factor=0.5,
+    tags=["stock-media"],
+    **resumable(),
 )
 def search_media(scene: Scene, aspect: Aspect, providers: list[MediaProvider] | None = None) -> list[MediaAsset]:
     """Find candidate footage for one scene across the configured providers."""

@@ -8,6 +8,7 @@ import ffmpeg
 
 from services.compose.captions import caption_cues, write_ass, write_srt
 from services.compose.fonts import FONTS_DIR
+from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
 from services.ffmpeg import probe, run_ffmpeg
 from services.models import RenderedVideo, Timeline, TimelineClip
 
@@ -20,8 +21,13 @@ class Composer:
         self.preset = preset
         self.crf = crf
 
-    def render(self, timeline: Timeline, out_dir: Path) -> RenderedVideo:
-        """Write video.mp4, thumbnail.jpg, captions.srt into out_dir; the MP4 appears only when complete."""
+    def render(
+        self, timeline: Timeline, out_dir: Path, *, on_progress: ProgressCallback | None = None
+    ) -> RenderedVideo:
+        """Write video.mp4, thumbnail.jpg, captions.srt into out_dir; the MP4 appears only when complete.
+
+        `on_progress(fraction)` is called while ffmpeg encodes, when given.
+        """
         out_dir.mkdir(parents=True, exist_ok=True)
         cues = caption_cues(timeline)
         ass_path, srt_path = out_dir / "captions.ass", out_dir / "captions.srt"
@@ -30,9 +36,13 @@ class Composer:
         final = out_dir / "video.mp4"
         partial = out_dir / f".video.{os.getpid()}.partial.mp4"
         try:
-            run_ffmpeg(
-                self._graph_args(timeline, ass_path, partial), timeout_s=self.timeout_s, what="rendering the video"
-            )
+            args, what = self._graph_args(timeline, ass_path, partial), "rendering the video"
+            if on_progress is None:
+                run_ffmpeg(args, timeout_s=self.timeout_s, what=what)
+            else:
+                run_ffmpeg_with_progress(
+                    args, timeout_s=self.timeout_s, what=what, total_s=timeline.duration_s, on_progress=on_progress
+                )
             os.replace(partial, final)
         finally:
             partial.unlink(missing_ok=True)
