@@ -1,4 +1,7 @@
-"""`p2v serve`: the project's deployments served from one process, for users without work pools."""
+"""`p2v serve`: the project's deployments served from one process, for users without work pools.
+
+Mount it on the main CLI with `app.add_typer(serve_cli.app, name="serve")`.
+"""
 
 from typing import Annotated
 
@@ -7,7 +10,7 @@ import typer
 app = typer.Typer(help="Serve the prompt-to-video deployments from this process.")
 
 
-@app.command()
+@app.callback(invoke_without_command=True)
 def serve(
     limit: Annotated[int | None, typer.Option(help="Most flow runs at once (default: no limit).")] = None,
     schedules: Annotated[bool, typer.Option(help="Keep the cron schedules of prefect.yaml.")] = True,
@@ -16,3 +19,7 @@ def serve(
     from deployments.serve import serve_all  # deferred: importing Prefect is slow
 
     serve_all(limit=limit, schedules=schedules)
+
+
+if __name__ == "__main__":
+    app()
