@@ -51,14 +51,10 @@ def main() -> int:
         cold, cold_state = _timed(
             prompt_to_video, prompt="A lighthouse keeper's long winter", output_dir=root / "cold", **size
         )
-        failed, failed_state = _timed(
-            prompt_to_video, prompt="A night market in the rain", output_dir=blocked, **size
-        )
+        failed, failed_state = _timed(prompt_to_video, prompt="A night market in the rain", output_dir=blocked, **size)
         blocked.unlink()
         blocked.mkdir()
-        rerun, rerun_state = _timed(
-            prompt_to_video, prompt="A night market in the rain", output_dir=blocked, **size
-        )
+        rerun, rerun_state = _timed(prompt_to_video, prompt="A night market in the rain", output_dir=blocked, **size)
     assert cold_state.is_completed() and failed_state.is_failed() and rerun_state.is_completed()
     ratio = rerun / cold
     print(f"video: {args.scenes} scenes, {args.duration:g} s, {args.aspect}")

@@ -15,6 +15,7 @@ from flows.prompt_to_video import prompt_to_video
 from services.batch import ListQueue, PromptOutcome, PromptQueue, QueuedPrompt
 from services.exceptions import QueueUnavailable, StepError
 from services.models import Aspect, LanguageTag, PublishTarget, SceneCount, TargetDuration
+from tasks.resume import result_storage
 
 MAX_BATCH = 100
 POLL_INTERVAL_S = 2
@@ -37,7 +38,13 @@ def _run_name() -> str:
     return f"batch-queue-up-to-{flow_run.parameters.get('limit', '')}"
 
 
-@flow(name="batch-videos", flow_run_name=_run_name, log_prints=True)
+@flow(
+    name="batch-videos",
+    flow_run_name=_run_name,
+    log_prints=True,
+    persist_result=True,
+    result_storage=result_storage(),
+)
 def batch_videos(
     prompts: list[str] | None = None,
     limit: Annotated[int, Field(ge=1, le=MAX_BATCH)] = 10,

@@ -100,3 +100,12 @@ def _table_rows(data: str) -> list[dict]:
     import json
 
     return json.loads(data)
+
+
+def test_batch_can_run_each_prompt_as_a_run_of_a_deployment(deployed: LocalPrefect, client) -> None:
+    params = ["-p", 'prompts=["Harbour cranes at sunset"]', "-p", "deployment=prompt-to-video/default"]
+    run = client.read_flow_run(run_deployment_cli(deployed, "batch-videos/default", *params, *SMALL_VIDEO))
+    [outcome] = run.state.result()
+    assert outcome.status == "completed" and Path(outcome.url.removeprefix("file://")).is_file()
+    child = client.read_flow_run(outcome.flow_run_id)
+    assert child.deployment_id == client.read_deployment_by_name("prompt-to-video/default").id
