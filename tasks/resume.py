@@ -7,17 +7,20 @@ has its checksum), otherwise the step runs again.
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from prefect.cache_policies import INPUTS, TASK_SOURCE, CachePolicy
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TaskRunContext
+from prefect.utilities.hashing import hash_objects
+from pydantic import SecretStr
 
 from services.exceptions import InvalidRequest
 from services.intact import still_intact
-from services.settings import get_settings
+from services.settings import Settings, get_settings
 
 MAX_GENERATIONS = 20
+NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"})
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,
     PermissionError,
@@ -27,16 +30,41 @@ PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def settings_fingerprint(settings: Settings) -> dict[str, Any]:
+    """The settings that can change a step's result, with each secret reduced to whether it is set.
+
+    A key added later (say PEXELS_API_KEY) changes the fingerprint, so a rerun searches again instead of reusing
+    what the offline providers found. Settings added by new modules are included unless listed as not shaping.
+    """
+    fingerprint: dict[str, Any] = {}
+    for name, info in sorted(type(settings).model_fields.items()):
+        value = getattr(settings, name)
+        if name not in NOT_SHAPING_RESULTS:
+            secret = SecretStr in (info.annotation, *get_args(info.annotation))
+            fingerprint[name] = value is not None if secret else str(value)
+    return fingerprint
+
+
+@dataclass
+class ShapingSettings(CachePolicy):
+    """Cache key part: the fingerprint of the settings in force where the task runs."""
+
+    def compute_key(
+        self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any
+    ) -> str | None:
+        return hash_objects(settings_fingerprint(get_settings()), raise_on_failure=True)
+
+
 @dataclass
 class IntactInputs(CachePolicy):
-    """INPUTS + TASK_SOURCE, skipping over cache records whose files went missing or changed.
+    """INPUTS + TASK_SOURCE + settings, skipping over cache records whose files went missing or changed.
 
     Records live under `key`, `key-1`, `key-2`, ...: when the record under one key points at files that are gone,
     the next key is tried, and the first free key is where the recomputed result is stored. No record is ever
     deleted or overwritten, so two workers never race on one.
     """
 
-    base: CachePolicy = field(default_factory=lambda: INPUTS + TASK_SOURCE)
+    base: CachePolicy = field(default_factory=lambda: INPUTS + TASK_SOURCE + ShapingSettings())
 
     def compute_key(
         self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any

@@ -9,7 +9,8 @@ from prefect.results import ResultStore
 from services.compose.render import file_sha256
 from services.exceptions import InvalidRequest, MediaError
 from services.models import RenderedVideo
-from tasks.resume import IntactInputs, retry_unless_permanent
+from services.settings import Settings
+from tasks.resume import IntactInputs, retry_unless_permanent, settings_fingerprint
 
 BASE = CacheKeyFnPolicy(cache_key_fn=lambda ctx, inputs: "k")
 
@@ -51,3 +52,11 @@ def test_only_transient_errors_are_retried() -> None:
     assert retry_unless_permanent(None, None, State(type="FAILED", data=MediaError("download reset")))
     assert not retry_unless_permanent(None, None, State(type="FAILED", data=NotADirectoryError("out")))
     assert not retry_unless_permanent(None, None, State(type="FAILED", data=InvalidRequest("prompt", "empty")))
+
+
+def test_settings_fingerprint_tells_whether_a_key_is_set_never_its_value() -> None:
+    without = settings_fingerprint(Settings(_env_file=None))
+    with_key = settings_fingerprint(Settings(_env_file=None, pexels_api_key="secret-value"))
+    assert without["pexels_api_key"] is False and with_key["pexels_api_key"] is True
+    assert "secret-value" not in repr(with_key) and without != with_key
+    assert "output_dir" not in without  # where videos are published does not change what is made
