@@ -10,6 +10,7 @@ from rich.table import Table
 STARTUP = "prefect start-up"
 STEPS = ["generate_storyboard", "search_media", "narrate_scene", "merge_media", "compose_video", "publish_video"]
 _FINISHED = "Finished in state "
+_SUCCEEDED = ("Completed", "Cached")  # Cached: reused from an earlier run
 
 
 class StepProgress(logging.Handler):
@@ -37,7 +38,7 @@ class StepProgress(logging.Handler):
             return
         state = message[len(_FINISHED) :].split("(")[0]
         now = time.monotonic()
-        if state != "Completed":
+        if state not in _SUCCEEDED:
             self.failed_step = self.failed_step or task_name
         if task_name in ("search_media", "narrate_scene"):
             self.per_scene[task_name] = self.per_scene.get(task_name, 0) + 1
@@ -54,7 +55,9 @@ class StepProgress(logging.Handler):
         for step in [STARTUP, *STEPS]:
             state = self.states.get(step)
             begun = self.step_started.get(step)
-            mark = {"Completed": "[green]✓[/]", None: "[yellow]…[/]" if begun else " "}.get(state, "[red]✗[/]")
+            mark = (
+                ("[green]✓[/]" if state in _SUCCEEDED else "[red]✗[/]") if state else "[yellow]…[/]" if begun else " "
+            )
             elapsed = (self.finished.get(step, now) - begun) if begun else None
             label = f"{step} ({self.per_scene[step]} scenes)" if step in self.per_scene else step
             table.add_row(mark, label, f"{elapsed:5.1f} s" if elapsed is not None else "")

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, tags
 from prefect.futures import PrefectFutureList
 from prefect.runtime import flow_run
 
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
+from flows.compose import compose
 from services.models import (
     Aspect,
     LanguageTag,
@@ -20,12 +21,12 @@ from services.models import (
     VideoRequest,
 )
 from services.publish.local import slugify
-from tasks.compose import compose_video
 from tasks.limits import media_tags, planner_tags, voice_tags
 from tasks.media import search_media
 from tasks.merge import merge_media
 from tasks.narration import narrate_scene
 from tasks.publish import publish_video
+from tasks.resume import result_storage
 from tasks.storyboard import generate_storyboard
 
 
@@ -34,7 +35,13 @@ def _run_name() -> str:
     return f"video-{slugify(prompt, max_len=48)}"
 
 
-@flow(name="prompt-to-video", flow_run_name=_run_name, log_prints=True)
+@flow(
+    name="prompt-to-video",
+    flow_run_name=_run_name,
+    log_prints=True,
+    persist_result=True,
+    result_storage=result_storage(),
+)
 def prompt_to_video(
     prompt: PromptText,
     aspect: Aspect = "16:9",
@@ -63,8 +70,9 @@ def prompt_to_video(
     fallback_artifact(fallbacks)
     timeline = merge_media(storyboard, candidates, narrations)
     media_artifact(timeline)
-    video = compose_video(timeline)
-    publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
+    video = compose(timeline)
+    with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only
+        publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication)
     return publication
 

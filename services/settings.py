@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     http_backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles each try, with jitter.")
     http_max_wait_s: float = Field(60.0, ge=0, description="Longest Retry-After we are willing to sleep.")
     cache_max_bytes: int = Field(5 * 1024**3, gt=0, description="Download cache size before LRU eviction.")
+    results_dir: Path | None = Field(
+        None, description="Where Prefect persists task results and cache records (default: <data_dir>/results)."
+    )
+    compose_deployment: str | None = Field(
+        None, description="Run compose as this deployment (e.g. 'compose-video/compose') instead of in-process."
+    )
 
     database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
     openai_api_key: SecretStr | None = Field(
@@ -101,6 +107,11 @@ class Settings(BaseSettings):
     @property
     def media_provider_order(self) -> list[str]:
         return [name.strip().lower() for name in self.media_providers.split(",") if name.strip()]
+
+    @property
+    def results_path(self) -> Path:
+        """Absolute results folder: resumed runs and other workers must find the same records."""
+        return (self.results_dir or self.data_dir / "results").resolve()
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from services.media import MediaProvider, build_providers, search_scene
 from services.models import Aspect, MediaAsset, Scene
 from services.settings import get_settings
 from tasks.limits import provider_throttle, retry_unless_handled
+from tasks.resume import resumable
 
 
 @task(
@@ -13,6 +14,8 @@ from tasks.limits import provider_throttle, retry_unless_handled
     retry_delay_seconds=[5, 15],
     retry_jitter_factor=0.5,
     retry_condition_fn=retry_unless_handled,
+    tags=["stock-media"],
+    **resumable(),
 )
 def search_media(scene: Scene, aspect: Aspect, providers: list[MediaProvider] | None = None) -> list[MediaAsset]:
     """Find ranked candidate footage for one scene across the configured providers, in their order."""

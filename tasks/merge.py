@@ -4,9 +4,10 @@ from services.media import GeneratedVisuals, build_cache
 from services.models import MediaAsset, NarrationAudio, Storyboard, Timeline
 from services.settings import get_settings
 from services.timeline import build_timeline
+from tasks.resume import resumable
 
 
-@task(name="merge_media", retries=1)
+@task(name="merge_media", retries=1, **resumable())
 def merge_media(
     storyboard: Storyboard, candidates: list[list[MediaAsset]], narrations: list[NarrationAudio | None] | None = None
 ) -> Timeline:

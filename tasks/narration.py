@@ -4,6 +4,7 @@ from services.models import NarrationAudio, Scene
 from services.narration import Narrator, build_narrator
 from services.settings import get_settings
 from tasks.limits import retry_unless_handled
+from tasks.resume import resumable
 
 
 @task(
@@ -12,6 +13,7 @@ from tasks.limits import retry_unless_handled
     retries=1,
     retry_delay_seconds=[10],
     retry_condition_fn=retry_unless_handled,
+    **resumable(),
 )
 def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None) -> NarrationAudio | None:
     """Speak one scene's narration (OpenAI TTS, espeak-ng or silence) into an audio file with sentence spans."""

@@ -2,20 +2,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from prefect import Task, task
-from prefect.client.schemas.objects import TaskRun
-from prefect.states import State
+from prefect import task
 
 from prompt_store.publications import get_ledger
-from services.exceptions import PublishRefused
 from services.models import Publication, PublishTarget, RenderedVideo, Timeline
 from services.publish import publish
 from services.settings import Settings, get_settings
-
-
-def _may_pass(task: Task, task_run: TaskRun, state: State) -> bool:
-    """Retry network trouble, never a refusal (quota, credentials): that would only burn more quota."""
-    return not isinstance(state.result(raise_on_failure=False), PublishRefused)
+from tasks.resume import retry_unless_permanent
 
 
 def _token_from_block(settings: Settings) -> dict[str, Any] | None:
@@ -28,7 +21,7 @@ def _token_from_block(settings: Settings) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-@task(name="publish_video", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_may_pass)
+@task(name="publish_video", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=retry_unless_permanent)
 def publish_video(
     video: RenderedVideo, timeline: Timeline, target: PublishTarget = "local", output_dir: Path | None = None
 ) -> Publication:

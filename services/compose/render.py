@@ -16,6 +16,7 @@ from services.compose.captions import caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.fonts import FONTS_DIR
 from services.compose.plan import RenderPlan, plan_render
+from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
 from services.compose.visuals import Motion, transition_for, video_track
 from services.exceptions import ComposeError
 from services.ffmpeg import probe, run_ffmpeg
@@ -45,8 +46,13 @@ class Composer:
         self.motion: Motion = motion
         self.music_path = music_path
 
-    def render(self, timeline: Timeline, out_dir: Path) -> RenderedVideo:
-        """Write video.mp4, thumbnail.jpg, captions.srt, contact_sheet.png; the MP4 appears only when complete."""
+    def render(
+        self, timeline: Timeline, out_dir: Path, *, on_progress: ProgressCallback | None = None
+    ) -> RenderedVideo:
+        """Write video.mp4, thumbnail.jpg, captions.srt, contact_sheet.png; the MP4 appears only when complete.
+
+        `on_progress(fraction)` is called while ffmpeg encodes, when given.
+        """
         _check_inputs(timeline)
         out_dir.mkdir(parents=True, exist_ok=True)
         plan = plan_render(timeline)
@@ -60,7 +66,7 @@ class Composer:
             music = choose_music(self.music_path, seed=timeline.title)
             mixed = mix_audio(plan, music=music, out_path=mix_path, timeout_s=self.timeout_s)
             args = self._graph_args(plan, ass_path, partial, mixed_audio=mixed)
-            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s)
+            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
             os.replace(partial, final)
         finally:
             partial.unlink(missing_ok=True)
@@ -125,10 +131,18 @@ def _check_inputs(timeline: Timeline) -> None:
                 )
 
 
-def _run_naming_inputs(args: list[str], timeline: Timeline, *, timeout_s: float) -> None:
+def _run_naming_inputs(
+    args: list[str], timeline: Timeline, *, timeout_s: float, on_progress: ProgressCallback | None
+) -> None:
     """Render; when ffmpeg fails on an input file, say which scene's file it was."""
+    what = "rendering the video"
     try:
-        run_ffmpeg(args, timeout_s=timeout_s, what="rendering the video")
+        if on_progress is None:
+            run_ffmpeg(args, timeout_s=timeout_s, what=what)
+        else:
+            run_ffmpeg_with_progress(
+                args, timeout_s=timeout_s, what=what, total_s=timeline.duration_s, on_progress=on_progress
+            )
     except ComposeError as exc:
         failed = _failed_input(args, exc.stderr_tail)
         for clip in timeline.clips:

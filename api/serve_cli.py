@@ -1,0 +1,25 @@
+"""`p2v serve`: the project's deployments served from one process, for users without work pools.
+
+Mount it on the main CLI with `app.add_typer(serve_cli.app, name="serve")`.
+"""
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Serve the prompt-to-video deployments from this process.")
+
+
+@app.callback(invoke_without_command=True)
+def serve(
+    limit: Annotated[int | None, typer.Option(help="Most flow runs at once (default: no limit).")] = None,
+    schedules: Annotated[bool, typer.Option(help="Keep the cron schedules of prefect.yaml.")] = True,
+) -> None:
+    """Register the deployments of prefect.yaml and run their flow runs here until Ctrl-C."""
+    from deployments.serve import serve_all  # deferred: importing Prefect is slow
+
+    serve_all(limit=limit, schedules=schedules)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,44 @@
+"""Compose as its own flow, so it can run on its own work pool (a bigger machine) via `run_deployment`."""
+
+from prefect import flow
+from prefect.deployments import run_deployment
+from prefect.runtime import flow_run
+
+from services.exceptions import StepError
+from services.models import RenderedVideo, Timeline
+from services.publish.local import slugify
+from services.settings import get_settings
+from tasks.compose import compose_video
+from tasks.resume import result_storage
+
+POLL_INTERVAL_S = 2
+
+
+def _run_name() -> str:
+    timeline = flow_run.parameters.get("timeline") or {}
+    title = timeline.get("title", "") if isinstance(timeline, dict) else getattr(timeline, "title", "")
+    return f"compose-{slugify(str(title), max_len=48)}"
+
+
+@flow(name="compose-video", flow_run_name=_run_name, persist_result=True, result_storage=result_storage())
+def compose_video_flow(timeline: Timeline) -> RenderedVideo:
+    """Render one timeline; deployed as `compose-video/compose` on the compose work pool."""
+    return compose_video(timeline)
+
+
+def compose(timeline: Timeline) -> RenderedVideo:
+    """Compose in this flow run, or as a run of P2V_COMPOSE_DEPLOYMENT when that is set.
+
+    The deployment's worker must see the same media, work and results folders (a shared volume).
+    """
+    deployment = get_settings().compose_deployment
+    if not deployment:
+        return compose_video(timeline)
+    run = run_deployment(
+        deployment, parameters={"timeline": timeline.model_dump(mode="json")}, poll_interval=POLL_INTERVAL_S
+    )
+    state = run.state
+    if state is None or not state.is_completed():
+        detail = f"{state.name}: {state.message}" if state else "no state"
+        raise StepError("compose", f"compose deployment {deployment!r} run {run.name} ended {detail}")
+    return state.result()

@@ -1,0 +1,96 @@
+"""What makes a run resumable: persisted results, a cache policy that checks files, and no retries of what can't heal.
+
+A rerun with the same inputs (or `prefect flow-run retry`) finds each finished step's result record under its cache
+key and skips the step; the record only counts while the files it names are still there (and a rendered video still
+has its checksum), otherwise the step runs again.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+from prefect.cache_policies import INPUTS, TASK_SOURCE, CachePolicy
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import TaskRunContext
+from prefect.utilities.hashing import hash_objects
+from pydantic import SecretStr
+
+from services.exceptions import InvalidRequest, PublishRefused
+from services.intact import still_intact
+from services.settings import Settings, get_settings
+
+MAX_GENERATIONS = 20
+NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"})
+PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    InvalidRequest,
+    PublishRefused,
+    PermissionError,
+    NotADirectoryError,
+    IsADirectoryError,
+    FileExistsError,
+)
+
+
+def settings_fingerprint(settings: Settings) -> dict[str, Any]:
+    """The settings that can change a step's result, with each secret reduced to whether it is set.
+
+    A key added later (say PEXELS_API_KEY) changes the fingerprint, so a rerun searches again instead of reusing
+    what the offline providers found. Settings added by new modules are included unless listed as not shaping.
+    """
+    fingerprint: dict[str, Any] = {}
+    for name, info in sorted(type(settings).model_fields.items()):
+        value = getattr(settings, name)
+        if name not in NOT_SHAPING_RESULTS:
+            secret = SecretStr in (info.annotation, *get_args(info.annotation))
+            fingerprint[name] = value is not None if secret else str(value)
+    return fingerprint
+
+
+@dataclass
+class ShapingSettings(CachePolicy):
+    """Cache key part: the fingerprint of the settings in force where the task runs."""
+
+    def compute_key(
+        self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any
+    ) -> str | None:
+        return hash_objects(settings_fingerprint(get_settings()), raise_on_failure=True)
+
+
+@dataclass
+class IntactInputs(CachePolicy):
+    """INPUTS + TASK_SOURCE + settings, skipping over cache records whose files went missing or changed.
+
+    Records live under `key`, `key-1`, `key-2`, ...: when the record under one key points at files that are gone,
+    the next key is tried, and the first free key is where the recomputed result is stored. No record is ever
+    deleted or overwritten, so two workers never race on one.
+    """
+
+    base: CachePolicy = field(default_factory=lambda: INPUTS + TASK_SOURCE + ShapingSettings())
+
+    def compute_key(
+        self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any
+    ) -> str | None:
+        key = self.base.compute_key(task_ctx=task_ctx, inputs=inputs, flow_parameters=flow_parameters, **kwargs)
+        if key is None or task_ctx is None:
+            return key
+        store = task_ctx.result_store
+        for generation in range(MAX_GENERATIONS):
+            candidate = key if generation == 0 else f"{key}-{generation}"
+            if not store.exists(candidate) or still_intact(store.read(candidate).result):
+                return candidate
+        return None  # every generation is stale: run uncached rather than keep piling up records
+
+
+def result_storage() -> Path:
+    """Where results and cache records are written: P2V_RESULTS_DIR, or <data_dir>/results (read at import)."""
+    return get_settings().results_path
+
+
+def resumable() -> dict[str, Any]:
+    """`@task` options for a step whose finished result a rerun should reuse."""
+    return {"cache_policy": IntactInputs(), "persist_result": True, "result_storage": result_storage()}
+
+
+def retry_unless_permanent(task: Any, task_run: TaskRun, state: State) -> bool:
+    """Retry condition: a bad parameter or an unwritable folder fails at once instead of after every retry."""
+    return not isinstance(state.result(raise_on_failure=False), PERMANENT_ERRORS)

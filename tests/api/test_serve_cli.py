@@ -1,0 +1,16 @@
+import typer
+from typer.testing import CliRunner
+
+from api import serve_cli
+
+
+def _run() -> None:
+    """Stand-in for `p2v run`: with two commands typer keeps the sub-command names."""
+
+
+def test_serve_mounts_as_a_p2v_subcommand() -> None:
+    p2v = typer.Typer()
+    p2v.command("run")(_run)
+    p2v.add_typer(serve_cli.app, name="serve")
+    result = CliRunner().invoke(p2v, ["serve", "--help"])
+    assert result.exit_code == 0 and "--limit" in result.stdout and "--no-schedules" in result.stdout
