@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from api.prompts_cli import db_app, prompts_app
+from api.serve_cli import app as serve_app
 from api.youtube_cli import youtube_app
 from services.exceptions import P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
@@ -34,6 +35,7 @@ def main() -> None:
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
 app.add_typer(youtube_app, name="youtube")
+app.add_typer(serve_app, name="serve")
 
 
 @app.command()

@@ -8,7 +8,16 @@ from rich.live import Live
 from rich.table import Table
 
 STARTUP = "prefect start-up"
-STEPS = ["generate_storyboard", "search_media", "narrate_scene", "merge_media", "compose_video", "publish_video"]
+STEPS = [
+    "record_request",
+    "load_system_prompt",
+    "generate_storyboard",
+    "search_media",
+    "narrate_scene",
+    "merge_media",
+    "compose_video",
+    "publish_video",
+]
 _FINISHED = "Finished in state "
 _SUCCEEDED = ("Completed", "Cached")  # Cached: reused from an earlier run
 

@@ -18,9 +18,7 @@ import prompt_store as store
 from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
 
-prompts_app = typer.Typer(
-    help="Versioned prompts: add, commit, roll back, diff and search.", no_args_is_help=True
-)
+prompts_app = typer.Typer(help="Versioned prompts: add, commit, roll back, diff and search.", no_args_is_help=True)
 db_app = typer.Typer(help="The prompt store's database.", no_args_is_help=True)
 console = Console()
 err_console = Console(stderr=True)
@@ -66,12 +64,8 @@ def _read_text(text: str | None, file: Path | None) -> str:
 
 
 TextOpt = Annotated[str | None, typer.Option("--text", "-t", help="The prompt text.")]
-FileOpt = Annotated[
-    Path | None, typer.Option("--file", "-f", help="Read the text from a file (- for stdin).")
-]
-ParamsOpt = Annotated[
-    str | None, typer.Option("--params", "-p", help='JSON object, e.g. {"temperature": 0.7}')
-]
+FileOpt = Annotated[Path | None, typer.Option("--file", "-f", help="Read the text from a file (- for stdin).")]
+ParamsOpt = Annotated[str | None, typer.Option("--params", "-p", help='JSON object, e.g. {"temperature": 0.7}')]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="Why this change.")]
 AuthorOpt = Annotated[str | None, typer.Option("--author", help="Defaults to the OS user.")]
 
@@ -112,9 +106,7 @@ def commit(
     author: AuthorOpt = None,
 ) -> None:
     """Add a new version and make it active (parameters are kept unless --params is given)."""
-    v = store.commit_prompt(
-        name, _read_text(text, file), parameters=params, author=author or _user(), message=message
-    )
+    v = store.commit_prompt(name, _read_text(text, file), parameters=params, author=author or _user(), message=message)
     console.print(f"committed [bold]{v.name}[/bold] v{v.version} (active)")
 
 
@@ -257,9 +249,7 @@ def seed() -> None:
 def lineage(key: str) -> None:
     """Show which prompt versions and user prompt produced a video (by video path, flow run id or id)."""
     ln = store.lineage(key)
-    console.print(
-        f"user prompt #{ln.user_prompt_id} by {escape(ln.username)} ({ln.status}): {escape(ln.text)}"
-    )
+    console.print(f"user prompt #{ln.user_prompt_id} by {escape(ln.username)} ({ln.status}): {escape(ln.text)}")
     console.print(
         f"flow run: {ln.flow_run_id or '-'}  video: {escape(ln.video_path or '-')}  "
         f"published: {escape(ln.publication_url or '-')}"

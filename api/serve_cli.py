@@ -1,6 +1,6 @@
 """`p2v serve`: the project's deployments served from one process, for users without work pools.
 
-Mount it on the main CLI with `app.add_typer(serve_cli.app, name="serve")`.
+Mounted on the main CLI as `p2v serve`.
 """
 
 from typing import Annotated

@@ -11,9 +11,10 @@ from prefect.runtime import flow_run
 from prefect.states import State
 from pydantic import Field
 
+import prompt_store
 from flows.prompt_to_video import prompt_to_video
 from services.batch import ListQueue, PromptOutcome, PromptQueue, QueuedPrompt
-from services.exceptions import QueueUnavailable, StepError
+from services.exceptions import StepError
 from services.models import Aspect, LanguageTag, PublishTarget, SceneCount, TargetDuration
 from tasks.resume import result_storage
 
@@ -25,10 +26,19 @@ def prompt_queue(prompts: list[str] | None) -> PromptQueue:
     """The prompts given as a parameter, or else the prompt store's queue of user prompts."""
     if prompts is not None:
         return ListQueue(prompts)
-    # LEAD: plug the prompt store in here: return a PromptQueue whose take(limit) calls
-    # prompt_store.next_queued_user_prompts(limit) and whose finish(item, outcome) records the flow run and video
-    # against item.user_prompt_id (services/batch.py has the Protocol and the QueuedPrompt/PromptOutcome models).
-    raise QueueUnavailable("no prompt queue is configured yet; pass the `prompts` parameter")
+    return StoreQueue()
+
+
+class StoreQueue:
+    """The prompt store's queue of user prompts; a made video marks its prompt done through its lineage."""
+
+    def take(self, limit: int) -> list[QueuedPrompt]:
+        claimed = prompt_store.next_queued_user_prompts(limit)
+        return [QueuedPrompt(prompt=row.text, user_prompt_id=str(row.id)) for row in claimed]
+
+    def finish(self, item: QueuedPrompt, outcome: PromptOutcome) -> None:
+        if outcome.status == "failed" and item.user_prompt_id is not None:
+            prompt_store.set_user_prompt_status(int(item.user_prompt_id), "failed")
 
 
 def _run_name() -> str:
@@ -85,11 +95,18 @@ def batch_videos(
 def _make_video(item: QueuedPrompt, options: dict[str, Any], deployment: str | None) -> PromptOutcome:
     if deployment:
         run: FlowRun = run_deployment(
-            deployment, parameters={"prompt": item.prompt, **options}, poll_interval=POLL_INTERVAL_S
+            deployment,
+            parameters={"prompt": item.prompt, **options, **_queued(item)},
+            poll_interval=POLL_INTERVAL_S,
         )
         return _outcome(item, run.state, str(run.id))
-    state = prompt_to_video(prompt=item.prompt, **options, return_state=True)
+    state = prompt_to_video(prompt=item.prompt, **options, **_queued(item), return_state=True)
     return _outcome(item, state, str(state.state_details.flow_run_id))
+
+
+def _queued(item: QueuedPrompt) -> dict[str, int]:
+    """The flow parameter that ties a run to its queued user prompt, so it is not recorded twice."""
+    return {"user_prompt_id": int(item.user_prompt_id)} if item.user_prompt_id else {}
 
 
 def _outcome(item: QueuedPrompt, state: State | None, flow_run_id: str) -> PromptOutcome:

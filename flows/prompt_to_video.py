@@ -25,6 +25,7 @@ from tasks.limits import media_tags, planner_tags, voice_tags
 from tasks.media import search_media
 from tasks.merge import merge_media
 from tasks.narration import narrate_scene
+from tasks.prompts import load_system_prompt, record_lineage, record_request
 from tasks.publish import publish_video
 from tasks.resume import result_storage
 from tasks.storyboard import generate_storyboard
@@ -50,6 +51,7 @@ def prompt_to_video(
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
     output_dir: Path | None = None,
+    user_prompt_id: int | None = None,
 ) -> Publication:
     """Make a video from one prompt and publish it."""
     request = VideoRequest(
@@ -60,7 +62,9 @@ def prompt_to_video(
         language=language,
         publish_target=publish_target,
     )
-    storyboard = generate_storyboard.with_options(tags=planner_tags())(request)
+    user_prompt_id = record_request(request, user_prompt_id)
+    system_prompt = load_system_prompt()
+    storyboard = generate_storyboard.with_options(tags=planner_tags())(request, system_prompt)
     storyboard_artifact(storyboard)
     searches = search_media.with_options(tags=media_tags()).map(storyboard.scenes, aspect=request.aspect)
     narrations = narrate_scene.with_options(tags=voice_tags(storyboard.language)).map(
@@ -74,6 +78,7 @@ def prompt_to_video(
     with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only
         publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication)
+    record_lineage(user_prompt_id, publication, [system_prompt])
     return publication
 
 

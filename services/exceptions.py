@@ -98,7 +98,3 @@ class NarrationError(StepError):
 
 class PublishRefused(PublishError):
     """The target refused the publication (quota, credentials, policy): retrying cannot help."""
-
-
-class QueueUnavailable(P2VError):
-    """The batch was asked to drain a prompt queue that is not configured."""

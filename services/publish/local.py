@@ -1,4 +1,5 @@
-"""The local publisher: a folder per video with video.mp4, thumbnail.jpg, captions.srt and metadata.json."""
+"""The local publisher: a folder per video with video.mp4, thumbnail.jpg, captions.srt, contact_sheet.png and
+metadata.json."""
 
 import json
 import os
@@ -26,6 +27,8 @@ class LocalPublisher:
         _place(video.thumbnail_path, folder / "thumbnail.jpg")
         if video.captions_path is not None:
             _place(video.captions_path, folder / "captions.srt")
+        if video.contact_sheet_path is not None:
+            _place(video.contact_sheet_path, folder / "contact_sheet.png")
         metadata = json.dumps(video_metadata(video, timeline), ensure_ascii=False, indent=2)
         _write_atomically(folder / "metadata.json", metadata)
         return Publication(

@@ -10,6 +10,8 @@ from services.models import Storyboard, VideoRequest
 class PlannerPrompt(BaseModel):
     """The system prompt (and its LLM parameters) that steers a planner, as read from the prompt store."""
 
+    name: str = ""
+    version: int | None = None
     text: str = ""
     parameters: dict = {}
 

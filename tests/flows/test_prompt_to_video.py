@@ -48,7 +48,15 @@ def test_prompt_becomes_a_published_video(settings, tmp_path: Path) -> None:
 
     runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
     assert Counter(r.task_key.split("-")[0] for r in runs) == Counter(
-        generate_storyboard=1, search_media=4, narrate_scene=4, merge_media=1, compose_video=1, publish_video=1
+        record_request=1,
+        load_system_prompt=1,
+        generate_storyboard=1,
+        search_media=4,
+        narrate_scene=4,
+        merge_media=1,
+        compose_video=1,
+        publish_video=1,
+        record_lineage=1,
     )
     assert all(r.state.is_completed() for r in runs)
     assert sorted(r.name for r in runs if r.name.startswith("search-media")) == [f"search-media-{i}" for i in range(4)]
@@ -64,6 +72,40 @@ def test_local_media_is_used_when_it_matches(settings, tmp_path: Path) -> None:
     providers = [s["media"]["provider"] for s in scenes]
     assert providers.count("local") == 1, "one local asset, used once; the other scenes get generated visuals"
     assert providers.count("generated") == 3
+
+
+def test_lineage_and_a_prompt_rollback_reach_the_next_run(settings) -> None:
+    import prompt_store
+
+    prompt_store.ensure_default_prompts()
+    first = prompt_store.commit_prompt("storyboard.system", "Plan short scenes. v-test", message="test")
+    state = prompt_to_video(prompt="Create a video about owls", scenes=2, duration_s=6, return_state=True)
+    run_id = str(state.state_details.flow_run_id)
+
+    lineage = prompt_store.lineage(run_id)
+    assert lineage.text == "Create a video about owls" and lineage.status == "done"
+    assert lineage.prompt_versions == {"storyboard.system": first.version}
+    assert lineage.publication_url == state.result().url
+
+    prompt_store.rollback_prompt("storyboard.system", first.version - 1, reason="test")
+    again = prompt_to_video(prompt="Create a video about owls", scenes=2, duration_s=6, return_state=True)
+    versions = prompt_store.lineage(str(again.state_details.flow_run_id)).prompt_versions
+    assert versions == {"storyboard.system": first.version - 1}
+
+
+def test_batch_drains_queued_user_prompts(settings) -> None:
+    import prompt_store
+    from flows.batch import batch_videos
+
+    queued = [prompt_store.queue_user_prompt(f"Create a video about {topic}") for topic in ("rivers", "bees", "tea")]
+    outcomes = batch_videos(limit=10, scenes=2, duration_s=5)
+
+    assert [o.status for o in outcomes] == ["completed"] * 3
+    assert {o.prompt for o in outcomes} == {f"Create a video about {t}" for t in ("rivers", "bees", "tea")}
+    for user_prompt_id in queued:
+        lineage = prompt_store.lineage(user_prompt_id)
+        assert lineage.status == "done" and lineage.video_path
+    assert prompt_store.next_queued_user_prompts(10) == []
 
 
 @pytest.mark.parametrize(
