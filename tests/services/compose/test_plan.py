@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from compose_helpers import make_timeline
 
 from services.compose import Composer
 from services.compose.audio import choose_music
@@ -12,6 +11,7 @@ from services.compose.plan import NARRATION_LEAD_S, plan_render
 from services.compose.visuals import MIXED_CYCLE, transition_for
 from services.exceptions import ComposeError
 from services.models import MediaAsset, NarrationAudio, SentenceSpan
+from tests.services.compose.compose_helpers import make_timeline
 
 
 def _asset(name: str) -> MediaAsset:

@@ -4,13 +4,20 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from compose_helpers import decode, header, loudness, make_timeline, sound_onsets, stream_durations
 
 from services.compose import Composer
 from services.compose.plan import plan_render
 from services.exceptions import ComposeError
 from services.ffmpeg import ffmpeg_exe
 from services.models import NarrationAudio, RenderedVideo
+from tests.services.compose.compose_helpers import (
+    decode,
+    header,
+    loudness,
+    make_timeline,
+    sound_onsets,
+    stream_durations,
+)
 
 W, H = 640, 360
 ONE_FRAME = 1 / 30

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from compose_helpers import decode, gray_frame, header, make_timeline, rgb_at, stream_durations
 
 from services.compose import Composer
 from services.compose.plan import plan_render
 from services.models import FRAME_SIZES
+from tests.services.compose.compose_helpers import decode, gray_frame, header, make_timeline, rgb_at, stream_durations
 
 
 @pytest.mark.parametrize("aspect", ["16:9", "9:16", "1:1"])
