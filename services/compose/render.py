@@ -125,7 +125,7 @@ def _check_inputs(timeline: Timeline) -> None:
         if clip.narration is not None:
             paths.append(("narration", clip.narration.path))
         for what, path in paths:
-            if path is None or not Path(path).is_file():
+            if path is None or not Path(path).exists():
                 raise ComposeError(
                     f"scene {clip.scene.index}: {what} file {path} does not exist", returncode=None, stderr_tail=""
                 )
@@ -144,6 +144,8 @@ def _run_naming_inputs(
                 args, timeout_s=timeout_s, what=what, total_s=timeline.duration_s, on_progress=on_progress
             )
     except ComposeError as exc:
+        if exc.returncode is None:  # killed at the timeout: no input is to blame
+            raise
         failed = _failed_input(args, exc.stderr_tail)
         for clip in timeline.clips:
             for path in (clip.asset.local_path, clip.narration.path if clip.narration else None):

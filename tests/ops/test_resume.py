@@ -9,7 +9,16 @@ from prefect.client.schemas.objects import State, TaskRun
 from deployments.local_server import LocalPrefect
 from tests.ops.conftest import SMALL_VIDEO, ok, run_deployment_cli
 
-CACHED_STEPS = {"generate_storyboard", "search_media", "merge_media", "compose_video"}
+# A retry of the same flow run keeps its request record and the system prompt version it started with.
+CACHED_STEPS = {
+    "record_request",
+    "load_system_prompt",
+    "generate_storyboard",
+    "search_media",
+    "narrate_scene",
+    "merge_media",
+    "compose_video",
+}
 
 
 def test_retry_after_publish_failure_reuses_finished_steps_then_a_deleted_render_is_redone(
@@ -31,7 +40,8 @@ def test_retry_after_publish_failure_reuses_finished_steps_then_a_deleted_render
     assert _next_final_state(client, run_id, after=failed).is_completed()
     again = [t for t in _task_runs(client, run_id) if t.id not in {f.id for f in first}]
     states = {(_step(t), t.state.name) for t in again}
-    assert states == {(step, "Cached") for step in CACHED_STEPS} | {("publish_video", "Completed")}
+    completed = {("publish_video", "Completed"), ("record_lineage", "Completed")}
+    assert states == {(step, "Cached") for step in CACHED_STEPS} | completed
     assert len([t for t in again if _step(t) == "search_media"]) == 2
     assert len(list(target.glob("*/video.mp4"))) == 1
 
