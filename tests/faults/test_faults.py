@@ -1,0 +1,122 @@
+"""Faults injected into real runs: each run completes (retries, fallback) or fails naming the failed step,
+and a failed run leaves no video at a final path.
+
+Stock 429 / 500 / malformed JSON / refused keys are in tests/flows/test_providers_flow.py; YouTube 5xx, quota and
+no-duplicate-upload in tests/flows/test_youtube_flow.py. Here: stock timeouts, LLM and TTS errors, ffmpeg failing
+and hanging, and the database down at flow start.
+"""
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from flows.prompt_to_video import prompt_to_video
+from services.settings import get_settings
+from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault, storyboard_json
+from tests.faults.conftest import failed_task_names, files_under
+
+_monkeypatch: pytest.MonkeyPatch
+SCENES = [("Red foxes live in the snow.", "red fox snow", 2.0), ("A fox hunts in winter.", "fox hunting snow", 2.0)]
+
+
+@pytest.fixture
+def env(stock_env: FakeAPI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeAPI:
+    """The fakes, a storyboard of two scenes queued, no local media; `_run` sets this test's extra env."""
+    global _monkeypatch
+    _monkeypatch = monkeypatch
+    for name in ("P2V_FFMPEG_TIMEOUT_S", "P2V_VOICE", "P2V_MEDIA_PROVIDERS", "P2V_HTTP_TIMEOUT_S", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("P2V_MEDIA_DIR", str(tmp_path / "media"))
+    stock_env.storyboards.append(storyboard_json(SCENES))
+    return stock_env
+
+
+def _run(out: Path, prompt: str, **env: str):  # noqa: ANN202
+    for name, value in env.items():
+        _monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    return prompt_to_video(prompt=prompt, scenes=2, duration_s=5, output_dir=out, return_state=True)
+
+
+def _assert_failed_at(state, step: str, out: Path) -> str:  # noqa: ANN001
+    assert state.is_failed(), state
+    assert any(name.startswith(step) for name in failed_task_names(state.state_details.flow_run_id))
+    assert [p for p in files_under(out) if p.suffix == ".mp4"] == [], "no video at a final path"
+    return state.message or ""
+
+
+def test_a_stock_provider_timing_out_falls_back_to_the_next_provider(env: FakeAPI, tmp_path: Path) -> None:
+    env.fail("pexels", *[Fault(200, b"{}", delay_s=2.0)] * 6)  # every try of both scenes times out
+    state = _run(tmp_path / "out", "Red foxes, pexels times out", P2V_HTTP_TIMEOUT_S="0.4")
+    assert state.is_completed(), state.message
+    assert len(env.requests("pexels")) == 6, "each scene tried Pexels three times"
+    assert env.requests("pixabay")
+    assert (Path(state.result().url.removeprefix("file://"))).is_file()
+
+
+def test_an_llm_500_is_retried_and_the_run_completes(env: FakeAPI, tmp_path: Path) -> None:
+    env.fail("chat", Fault(500))
+    state = _run(tmp_path / "out", "Red foxes, the LLM fails once")
+    assert state.is_completed(), state.message
+    assert len(env.requests("chat")) == 2
+
+
+def test_a_refused_llm_key_fails_the_run_at_the_storyboard(env: FakeAPI, tmp_path: Path) -> None:
+    state = _run(tmp_path / "out", "Red foxes, wrong key", OPENAI_API_KEY="sk-wrong-key")
+    message = _assert_failed_at(state, "generate_storyboard", tmp_path / "out")
+    assert "OPENAI_API_KEY" in message and "sk-wrong-key" not in message and OPENAI_KEY not in message
+
+
+def test_a_tts_error_fails_at_narration_or_completes(env: FakeAPI, tmp_path: Path) -> None:
+    env.fail("speech", *[Fault(500)] * 40)
+    state = _run(tmp_path / "out", "Red foxes, TTS is down")
+    if state.is_completed():
+        assert Path(state.result().url.removeprefix("file://")).is_file()
+    else:
+        _assert_failed_at(state, "narrate-scene", tmp_path / "out")
+
+
+def test_a_corrupt_local_media_file_fails_compose_or_falls_back(env: FakeAPI, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    good = (env.media / "image-a.jpg").read_bytes()
+    (media / "red-fox-snow.jpg").write_bytes(good[:600] + os.urandom(4000))  # a valid header, garbage pixels
+    state = _run(tmp_path / "out", "Red foxes, corrupt media", P2V_MEDIA_PROVIDERS="local", P2V_VOICE="silent")
+    if state.is_completed():
+        assert Path(state.result().url.removeprefix("file://")).is_file()
+    else:
+        assert "ffmpeg" in _assert_failed_at(state, "compose_video", tmp_path / "out").lower()
+
+
+def test_ffmpeg_hanging_on_a_media_file_is_killed_at_its_timeout(env: FakeAPI, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    fifo = media / "red-fox-snow.jpg"
+    os.mkfifo(fifo)
+    image = (env.media / "image-a.jpg").read_bytes()
+
+    def answer_the_probe_once() -> None:  # the search probes it; compose then waits for a writer forever
+        with fifo.open("wb") as pipe:
+            pipe.write(image)
+
+    threading.Thread(target=answer_the_probe_once, daemon=True).start()
+    state = _run(
+        tmp_path / "out", "Red foxes, ffmpeg hangs", P2V_MEDIA_PROVIDERS="local", P2V_VOICE="silent",
+        P2V_FFMPEG_TIMEOUT_S="4",
+    )  # fmt: skip
+    assert "timeout" in _assert_failed_at(state, "compose_video", tmp_path / "out").lower()
+
+
+def test_the_database_down_at_flow_start_fails_at_record_request(env: FakeAPI, tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://p2v:db-PASSWORD-42@127.0.0.1:{port}/p2v"
+    state = _run(tmp_path / "out", "Red foxes, no database", DATABASE_URL=url)
+    message = _assert_failed_at(state, "record_request", tmp_path / "out")
+    assert "db-PASSWORD-42" not in message
+    assert files_under(tmp_path / "out") == []
+    assert env.requests("chat") == [], "nothing ran after the failed step"
