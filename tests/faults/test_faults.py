@@ -78,25 +78,22 @@ def test_a_refused_llm_key_fails_the_run_at_the_storyboard(env: FakeAPI, run: Ru
     assert "OPENAI_API_KEY" in message and "sk-wrong-key" not in message and OPENAI_KEY not in message
 
 
-def test_a_tts_error_fails_at_narration_or_completes(env: FakeAPI, run: Run, tmp_path: Path) -> None:
+def test_a_tts_outage_fails_the_run_naming_the_narration(env: FakeAPI, run: Run, tmp_path: Path) -> None:
     env.fail("speech", *[Fault(500)] * 40)
     state = run("Red foxes, TTS is down")
-    if state.is_completed():
-        assert Path(state.result().url.removeprefix("file://")).is_file()
-    else:
-        _assert_failed_at(state, "narrate-scene", tmp_path / "out")
+    message = _assert_failed_at(state, "narrate-scene", tmp_path / "out")
+    assert "speech failed (after retries)" in message
 
 
-def test_a_corrupt_local_media_file_fails_compose_or_falls_back(env: FakeAPI, run: Run, tmp_path: Path) -> None:
-    media = tmp_path / "media"
-    media.mkdir()
-    good = (env.media / "image-a.jpg").read_bytes()
-    (media / "red-fox-snow.jpg").write_bytes(good[:600] + os.urandom(4000))  # a valid header, garbage pixels
+def test_a_corrupt_local_media_file_fails_compose_naming_it(env: FakeAPI, run: Run, tmp_path: Path) -> None:
+    png = tmp_path / "red.png"
+    run_ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=960x540", "-frames:v", "1", str(png)], timeout_s=60, what="png")
+    (tmp_path / "media").mkdir()
+    corrupt = tmp_path / "media" / "red-fox-snow.png"
+    corrupt.write_bytes(png.read_bytes()[:100] + os.urandom(4000))  # a valid header (it probes), garbage pixels
     state = run("Red foxes, corrupt media", P2V_MEDIA_PROVIDERS="local", P2V_VOICE="silent")
-    if state.is_completed():
-        assert Path(state.result().url.removeprefix("file://")).is_file()
-    else:
-        assert "ffmpeg" in _assert_failed_at(state, "compose_video", tmp_path / "out").lower()
+    message = _assert_failed_at(state, "compose_video", tmp_path / "out")
+    assert "rendering the video failed" in message, message
 
 
 def test_a_media_file_that_would_block_ffmpeg_is_refused_at_compose(env: FakeAPI, run: Run, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from tests.faults.conftest import run_records
 TOKEN = "load-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 RUNS = 8
-SERVE = "from flows.prompt_to_video import prompt_to_video; prompt_to_video.serve(name='load', limit=4)"
+SERVE = "from flows.prompt_to_video import prompt_to_video; prompt_to_video.serve(name='load', limit=8)"
 
 
 @pytest.fixture
