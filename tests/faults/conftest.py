@@ -15,8 +15,12 @@ from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_
 @pytest.fixture
 def short_dir() -> Iterator[Path]:
     """A folder with a short path: an embedded Postgres keeps its socket in the data folder."""
+    from prompt_store.api import get_store
+
     path = Path(tempfile.mkdtemp(prefix="p2vf", dir="/tmp"))
+    get_store.cache_clear()  # the process-wide store must not outlive a database kept in this folder
     yield path
+    get_store.cache_clear()
     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -79,7 +79,8 @@ def test_a_refused_llm_key_fails_the_run_at_the_storyboard(env: FakeAPI, run: Ru
 
 
 def test_a_tts_outage_fails_the_run_naming_the_narration(env: FakeAPI, run: Run, tmp_path: Path) -> None:
-    env.fail("speech", *[Fault(500)] * 40)
+    env.storyboards[0] = storyboard_json([("Foxes sleep.", "red fox snow", 2.0), ("Foxes wake.", "fox snow", 2.0)])
+    env.fail("speech", *[Fault(500)] * 40)  # new narration texts, so no cached narration can stand in
     state = run("Red foxes, TTS is down")
     message = _assert_failed_at(state, "narrate-scene", tmp_path / "out")
     assert "speech failed (after retries)" in message
