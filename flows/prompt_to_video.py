@@ -72,7 +72,8 @@ def prompt_to_video(
     )
     candidates, fallbacks = _gather(storyboard, searches)
     fallback_artifact(fallbacks)
-    timeline = merge_media(storyboard, candidates, narrations)
+    spoken = narrations.result()  # a failed narration fails the run here with its own error, not in merge_media
+    timeline = merge_media(storyboard, candidates, spoken)
     media_artifact(timeline)
     video = compose(timeline)
     with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only

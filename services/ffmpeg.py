@@ -50,15 +50,22 @@ def run_ffmpeg(args: list[str], *, timeout_s: float, what: str) -> str:
     return done.stderr
 
 
-def probe(path: Path) -> MediaInfo:
-    """Size, duration and audio presence of a media file, read from `ffmpeg -i`."""
-    done = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-    )
+def probe(path: Path, timeout_s: float = 60) -> MediaInfo:
+    """Size, duration and audio presence of a media file, read from `ffmpeg -i`.
+
+    A file that never delivers its header (a FIFO, a stalled network mount) is a MediaError after `timeout_s`,
+    so callers that skip unreadable media skip it too instead of failing on a bare TimeoutExpired.
+    """
+    try:
+        done = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout_s,
+        )
+    except subprocess.TimeoutExpired:
+        raise MediaError(f"cannot read {path.name}: no answer within {timeout_s:g} s") from None
     size = _VIDEO_SIZE.search(done.stderr)
     if size is None:
         raise MediaError(f"cannot read {path.name}: no video or image stream ({stderr_tail(done.stderr, 2)})")

@@ -119,16 +119,18 @@ class Composer:
 
 
 def _check_inputs(timeline: Timeline) -> None:
-    """Fail before any work when a scene's media or narration file is missing."""
+    """Fail before any work when a scene's media or narration file is missing or not a regular file.
+
+    A FIFO or device would block ffmpeg until its timeout; refusing it here names the file instead.
+    """
     for clip in timeline.clips:
         paths = [("media", clip.asset.local_path)]
         if clip.narration is not None:
             paths.append(("narration", clip.narration.path))
         for what, path in paths:
-            if path is None or not Path(path).exists():
-                raise ComposeError(
-                    f"scene {clip.scene.index}: {what} file {path} does not exist", returncode=None, stderr_tail=""
-                )
+            if path is None or not Path(path).is_file():
+                problem = f"scene {clip.scene.index}: {what} file {path} does not exist or is not a regular file"
+                raise ComposeError(problem, returncode=None, stderr_tail="")
 
 
 def _run_naming_inputs(

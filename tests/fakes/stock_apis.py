@@ -122,7 +122,8 @@ def _route(path: str) -> str:
 
 
 def _openai_route(path: str) -> str:
-    return "chat" if path.endswith("/chat/completions") else "speech" if path.endswith("/audio/speech") else "openai"
+    names = {"/chat/completions": "chat", "/audio/speech": "speech", "/embeddings": "embeddings"}
+    return next((name for suffix, name in names.items() if path.endswith(suffix)), "openai")
 
 
 def _handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
@@ -281,6 +282,20 @@ def _speech(api: FakeAPI, seen: Seen) -> Answer:
     return 200, (api.media / "speech.wav").read_bytes(), {"Content-Type": "audio/wav"}
 
 
+def _embeddings(api: FakeAPI, seen: Seen) -> Answer:
+    """Deterministic vectors (the prompt store embeds prompts with OpenAI when a key is set)."""
+    from tests.prompt_store.fake_openai import _encode, fake_vector
+
+    if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
+        return 401, b'{"error": {"message": "Incorrect API key provided"}}', {}
+    body = json.loads(seen.body)
+    texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+    encoding = body.get("encoding_format", "float")
+    data = [{"object": "embedding", "index": i, "embedding": _encode(fake_vector(t), encoding)}
+            for i, t in enumerate(texts)]  # fmt: skip
+    return _json({"object": "list", "data": data, "model": body["model"], "usage": {"total_tokens": len(texts)}})
+
+
 def _files(api: FakeAPI, seen: Seen) -> Answer:
     path = api.media / seen.path.split("/files/", 1)[1]
     if not path.is_file():
@@ -302,6 +317,7 @@ ROUTES: dict[str, Callable[[FakeAPI, Seen], Answer]] = {
     "depositphotos": _depositphotos,
     "chat": _chat,
     "speech": _speech,
+    "embeddings": _embeddings,
     "files": _files,
 }
 

@@ -1,0 +1,92 @@
+"""Fault-suite fixtures: the flow pointed at the fake stock/OpenAI servers, and readers of what a run left behind."""
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.settings import get_settings
+from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Item
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder with a short path: an embedded Postgres keeps its socket in the data folder."""
+    from prompt_store.api import get_store
+
+    path = Path(tempfile.mkdtemp(prefix="p2vf", dir="/tmp"))
+    get_store.cache_clear()  # the process-wide store must not outlive a database kept in this folder
+    yield path
+    get_store.cache_clear()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def stock_env(prefect_harness: None, fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
+    """Every external service (OpenAI chat + TTS, Pexels, Pixabay, Depositphotos) aimed at the fake, fast retries."""
+    env = {
+        "OPENAI_API_KEY": OPENAI_KEY,
+        "OPENAI_BASE_URL": f"{fake_api.url}/v1",
+        "PEXELS_API_KEY": PEXELS_KEY,
+        "PIXABAY_API_KEY": PIXABAY_KEY,
+        "DEPOSITPHOTOS_API_KEY": DEPOSIT_KEY,
+        "P2V_PEXELS_BASE_URL": f"{fake_api.url}/pexels",
+        "P2V_PIXABAY_BASE_URL": f"{fake_api.url}/pixabay",
+        "P2V_DEPOSITPHOTOS_BASE_URL": f"{fake_api.url}/depositphotos",
+        "P2V_MEDIA_PROVIDERS": "pexels,pixabay,depositphotos,local",
+        "P2V_HTTP_BACKOFF_S": "0.01",
+        "P2V_HTTP_ATTEMPTS": "3",
+        "P2V_EMBEDDER": "keywords",
+        "P2V_X264_PRESET": "ultrafast",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    fake_api.catalogue = [
+        Item(1, "red fox snow", file="video-a.mp4"),
+        Item(2, "fox snow hunting", file="video-b.mp4"),
+        Item(3, "fox cubs playing", kind="image", file="image-c.jpg"),
+    ]
+    yield fake_api
+    get_settings.cache_clear()
+
+
+def run_records(flow_run_id) -> dict[str, list[str]]:  # noqa: ANN001
+    """What the Prefect API holds about a run: log lines, artifacts, the flow run and its task runs (as JSON)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+        flow_run = client.read_flow_run(flow_run_id)
+        task_runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {
+        "logs": [log.message for log in logs],
+        "artifacts": [json.dumps([a.key, a.description, a.data]) for a in artifacts],
+        "flow_run": [flow_run.model_dump_json()],
+        "task_runs": [t.model_dump_json() for t in task_runs],
+    }
+
+
+def failed_task_names(flow_run_id) -> list[str]:  # noqa: ANN001
+    runs = [json.loads(t) for t in run_records(flow_run_id)["task_runs"]]
+    return [run["name"] for run in runs if run["state"] and run["state"]["type"] == "FAILED"]
+
+
+def files_under(*folders: Path) -> list[Path]:
+    return [p for folder in folders if folder.exists() for p in folder.rglob("*") if p.is_file()]
