@@ -12,15 +12,22 @@ from services.settings import get_settings
 from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Item
 
 
+def forget_database() -> None:
+    """Drop the process-wide prompt store and publication ledger, so the next use opens the configured database."""
+    from prompt_store.api import get_store
+    from prompt_store.publications import get_ledger
+
+    get_store.cache_clear()
+    get_ledger.cache_clear()
+
+
 @pytest.fixture
 def short_dir() -> Iterator[Path]:
     """A folder with a short path: an embedded Postgres keeps its socket in the data folder."""
-    from prompt_store.api import get_store
-
     path = Path(tempfile.mkdtemp(prefix="p2vf", dir="/tmp"))
-    get_store.cache_clear()  # the process-wide store must not outlive a database kept in this folder
+    forget_database()  # the process-wide store and ledger must not outlive a database kept in this folder
     yield path
-    get_store.cache_clear()
+    forget_database()
     shutil.rmtree(path, ignore_errors=True)
 
 

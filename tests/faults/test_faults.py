@@ -16,11 +16,10 @@ import pytest
 from prefect.states import State
 
 from flows.prompt_to_video import prompt_to_video
-from prompt_store.api import get_store
 from services.ffmpeg import run_ffmpeg
 from services.settings import get_settings
 from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault, storyboard_json
-from tests.faults.conftest import failed_task_names, files_under
+from tests.faults.conftest import failed_task_names, files_under, forget_database
 
 Run = Callable[..., State]
 SCENES = [("Red foxes live in the snow.", "red fox snow", 2.0), ("A fox hunts in winter.", "fox hunting snow", 2.0)]
@@ -126,11 +125,11 @@ def test_the_database_down_at_flow_start_fails_at_record_request(env: FakeAPI, r
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     url = f"postgresql://p2v:db-PASSWORD-42@127.0.0.1:{port}/p2v"
-    get_store.cache_clear()  # the store is per process; a fresh worker process reads DATABASE_URL anew
+    forget_database()  # the store is per process; a fresh worker process reads DATABASE_URL anew
     try:
         state = run("Red foxes, no database", DATABASE_URL=url)
     finally:
-        get_store.cache_clear()
+        forget_database()
     message = _assert_failed_at(state, "record_request", tmp_path / "out")
     assert "db-PASSWORD-42" not in message
     assert files_under(tmp_path / "out") == []
