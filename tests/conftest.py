@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from services.settings import Settings
-from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, make_media
+from services.settings import Settings, get_settings
+from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Item, make_media
 
 _ROOT = Path(tempfile.mkdtemp(prefix="p2vt", dir="/tmp"))
 os.environ.update(
@@ -68,6 +68,36 @@ def fake_api(fake_server: FakeAPI) -> Iterator[FakeAPI]:
     fake_server.catalogue = []
     yield fake_server
     fake_server.reset()
+
+
+@pytest.fixture
+def stock_env(prefect_harness: None, fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
+    """Every external service (OpenAI chat + TTS, Pexels, Pixabay, Depositphotos) aimed at the fake, fast retries."""
+    env = {
+        "OPENAI_API_KEY": OPENAI_KEY,
+        "OPENAI_BASE_URL": f"{fake_api.url}/v1",
+        "PEXELS_API_KEY": PEXELS_KEY,
+        "PIXABAY_API_KEY": PIXABAY_KEY,
+        "DEPOSITPHOTOS_API_KEY": DEPOSIT_KEY,
+        "P2V_PEXELS_BASE_URL": f"{fake_api.url}/pexels",
+        "P2V_PIXABAY_BASE_URL": f"{fake_api.url}/pixabay",
+        "P2V_DEPOSITPHOTOS_BASE_URL": f"{fake_api.url}/depositphotos",
+        "P2V_MEDIA_PROVIDERS": "pexels,pixabay,depositphotos,local",
+        "P2V_HTTP_BACKOFF_S": "0.01",
+        "P2V_HTTP_ATTEMPTS": "3",
+        "P2V_EMBEDDER": "keywords",
+        "P2V_X264_PRESET": "ultrafast",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    fake_api.catalogue = [
+        Item(1, "red fox snow", file="video-a.mp4"),
+        Item(2, "fox snow hunting", file="video-b.mp4"),
+        Item(3, "fox cubs playing", kind="image", file="image-c.jpg"),
+    ]
+    yield fake_api
+    get_settings.cache_clear()
 
 
 def fake_settings(api: FakeAPI, data_dir: Path, **overrides: object) -> Settings:

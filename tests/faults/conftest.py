@@ -1,4 +1,7 @@
-"""Fault-suite fixtures: the flow pointed at the fake stock/OpenAI servers, and readers of what a run left behind."""
+"""Fault-suite fixtures: a private short data folder, and readers of what a run left behind.
+
+The flow pointed at the fake stock/OpenAI servers is `stock_env` in tests/conftest.py.
+"""
 
 import json
 import shutil
@@ -7,9 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from services.settings import get_settings
-from tests.fakes.stock_apis import DEPOSIT_KEY, OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Item
 
 
 def forget_database() -> None:
@@ -29,36 +29,6 @@ def short_dir() -> Iterator[Path]:
     yield path
     forget_database()
     shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture
-def stock_env(prefect_harness: None, fake_api: FakeAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAPI]:
-    """Every external service (OpenAI chat + TTS, Pexels, Pixabay, Depositphotos) aimed at the fake, fast retries."""
-    env = {
-        "OPENAI_API_KEY": OPENAI_KEY,
-        "OPENAI_BASE_URL": f"{fake_api.url}/v1",
-        "PEXELS_API_KEY": PEXELS_KEY,
-        "PIXABAY_API_KEY": PIXABAY_KEY,
-        "DEPOSITPHOTOS_API_KEY": DEPOSIT_KEY,
-        "P2V_PEXELS_BASE_URL": f"{fake_api.url}/pexels",
-        "P2V_PIXABAY_BASE_URL": f"{fake_api.url}/pixabay",
-        "P2V_DEPOSITPHOTOS_BASE_URL": f"{fake_api.url}/depositphotos",
-        "P2V_MEDIA_PROVIDERS": "pexels,pixabay,depositphotos,local",
-        "P2V_HTTP_BACKOFF_S": "0.01",
-        "P2V_HTTP_ATTEMPTS": "3",
-        "P2V_EMBEDDER": "keywords",
-        "P2V_X264_PRESET": "ultrafast",
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    fake_api.catalogue = [
-        Item(1, "red fox snow", file="video-a.mp4"),
-        Item(2, "fox snow hunting", file="video-b.mp4"),
-        Item(3, "fox cubs playing", kind="image", file="image-c.jpg"),
-    ]
-    yield fake_api
-    get_settings.cache_clear()
 
 
 def run_records(flow_run_id) -> dict[str, list[str]]:  # noqa: ANN001

@@ -2,7 +2,6 @@
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -11,17 +10,7 @@ import pytest
 
 from services.ffmpeg import probe
 from services.settings import get_settings
-from tests.fakes.stock_apis import (
-    ALL_KEYS,
-    DEPOSIT_KEY,
-    OPENAI_KEY,
-    PEXELS_KEY,
-    PIXABAY_KEY,
-    FakeAPI,
-    Fault,
-    Item,
-    storyboard_json,
-)
+from tests.fakes.stock_apis import ALL_KEYS, DEPOSIT_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item, storyboard_json
 
 SCENES = [
     ("Red foxes live in the snow. They are quiet.", "red fox snow", 2.0),
@@ -31,38 +20,20 @@ SCENES = [
 
 
 @pytest.fixture
-def providers_env(
-    prefect_harness: None, fake_api: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[FakeAPI]:
-    env = {
-        "P2V_DATA_DIR": str(tmp_path / "data"),
-        "P2V_MEDIA_DIR": str(tmp_path / "no-media"),
-        "OPENAI_API_KEY": OPENAI_KEY,
-        "OPENAI_BASE_URL": f"{fake_api.url}/v1",
-        "PEXELS_API_KEY": PEXELS_KEY,
-        "PIXABAY_API_KEY": PIXABAY_KEY,
-        "P2V_PEXELS_BASE_URL": f"{fake_api.url}/pexels",
-        "P2V_PIXABAY_BASE_URL": f"{fake_api.url}/pixabay",
-        "P2V_DEPOSITPHOTOS_BASE_URL": f"{fake_api.url}/depositphotos",
-        "P2V_MEDIA_PROVIDERS": "pexels,pixabay,depositphotos,local",
-        "P2V_HTTP_BACKOFF_S": "0.01",
-        "P2V_HTTP_ATTEMPTS": "3",
-        "P2V_EMBEDDER": "keywords",
-        "P2V_X264_PRESET": "ultrafast",
-    }
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("DEPOSITPHOTOS_API_KEY", raising=False)
+def providers_env(stock_env: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeAPI:
+    """The shared fake providers, without Depositphotos, three clips and one image, three scenes queued."""
+    monkeypatch.setenv("P2V_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("P2V_MEDIA_DIR", str(tmp_path / "no-media"))
+    monkeypatch.delenv("DEPOSITPHOTOS_API_KEY")
     get_settings.cache_clear()
-    fake_api.catalogue = [
+    stock_env.catalogue = [
         Item(1, "red fox snow", file="video-a.mp4"),
         Item(2, "fox snow hunting", file="video-b.mp4"),
         Item(3, "fox cubs playing", file="video-c.mp4"),
         Item(4, "red fox snow", kind="image", file="image-d.jpg"),
     ]
-    fake_api.storyboards.append(storyboard_json(SCENES))
-    yield fake_api
-    get_settings.cache_clear()
+    stock_env.storyboards.append(storyboard_json(SCENES))
+    return stock_env
 
 
 def _run(tmp_path: Path):  # noqa: ANN202
