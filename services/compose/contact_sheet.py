@@ -9,6 +9,7 @@ import ffmpeg
 from services.compose.fonts import BOLD_FONT
 from services.ffmpeg import run_ffmpeg
 from services.models import Timeline
+from services.partials import partial_path
 
 TILE_LONG_SIDE = 320
 MAX_COLUMNS = 4
@@ -42,7 +43,7 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
     rows = math.ceil(len(tiles) / columns)
     sheet = ffmpeg.concat(*tiles, v=1, a=0) if len(tiles) > 1 else tiles[0]
     sheet = sheet.filter("tile", f"{columns}x{rows}", padding=6, margin=6, color="0x202020")
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.png")
+    partial = partial_path(path)
     args = ffmpeg.output(sheet, str(partial), vframes=1, f="image2", update=1).get_args()
     run_ffmpeg(args, timeout_s=timeout_s, what="drawing the contact sheet")
     os.replace(partial, path)

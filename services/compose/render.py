@@ -21,6 +21,7 @@ from services.compose.visuals import Motion, transition_for, video_track
 from services.exceptions import ComposeError
 from services.ffmpeg import probe, run_ffmpeg
 from services.models import RenderedVideo, Timeline
+from services.partials import partial_path, remove_dead_partials
 
 _INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
 
@@ -55,13 +56,14 @@ class Composer:
         """
         _check_inputs(timeline)
         out_dir.mkdir(parents=True, exist_ok=True)
+        remove_dead_partials(out_dir)
         plan = plan_render(timeline)
         cues = caption_cues(plan)
         ass_path, srt_path = out_dir / "captions.ass", out_dir / "captions.srt"
         write_ass(cues, ass_path, width=timeline.width, height=timeline.height)
         final = out_dir / "video.mp4"
-        partial = out_dir / f".video.{os.getpid()}.partial.mp4"
-        mix_path = out_dir / f".audio.{os.getpid()}.wav"
+        partial = partial_path(final)
+        mix_path = partial_path(out_dir / "audio.wav")
         try:
             music = choose_music(self.music_path, seed=timeline.title)
             mixed = mix_audio(plan, music=music, out_path=mix_path, timeout_s=self.timeout_s)
@@ -111,7 +113,7 @@ class Composer:
         ).get_args()
 
     def _thumbnail(self, video: Path, path: Path, *, at_s: float) -> Path:
-        partial = path.with_name(f".{path.stem}.{os.getpid()}.jpg")
+        partial = partial_path(path)
         args = ["-ss", f"{at_s:.3f}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(partial)]
         run_ffmpeg(args, timeout_s=self.timeout_s, what="extracting the thumbnail")
         os.replace(partial, path)

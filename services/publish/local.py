@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from services.models import Publication, RenderedVideo, Timeline
+from services.partials import partial_path, remove_dead_partials
 from services.publish.metadata import video_metadata
 
 
@@ -23,6 +24,7 @@ class LocalPublisher:
     def publish(self, video: RenderedVideo, timeline: Timeline) -> Publication:
         folder = self.output_dir / f"{slugify(timeline.title)}-{video.sha256[:10]}"
         folder.mkdir(parents=True, exist_ok=True)
+        remove_dead_partials(folder)
         _place(video.path, folder / "video.mp4")
         _place(video.thumbnail_path, folder / "thumbnail.jpg")
         if video.captions_path is not None:
@@ -48,12 +50,12 @@ def slugify(text: str, max_len: int = 60) -> str:
 
 def _place(source: Path, target: Path) -> None:
     """Copy into place atomically (a reader never sees a half-written file)."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = partial_path(target)
     shutil.copyfile(source, partial)
     os.replace(partial, target)
 
 
 def _write_atomically(target: Path, text: str) -> None:
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = partial_path(target)
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, target)
