@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from prefect.client.schemas.objects import FlowRun
 
 from deployments.local_server import LocalPrefect
@@ -26,7 +25,8 @@ def test_a_run_killed_during_compose_crashes_and_its_retry_composes_again_and_pu
     parameters = {"prompt": PROMPT, "aspect": "1:1", "scenes": 2, "duration_s": 5, "output_dir": str(out)}
     run = client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
 
-    ffmpeg = _wait_for_render(client, run, Path(deployed.env["P2V_DATA_DIR"]))
+    data_dir = Path(deployed.env["P2V_DATA_DIR"])
+    ffmpeg = _wait_for_render(client, run, data_dir)
     group = os.getpgid(ffmpeg)
     assert group == int(client.read_flow_run(run.id).infrastructure_pid.rsplit(":", 1)[-1])
     os.killpg(group, signal.SIGKILL)  # the flow-run process leads its own group, ffmpeg included
@@ -40,6 +40,8 @@ def test_a_run_killed_during_compose_crashes_and_its_retry_composes_again_and_pu
     first = _task_runs(client, run.id)
     assert {_step(t) for t in first if t.state.is_completed()} == REUSED_STEPS | {"merge_media"}
     assert not out.exists(), "nothing was published"
+    leftovers = list(data_dir.rglob(".*.partial.*"))
+    assert leftovers, "the killed render left its partial files"
 
     ok(deployed.prefect("flow-run", "retry", str(run.id)))
     assert _next_final_state(client, str(run.id), after=crashed).is_completed()
@@ -57,7 +59,8 @@ def test_a_run_killed_during_compose_crashes_and_its_retry_composes_again_and_pu
     ]
     [compose] = [t for t in again if _step(t) == "compose_video"]
     render = Path(compose.state.result().path).parent
-    assert sorted(p.name for p in render.iterdir() if p.name.startswith(".")) == [], "no partial render left"
+    assert {p.parent for p in leftovers} == {render}
+    assert [p.name for p in render.iterdir() if p.name.startswith(".")] == [], "the retry removed them"
 
 
 def _wait_for_render(client, run: FlowRun, data_dir: Path, timeout_s: float = 240) -> int:  # noqa: ANN001
