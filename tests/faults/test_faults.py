@@ -2,8 +2,9 @@
 and a failed run leaves no video at a final path.
 
 Stock 429 / 500 / malformed JSON / refused keys are in tests/flows/test_providers_flow.py; YouTube 5xx, quota and
-no-duplicate-upload in tests/flows/test_youtube_flow.py. Here: stock timeouts, LLM and TTS errors, ffmpeg failing
-and hanging, and the database down at flow start.
+no-duplicate-upload in tests/flows/test_youtube_flow.py; the database restarted during a run in
+test_database_restart.py; the flow-run process killed during compose, then retried, in tests/ops/test_crash.py.
+Here: stock timeouts, LLM and TTS errors, ffmpeg failing and hanging, and the database down at flow start.
 """
 
 import os
