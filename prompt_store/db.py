@@ -45,7 +45,8 @@ def make_engine(url: str, *, ef_search: int = 40) -> Engine:
 
     Every connection starts with HNSW iterative scans on (filtered k-NN still returns k rows) and the
     given ef_search, so a search needs no extra round trip to set them. No pre-ping either: it would
-    cost a round trip per checkout; a dropped connection fails one call and the pool is invalidated.
+    cost a round trip per checkout; a dropped connection fails one call and the pool is invalidated, and the
+    store's tasks retry that call (a server restart mid-run: tests/faults/test_database_restart.py).
     """
     options = f"-c hnsw.iterative_scan=strict_order -c hnsw.ef_search={int(ef_search)}"
     return create_engine(
