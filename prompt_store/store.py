@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -73,6 +74,16 @@ class PromptStore:
             with Session(bind=conn, expire_on_commit=False) as session:
                 yield session
 
+    @contextmanager
+    def driver_connection(self) -> Iterator[psycopg.Connection]:
+        """A pooled psycopg connection, for the one write that pipelines its statements (a version commit)."""
+        self._check_schema()
+        pooled = self.engine.raw_connection()
+        try:
+            yield pooled.driver_connection
+        finally:
+            pooled.close()
+
     def _check_schema(self) -> None:
         if not self._checked:
             with self._lock:
@@ -136,9 +147,9 @@ class PromptStore:
         check.check_actor(author)
         check.check_message(message)
         embeddings = self._embed_one(text)  # computed before any lock; see versions.commit_version
-        with self.session() as s:
+        with self.driver_connection() as conn:
             committed = versions.commit_version(
-                session=s,
+                connection=conn,
                 name=name,
                 text=text,
                 parameters=params,
@@ -277,9 +288,7 @@ class PromptStore:
         username: str = "cli",
     ) -> int:
         """Record a user prompt for a later batch run; returns its id."""
-        return self.record_user_prompt(
-            text, language=language, metadata=metadata, username=username, status="queued"
-        )
+        return self.record_user_prompt(text, language=language, metadata=metadata, username=username, status="queued")
 
     def next_queued_user_prompts(self, limit: int = 10) -> list[QueuedUserPrompt]:
         with self.session() as s:
@@ -312,15 +321,11 @@ class PromptStore:
         with self.autocommit() as s:
             return user_prompts.lineage(key, session=s)
 
-    def similar_user_prompts(
-        self, text: str, *, k: int = 5, exclude_id: int | None = None
-    ) -> list[UserPromptHit]:
+    def similar_user_prompts(self, text: str, *, k: int = 5, exclude_id: int | None = None) -> list[UserPromptHit]:
         check.check_text(text, "query")
         vector = self.embedder().embed([text])[0]
         with self.autocommit() as s:
-            return search.similar_user_prompts(
-                vector, session=s, model=self.model, k=k, exclude_id=exclude_id
-            )
+            return search.similar_user_prompts(vector, session=s, model=self.model, k=k, exclude_id=exclude_id)
 
     def _embed_one(self, text: str) -> dict[str, list[float]]:
         return {self.model: self.embedder().embed([text])[0]}
