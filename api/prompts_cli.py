@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-import prompt_store as store
+from prompt_store import get_store, upgrade_database
 from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
 
@@ -83,7 +83,7 @@ def add(
     author: AuthorOpt = None,
 ) -> None:
     """Create a prompt; version 1 becomes active."""
-    v = store.add_prompt(
+    v = get_store().add_prompt(
         name,
         _read_text(text, file),
         prompt_type=prompt_type,
@@ -106,7 +106,7 @@ def commit(
     author: AuthorOpt = None,
 ) -> None:
     """Add a new version and make it active (parameters are kept unless --params is given)."""
-    v = store.commit_prompt(name, _read_text(text, file), parameters=params, author=author or _user(), message=message)
+    v = get_store().commit(name, _read_text(text, file), parameters=params, author=author or _user(), message=message)
     console.print(f"committed [bold]{v.name}[/bold] v{v.version} (active)")
 
 
@@ -114,7 +114,7 @@ def commit(
 @friendly
 def show(name: str, version: Annotated[int | None, typer.Option("--version", "-v")] = None) -> None:
     """Print a version (the active one by default)."""
-    v = store.show_prompt(name, version)
+    v = get_store().show(name, version)
     state = "active" if v.is_active else "inactive"
     console.print(
         f"[bold]{v.name}[/bold] v{v.version} ({state}) by {escape(v.author)} at {v.created_at:%Y-%m-%d %H:%M}"
@@ -128,7 +128,7 @@ def show(name: str, version: Annotated[int | None, typer.Option("--version", "-v
 def history(name: str) -> None:
     """List versions and every move of the active version."""
     table = Table("version", "", "author", "created", "message", title=name)
-    for v in store.prompt_history(name):
+    for v in get_store().history(name):
         table.add_row(
             str(v.version),
             "*" if v.is_active else "",
@@ -138,7 +138,7 @@ def history(name: str) -> None:
         )
     console.print(table)
     audit = Table("when", "action", "from", "to", "who", "why", title="active-version log")
-    for e in store.prompt_audit_log(name):
+    for e in get_store().audit_log(name):
         audit.add_row(
             f"{e.created_at:%Y-%m-%d %H:%M:%S}",
             e.action,
@@ -154,7 +154,7 @@ def history(name: str) -> None:
 @friendly
 def diff(name: str, a: int, b: int) -> None:
     """Show what changed from version A to version B (text and parameters)."""
-    d = store.diff_prompt(name, a, b)
+    d = get_store().diff(name, a, b)
     if d.text_diff:
         console.print(Syntax(d.text_diff, "diff", theme="ansi_dark", word_wrap=True))
     for key, (old, new) in d.parameter_changes.items():
@@ -172,7 +172,7 @@ def rollback(
     author: AuthorOpt = None,
 ) -> None:
     """Make an existing version active again (audited; no version is rewritten)."""
-    e = store.rollback_prompt(name, to, actor=author or _user(), reason=reason)
+    e = get_store().rollback(name, to, actor=author or _user(), reason=reason)
     console.print(f"[bold]{name}[/bold]: active version {e.from_version} -> {e.to_version}")
 
 
@@ -184,7 +184,7 @@ def list_(
 ) -> None:
     """List prompts with their active version."""
     table = Table("name", "type", "active", "latest", "tags", "updated")
-    for p in store.list_prompts(prompt_type=prompt_type, tag=tag):
+    for p in get_store().list_prompts(prompt_type=prompt_type, tag=tag):
         table.add_row(
             p.name,
             p.type,
@@ -208,7 +208,7 @@ def search(
 ) -> None:
     """Search prompt versions by meaning, by words, or both (hybrid)."""
     chosen: SearchMode = "fulltext" if mode is Mode.text else cast(SearchMode, mode.value)
-    hits = store.search_prompts(query, mode=chosen, k=k, prompt_type=prompt_type, tags=tag, model=model)
+    hits = get_store().search(query, mode=chosen, k=k, prompt_type=prompt_type, tags=tag, model=model)
     table = Table("score", "prompt", "version", "type", "text")
     for h in hits:
         table.add_row(
@@ -225,7 +225,7 @@ def search(
 @friendly
 def similar(text: str, k: Annotated[int, typer.Option("--k", min=1, max=100)] = 5) -> None:
     """Earlier user prompts closest in meaning to TEXT."""
-    for h in store.similar_user_prompts(text, k=k):
+    for h in get_store().similar_user_prompts(text, k=k):
         console.print(f"{h.score:.3f}  #{h.id} {escape(h.username)}: {escape(h.text[:100])}")
 
 
@@ -233,14 +233,14 @@ def similar(text: str, k: Annotated[int, typer.Option("--k", min=1, max=100)] = 
 @friendly
 def reindex(model: Annotated[str | None, typer.Option("--model", help="e.g. local, openai")] = None) -> None:
     """Embed every version and user prompt with MODEL (re-running replaces the vectors)."""
-    console.print(f"embedded {store.reindex(model)} rows")
+    console.print(f"embedded {get_store().reindex(model)} rows")
 
 
 @prompts_app.command("seed")
 @friendly
 def seed() -> None:
     """Create the built-in prompts that are missing (e.g. storyboard.system)."""
-    created = store.ensure_default_prompts()
+    created = get_store().ensure_default_prompts()
     console.print(f"created: {', '.join(created)}" if created else "all default prompts exist")
 
 
@@ -248,7 +248,7 @@ def seed() -> None:
 @friendly
 def lineage(key: str) -> None:
     """Show which prompt versions and user prompt produced a video (by video path, flow run id or id)."""
-    ln = store.lineage(key)
+    ln = get_store().lineage(key)
     console.print(f"user prompt #{ln.user_prompt_id} by {escape(ln.username)} ({ln.status}): {escape(ln.text)}")
     console.print(
         f"flow run: {ln.flow_run_id or '-'}  video: {escape(ln.video_path or '-')}  "
@@ -262,4 +262,4 @@ def lineage(key: str) -> None:
 @friendly
 def upgrade(revision: Annotated[str, typer.Option("--revision")] = "head") -> None:
     """Run the prompt store's migrations on the configured database."""
-    console.print(f"prompt store schema at revision {store.upgrade_database(revision)}")
+    console.print(f"prompt store schema at revision {upgrade_database(revision)}")

@@ -33,12 +33,12 @@ class StoreQueue:
     """The prompt store's queue of user prompts; a made video marks its prompt done through its lineage."""
 
     def take(self, limit: int) -> list[QueuedPrompt]:
-        claimed = prompt_store.next_queued_user_prompts(limit)
+        claimed = prompt_store.get_store().next_queued_user_prompts(limit)
         return [QueuedPrompt(prompt=row.text, user_prompt_id=str(row.id)) for row in claimed]
 
     def finish(self, item: QueuedPrompt, outcome: PromptOutcome) -> None:
         if outcome.status == "failed" and item.user_prompt_id is not None:
-            prompt_store.set_user_prompt_status(int(item.user_prompt_id), "failed")
+            prompt_store.get_store().set_user_prompt_status(int(item.user_prompt_id), "failed")
 
 
 def _run_name() -> str:

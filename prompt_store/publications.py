@@ -8,14 +8,12 @@ server also releases if this process dies.
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from prompt_store import db, migrate
 from prompt_store.models import PublicationRow
 from services.exceptions import PublishError
 from services.models import Publication
@@ -78,14 +76,3 @@ class PostgresLedger:
                 f"another run has been publishing this video to {target} for over {self.claim_timeout_s:g} s"
             ) from exc
         conn.commit()
-
-
-@lru_cache(maxsize=1)
-def get_ledger() -> PostgresLedger:
-    """The ledger over the configured database; the embedded one is migrated on first use (like the store)."""
-    engine = db.get_engine()
-    if db.is_embedded():
-        migrate.upgrade(engine)
-    else:
-        migrate.check_schema(engine)
-    return PostgresLedger(engine)

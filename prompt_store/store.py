@@ -1,89 +1,32 @@
 """PromptStore: the store's public operations, each in its own transaction."""
 
-import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prompt_store import history as version_history
-from prompt_store import migrate, search, user_prompts, versions
 from prompt_store import reindex as reindexing
+from prompt_store import search, versions
 from prompt_store import validation as check
-from prompt_store.cache import TTLCache
 from prompt_store.defaults import DEFAULT_PROMPTS
-from prompt_store.embeddings import Embedder, get_embedder, resolve_model
+from prompt_store.embeddings import resolve_model
 from prompt_store.exceptions import InvalidPromptInput, PromptAlreadyExists
 from prompt_store.models import Prompt
 from prompt_store.schemas import (
     ActivePrompt,
     AuditEvent,
-    Lineage,
     PromptDiff,
     PromptInfo,
-    QueuedUserPrompt,
     SearchHit,
     SearchMode,
-    UserPromptHit,
-    UserPromptStatus,
     VersionInfo,
 )
-from services.settings import Settings, get_settings
+from prompt_store.user_prompt_store import UserPromptOperations
 
 
-class PromptStore:
-    """Versions, rollback, search and lineage over one database.
-
-    `embedders` maps model names to instances (tests pass fakes); missing ones are built from settings.
-    `model` is the embedding model new versions and user prompts are embedded with and searches use.
-    """
-
-    def __init__(
-        self,
-        engine: Engine,
-        *,
-        model: str | None = None,
-        embedders: Mapping[str, Embedder] | None = None,
-        settings: Settings | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.engine = engine
-        self.settings = settings or get_settings()
-        self.model = resolve_model(model, self.settings)
-        self._embedders = dict(embedders or {})
-        self._cache: TTLCache[ActivePrompt] = TTLCache(self.settings.prompt_cache_ttl_s, clock=clock)
-        self._checked = False
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A transaction on a schema known to be current (checked once per store)."""
-        self._check_schema()
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextmanager
-    def autocommit(self) -> Iterator[Session]:
-        """A session for reads in autocommit mode: each query is one round trip (no BEGIN/COMMIT)."""
-        self._check_schema()
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                yield session
-
-    def _check_schema(self) -> None:
-        if not self._checked:
-            with self._lock:
-                migrate.check_schema(self.engine)
-                self._checked = True
-
-    def embedder(self, model: str | None = None) -> Embedder:
-        name = resolve_model(model or self.model, self.settings)
-        if name not in self._embedders:
-            self._embedders[name] = get_embedder(name, self.settings)
-        return self._embedders[name]
+class PromptStore(UserPromptOperations):
+    """Versions, rollback, search and lineage over one database (construction: see `StoreBase`)."""
 
     # -- versions -------------------------------------------------------------------------------------
     def add_prompt(
@@ -136,9 +79,9 @@ class PromptStore:
         check.check_actor(author)
         check.check_message(message)
         embeddings = self._embed_one(text)  # computed before any lock; see versions.commit_version
-        with self.session() as s:
+        with self.driver_connection() as conn:
             committed = versions.commit_version(
-                session=s,
+                connection=conn,
                 name=name,
                 text=text,
                 parameters=params,
@@ -240,90 +183,6 @@ class PromptStore:
     def reindex(self, model: str | None = None) -> int:
         """(Re-)embed every version and user prompt with `model`; returns how many rows were written."""
         return reindexing.reindex(self.session, self.embedder(model))
-
-    # -- user prompts and lineage -------------------------------------------------------------------
-    def record_user_prompt(
-        self,
-        text: str,
-        *,
-        language: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        username: str = "cli",
-        status: UserPromptStatus = "recorded",
-    ) -> int:
-        """Store a user's request (embedded for similarity search); returns its id."""
-        check.check_text(text)
-        check.check_actor(username)
-        language = check.check_language(language)
-        meta = check.check_metadata(metadata)
-        embeddings = self._embed_one(text)
-        with self.session() as s:
-            return user_prompts.record(
-                text,
-                session=s,
-                language=language,
-                metadata=meta,
-                username=username,
-                status=status,
-                embeddings=embeddings,
-            )
-
-    def queue_user_prompt(
-        self,
-        text: str,
-        *,
-        language: str | None = None,
-        metadata: dict[str, Any] | None = None,
-        username: str = "cli",
-    ) -> int:
-        """Record a user prompt for a later batch run; returns its id."""
-        return self.record_user_prompt(
-            text, language=language, metadata=metadata, username=username, status="queued"
-        )
-
-    def next_queued_user_prompts(self, limit: int = 10) -> list[QueuedUserPrompt]:
-        with self.session() as s:
-            return user_prompts.claim_queued(limit, session=s)
-
-    def set_user_prompt_status(self, user_prompt_id: int, status: UserPromptStatus) -> None:
-        with self.session() as s:
-            user_prompts.set_status(user_prompt_id, status, session=s)
-
-    def record_lineage(
-        self,
-        user_prompt_id: int,
-        *,
-        flow_run_id: str | None = None,
-        video_path: str | None = None,
-        publication_url: str | None = None,
-        prompt_versions: dict[str, int] | None = None,
-    ) -> None:
-        with self.session() as s:
-            user_prompts.record_lineage(
-                user_prompt_id,
-                session=s,
-                flow_run_id=flow_run_id,
-                video_path=video_path,
-                publication_url=publication_url,
-                prompt_versions=prompt_versions or {},
-            )
-
-    def lineage(self, key: str | int) -> Lineage:
-        with self.autocommit() as s:
-            return user_prompts.lineage(key, session=s)
-
-    def similar_user_prompts(
-        self, text: str, *, k: int = 5, exclude_id: int | None = None
-    ) -> list[UserPromptHit]:
-        check.check_text(text, "query")
-        vector = self.embedder().embed([text])[0]
-        with self.autocommit() as s:
-            return search.similar_user_prompts(
-                vector, session=s, model=self.model, k=k, exclude_id=exclude_id
-            )
-
-    def _embed_one(self, text: str) -> dict[str, list[float]]:
-        return {self.model: self.embedder().embed([text])[0]}
 
 
 def _exists(session: Session, name: str) -> bool:

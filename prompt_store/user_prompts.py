@@ -165,5 +165,5 @@ def lineage(key: str | int, *, session: Session) -> Lineage:
         flow_run_id=row.flow_run_id,
         video_path=row.video_path,
         publication_url=row.publication_url,
-        prompt_versions=dict(versions.tuples().all()),
+        prompt_versions=dict(versions.all()),
     )

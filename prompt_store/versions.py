@@ -3,8 +3,8 @@
 import json
 from typing import Any
 
+import psycopg
 from sqlalchemy import func
-from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -58,45 +58,47 @@ def create_prompt(
     return version_info(name, version, active=True)
 
 
-# The embedding goes in first, before any lock, under a version id drawn from the sequence (its foreign key
-# is deferred to COMMIT): the HNSW insert is the slow part of a commit and must not sit in the queue.
-_EMBED_SQL = sql("""
-WITH n AS (SELECT nextval(pg_get_serial_sequence('prompt_versions', 'id')) AS id),
-emb AS (
-    INSERT INTO prompt_embeddings (version_id, model, embedding)
-    SELECT n.id, e.model, CAST(e.vector AS vector)
-    FROM n, unnest(CAST(:models AS text[]), CAST(:vectors AS text[])) AS e (model, vector)
-)
-SELECT id FROM n
-""")
+# A commit is three statements sent in one pipeline (one round trip), so the prompt's row lock is held only
+# while the server runs the second statement and the COMMIT, never while a client thread waits for the GIL.
+# The embedding goes in first, before any lock, under a version id drawn from the sequence (its foreign key is
+# deferred to COMMIT): the HNSW insert is the slow part of a commit and must not sit in the queue. Nothing is
+# inserted for an unknown prompt.
+_EMBED_SQL = """
+WITH n AS (SELECT nextval(pg_get_serial_sequence('prompt_versions', 'id')) AS id)
+INSERT INTO prompt_embeddings (version_id, model, embedding)
+SELECT n.id, e.model, CAST(e.vector AS vector)
+FROM n, unnest(CAST(%(models)s AS text[]), CAST(%(vectors)s AS text[])) AS e (model, vector)
+WHERE EXISTS (SELECT 1 FROM prompts WHERE name = %(name)s)
+"""
 
-# Then one statement takes the row lock, so it is held for a single round trip plus COMMIT. Under READ
-# COMMITTED the FOR UPDATE waits for a concurrent committer and then sees its bumped counter, so numbers
-# never repeat or skip; the UPDATE of the same row later in the statement re-reads that newest row.
-_COMMIT_SQL = sql("""
+# Then one statement takes the row lock. Under READ COMMITTED the FOR UPDATE waits for a concurrent committer
+# and then sees its bumped counter, so numbers never repeat or skip; the UPDATE of the same row later in the
+# statement re-reads that newest row. `currval` is this session's id from the statement above.
+_COMMIT_SQL = """
 WITH locked AS (
     SELECT id, active_version, latest_version + 1 AS next, parameters FROM prompts
-    WHERE name = :name FOR UPDATE
+    WHERE name = %(name)s FOR UPDATE
 ), ver AS (
     INSERT INTO prompt_versions (id, prompt_id, version, text, parameters, author, message)
-    SELECT :id, id, next, :text, coalesce(CAST(:parameters AS jsonb), parameters), :author, :message
+    SELECT currval(pg_get_serial_sequence('prompt_versions', 'id')), id, next, %(text)s,
+        coalesce(CAST(%(parameters)s AS jsonb), parameters), %(author)s, %(message)s
     FROM locked
     RETURNING id, prompt_id, version, parameters, created_at
 ), moved AS (
-    UPDATE prompts p SET latest_version = ver.version, active_version = ver.version, text = :text,
+    UPDATE prompts p SET latest_version = ver.version, active_version = ver.version, text = %(text)s,
         parameters = ver.parameters, updated_at = now()
     FROM ver WHERE p.id = ver.prompt_id
 ), audited AS (
     INSERT INTO prompt_audit (prompt_id, action, from_version, to_version, actor, reason)
-    SELECT locked.id, 'commit', locked.active_version, ver.version, :author, :message FROM locked, ver
+    SELECT locked.id, 'commit', locked.active_version, ver.version, %(author)s, %(message)s FROM locked, ver
 )
 SELECT version, parameters, created_at FROM ver
-""")
+"""
 
 
 def commit_version(
     *,
-    session: Session,
+    connection: psycopg.Connection,
     name: str,
     text: str,
     parameters: dict[str, Any] | None,
@@ -104,33 +106,35 @@ def commit_version(
     message: str,
     embeddings: Embeddings,
 ) -> VersionInfo:
-    """Add the next version (number allocated under the prompt's row lock) and make it active.
+    """Add the next version (number allocated under the prompt's row lock), make it active and commit.
 
-    `parameters=None` keeps the active version's parameters.
+    `connection` is a psycopg connection outside any transaction. `parameters=None` keeps the active version's.
     """
-    embedded = {"models": list(embeddings), "vectors": [vector_literal(v) for v in embeddings.values()]}
-    version_id = session.execute(_EMBED_SQL, embedded).scalar_one()
-    row = session.execute(
-        _COMMIT_SQL,
-        {
-            "id": version_id,
-            "name": name,
-            "text": text,
-            "author": author,
-            "message": message,
-            "parameters": None if parameters is None else json.dumps(parameters),
-        },
-    ).one_or_none()
+    values = {
+        "name": name,
+        "text": text,
+        "author": author,
+        "message": message,
+        "parameters": None if parameters is None else json.dumps(parameters),
+        "models": list(embeddings),
+        "vectors": [vector_literal(v) for v in embeddings.values()],
+    }
+    with connection.pipeline():
+        connection.execute(_EMBED_SQL, values)
+        committed = connection.execute(_COMMIT_SQL, values)
+        connection.commit()
+    row = committed.fetchone()
     if row is None:
         raise PromptNotFound(name)
+    version, params, created_at = row
     return VersionInfo(
         name=name,
-        version=row.version,
+        version=version,
         text=text,
-        parameters=row.parameters,
+        parameters=params,
         author=author,
         message=message,
-        created_at=row.created_at,
+        created_at=created_at,
         is_active=True,
     )
 
@@ -170,8 +174,7 @@ def _add_version(
     session.add(version)
     session.flush()
     session.add_all(
-        PromptEmbedding(version_id=version.id, model=model, embedding=vector)
-        for model, vector in embeddings.items()
+        PromptEmbedding(version_id=version.id, model=model, embedding=vector) for model, vector in embeddings.items()
     )
     return version
 

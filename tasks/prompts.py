@@ -24,21 +24,21 @@ def record_request(request: VideoRequest, user_prompt_id: int | None = None) -> 
     if user_prompt_id is not None:
         return user_prompt_id
     metadata = request.model_dump(mode="json", exclude={"prompt", "language"})
-    return prompt_store.record_user_prompt(request.prompt, language=request.language, metadata=metadata)
+    return prompt_store.get_store().record_user_prompt(request.prompt, language=request.language, metadata=metadata)
 
 
 @task(name="load_system_prompt", **STORE_RETRIES)
 def load_system_prompt(name: str = prompt_store.STORYBOARD_SYSTEM) -> PlannerPrompt:
     """The active version of the storyboard system prompt: a rollback in the store changes the next run."""
-    prompt_store.ensure_default_prompts()
-    active = prompt_store.get_active_prompt(name)
+    prompt_store.get_store().ensure_default_prompts()
+    active = prompt_store.get_store().get_active_prompt(name)
     return PlannerPrompt(name=active.name, version=active.version, text=active.text, parameters=active.parameters)
 
 
 @task(name="record_lineage", **STORE_RETRIES)
 def record_lineage(user_prompt_id: int, publication: Publication, prompts: list[PlannerPrompt]) -> None:
     """Which prompt versions and which request produced which video."""
-    prompt_store.record_lineage(
+    prompt_store.get_store().record_lineage(
         user_prompt_id,
         flow_run_id=str(flow_run.id) if flow_run.id else None,
         video_path=publication.url if publication.url.startswith("file:") else None,

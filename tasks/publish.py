@@ -4,7 +4,7 @@ from typing import Any
 
 from prefect import task
 
-from prompt_store.publications import get_ledger
+from prompt_store import get_ledger
 from services.models import Publication, PublishTarget, RenderedVideo, Timeline
 from services.publish import publish
 from services.settings import Settings, get_settings

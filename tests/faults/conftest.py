@@ -13,12 +13,10 @@ import pytest
 
 
 def forget_database() -> None:
-    """Drop the process-wide prompt store and publication ledger, so the next use opens the configured database."""
-    from prompt_store.api import get_store
-    from prompt_store.publications import get_ledger
+    """Drop the process-wide store (the ledger shares its engine): the next use opens the configured database."""
+    from prompt_store import get_store
 
     get_store.cache_clear()
-    get_ledger.cache_clear()
 
 
 @pytest.fixture

@@ -75,37 +75,39 @@ def test_local_media_is_used_when_it_matches(settings, tmp_path: Path) -> None:
 
 
 def test_lineage_and_a_prompt_rollback_reach_the_next_run(settings) -> None:
-    import prompt_store
+    from prompt_store import get_store
 
-    prompt_store.ensure_default_prompts()
-    first = prompt_store.commit_prompt("storyboard.system", "Plan short scenes. v-test", message="test")
+    store = get_store()
+    store.ensure_default_prompts()
+    first = store.commit("storyboard.system", "Plan short scenes. v-test", message="test")
     state = prompt_to_video(prompt="Create a video about owls", scenes=2, duration_s=6, return_state=True)
     run_id = str(state.state_details.flow_run_id)
 
-    lineage = prompt_store.lineage(run_id)
+    lineage = store.lineage(run_id)
     assert lineage.text == "Create a video about owls" and lineage.status == "done"
     assert lineage.prompt_versions == {"storyboard.system": first.version}
     assert lineage.publication_url == state.result().url
 
-    prompt_store.rollback_prompt("storyboard.system", first.version - 1, reason="test")
+    store.rollback("storyboard.system", first.version - 1, reason="test")
     again = prompt_to_video(prompt="Create a video about owls", scenes=2, duration_s=6, return_state=True)
-    versions = prompt_store.lineage(str(again.state_details.flow_run_id)).prompt_versions
+    versions = store.lineage(str(again.state_details.flow_run_id)).prompt_versions
     assert versions == {"storyboard.system": first.version - 1}
 
 
 def test_batch_drains_queued_user_prompts(settings) -> None:
-    import prompt_store
     from flows.batch import batch_videos
+    from prompt_store import get_store
 
-    queued = [prompt_store.queue_user_prompt(f"Create a video about {topic}") for topic in ("rivers", "bees", "tea")]
+    store = get_store()
+    queued = [store.queue_user_prompt(f"Create a video about {topic}") for topic in ("rivers", "bees", "tea")]
     outcomes = batch_videos(limit=10, scenes=2, duration_s=5)
 
     assert [o.status for o in outcomes] == ["completed"] * 3
     assert {o.prompt for o in outcomes} == {f"Create a video about {t}" for t in ("rivers", "bees", "tea")}
     for user_prompt_id in queued:
-        lineage = prompt_store.lineage(user_prompt_id)
+        lineage = store.lineage(user_prompt_id)
         assert lineage.status == "done" and lineage.video_path
-    assert prompt_store.next_queued_user_prompts(10) == []
+    assert store.next_queued_user_prompts(10) == []
 
 
 @pytest.mark.parametrize(

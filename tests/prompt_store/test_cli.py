@@ -95,8 +95,8 @@ def test_errors_are_friendly(args: tuple[str, ...], message: str) -> None:
 def test_seed_and_lineage() -> None:
     assert "storyboard.system" in p2v("prompts", "seed")
     assert "all default prompts exist" in p2v("prompts", "seed")
-    up = prompt_store.record_user_prompt("owls at night", language="en", metadata={})
-    prompt_store.record_lineage(
+    up = prompt_store.get_store().record_user_prompt("owls at night", language="en", metadata={})
+    prompt_store.get_store().record_lineage(
         up,
         flow_run_id="run-9",
         video_path="/v/owls.mp4",

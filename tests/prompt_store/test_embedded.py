@@ -33,8 +33,8 @@ def embedded_default(minilm) -> Iterator[Path]:
 
 
 def test_embedded_database_is_started_and_migrated_on_first_use(embedded_default: Path) -> None:
-    assert prompt_store.ensure_default_prompts() == ["storyboard.system"]
-    active = prompt_store.get_active_prompt("storyboard.system")
+    assert prompt_store.get_store().ensure_default_prompts() == ["storyboard.system"]
+    active = prompt_store.get_store().get_active_prompt("storyboard.system")
     assert active.version == 1 and active.parameters == {"model": "gpt-4o-mini", "temperature": 0.7}
     assert (embedded_default / "pg" / "PG_VERSION").exists()
 

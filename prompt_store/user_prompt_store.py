@@ -1,0 +1,86 @@
+"""The store's operations on user prompts: record, queue, claim, lineage, similarity."""
+
+from typing import Any
+
+from prompt_store import search, user_prompts
+from prompt_store import validation as check
+from prompt_store.base import StoreBase
+from prompt_store.schemas import Lineage, QueuedUserPrompt, UserPromptHit, UserPromptStatus
+
+
+class UserPromptOperations(StoreBase):
+    """Requests of users and what each run made of them (lineage)."""
+
+    def record_user_prompt(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        username: str = "cli",
+        status: UserPromptStatus = "recorded",
+    ) -> int:
+        """Store a user's request (embedded for similarity search); returns its id."""
+        check.check_text(text)
+        check.check_actor(username)
+        language = check.check_language(language)
+        meta = check.check_metadata(metadata)
+        embeddings = self._embed_one(text)
+        with self.session() as s:
+            return user_prompts.record(
+                text,
+                session=s,
+                language=language,
+                metadata=meta,
+                username=username,
+                status=status,
+                embeddings=embeddings,
+            )
+
+    def queue_user_prompt(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        username: str = "cli",
+    ) -> int:
+        """Record a user prompt for a later batch run; returns its id."""
+        return self.record_user_prompt(text, language=language, metadata=metadata, username=username, status="queued")
+
+    def next_queued_user_prompts(self, limit: int = 10) -> list[QueuedUserPrompt]:
+        with self.session() as s:
+            return user_prompts.claim_queued(limit, session=s)
+
+    def set_user_prompt_status(self, user_prompt_id: int, status: UserPromptStatus) -> None:
+        with self.session() as s:
+            user_prompts.set_status(user_prompt_id, status, session=s)
+
+    def record_lineage(
+        self,
+        user_prompt_id: int,
+        *,
+        flow_run_id: str | None = None,
+        video_path: str | None = None,
+        publication_url: str | None = None,
+        prompt_versions: dict[str, int] | None = None,
+    ) -> None:
+        with self.session() as s:
+            user_prompts.record_lineage(
+                user_prompt_id,
+                session=s,
+                flow_run_id=flow_run_id,
+                video_path=video_path,
+                publication_url=publication_url,
+                prompt_versions=prompt_versions or {},
+            )
+
+    def lineage(self, key: str | int) -> Lineage:
+        with self.autocommit() as s:
+            return user_prompts.lineage(key, session=s)
+
+    def similar_user_prompts(self, text: str, *, k: int = 5, exclude_id: int | None = None) -> list[UserPromptHit]:
+        check.check_text(text, "query")
+        vector = self.embedder().embed([text])[0]
+        with self.autocommit() as s:
+            return search.similar_user_prompts(vector, session=s, model=self.model, k=k, exclude_id=exclude_id)
