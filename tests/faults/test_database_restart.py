@@ -12,8 +12,8 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 from sqlalchemy import text
 
-import prompt_store
 from flows.prompt_to_video import prompt_to_video
+from prompt_store import get_store
 from services.settings import get_settings
 from tests.fakes.stock_apis import FakeAPI, storyboard_json
 from tests.faults.conftest import files_under, run_records
@@ -91,7 +91,7 @@ def restart(short_dir: Path, stock_env: FakeAPI, monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("DATABASE_URL", raising=False)
     get_settings.cache_clear()
     stock_env.storyboards.append(storyboard_json(SCENES))
-    prompt_store.ensure_default_prompts()  # the server is up before the run, as a running installation's is
+    get_store().ensure_default_prompts()  # the server is up before the run, as a running installation's is
     watcher = DatabaseRestart((short_dir / "d" / "pg").resolve())
     watcher.start()
     yield watcher
@@ -110,7 +110,7 @@ def test_a_database_restart_during_the_run_loses_nothing(restart: DatabaseRestar
     assert len(set(restart.postmasters)) == 2, "a new postmaster serves the same data folder"
     assert state.is_completed(), state.message
     flow_run_id = state.state_details.flow_run_id
-    lineage = prompt_store.lineage(str(flow_run_id))
+    lineage = get_store().lineage(str(flow_run_id))
     assert lineage.text == PROMPT and lineage.status == "done"
     assert lineage.publication_url == state.result().url and lineage.prompt_versions == {"storyboard.system": 1}
     videos = [p for p in files_under(out) if p.suffix == ".mp4"]
