@@ -4,7 +4,9 @@ Run: `.venv/bin/python -m benchmarks.media_search` (about a minute). It starts a
 (prefect_test_harness), limits Pexels to RATE_PER_S requests a second in-process (P2V_RATE_LIMITS, see
 docs/providers.md for why not per request through the Prefect API), and prints, from one run:
 - wall time of the 24 searches run one after another (no Prefect), and of `search_media.map(...)` in a flow;
-- the peak number of requests the fake server saw in any 1 s window and in flight at once, vs the limits.
+- the peak number of requests the fake server saw in any 1 s window (by its own arrival clock) vs the limit,
+  and in flight at once.
+The warm-up searches other scenes, so no measured search is answered from the task cache.
 Ranking uses the keyword embedder so the numbers measure the I/O fan-out, not CPU-bound model inference.
 """
 
@@ -37,17 +39,17 @@ def main() -> None:
 
     with prefect_test_harness(server_startup_timeout=120):
         serial_s, serial_requests = _serial(api)
-        _mapped(api, scenes=2)  # warm-up: first task runs pay one-time imports and API start-up
-        mapped_s, mapped_requests = _mapped(api, scenes=SCENES)
+        _mapped(api, scenes=2, place="lake")  # warm-up: first task runs pay one-time imports and API start-up
+        mapped_s, mapped_requests = _mapped(api, scenes=SCENES, place="river")
     api.close()
     _report(serial_s, serial_requests, mapped_s, mapped_requests)
 
 
-def _scenes(count: int) -> list:
+def _scenes(count: int, *, place: str = "river") -> list:
     from services.models import Scene
 
     return [
-        Scene(index=i, narration=f"Scene {i} by the river.", visual_query=f"scene{i} forest river", duration_s=5)
+        Scene(index=i, narration=f"Scene {i} by the {place}.", visual_query=f"scene{i} forest {place}", duration_s=5)
         for i in range(count)
     ]
 
@@ -66,7 +68,7 @@ def _serial(api) -> tuple[float, list[float]]:  # noqa: ANN001
     return elapsed, [s.at for s in api.requests("pexels")]
 
 
-def _mapped(api, *, scenes: int) -> tuple[float, list[float]]:  # noqa: ANN001
+def _mapped(api, *, scenes: int, place: str) -> tuple[float, list[float]]:  # noqa: ANN001
     from prefect import flow
     from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -75,7 +77,7 @@ def _mapped(api, *, scenes: int) -> tuple[float, list[float]]:  # noqa: ANN001
 
     @flow(name="bench-media-search", task_runner=ThreadPoolTaskRunner(max_workers=WORKERS))
     def search_all(count: int) -> int:
-        futures = search_media.with_options(tags=media_tags()).map(_scenes(count), aspect="16:9")
+        futures = search_media.with_options(tags=media_tags()).map(_scenes(count, place=place), aspect="16:9")
         return sum(len(f.result()) for f in futures)
 
     api.reset()
@@ -87,6 +89,7 @@ def _mapped(api, *, scenes: int) -> tuple[float, list[float]]:  # noqa: ANN001
 
 
 def _peak_per_second(times: list[float]) -> int:
+    """The most arrivals in any half-open window [t, t + 1 s); the busiest window always starts at an arrival."""
     times = sorted(times)
     return max((sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times)), default=0)
 
@@ -102,13 +105,19 @@ def _peak_in_flight(times: list[float]) -> int:
 
 
 def _report(serial_s: float, serial: list[float], mapped_s: float, mapped: list[float]) -> None:
+    from services.ratelimit import DELIVERY_MARGIN_S
+
+    peak = _peak_per_second(mapped)
+    speedup = serial_s / mapped_s
     print(f"scenes: {SCENES}, fake latency: {LATENCY_S * 1000:.0f} ms, requests per scene: {len(serial) // SCENES}")
     print(f"serial search:   {serial_s:6.2f} s ({len(serial)} requests)")
     print(f"mapped search:   {mapped_s:6.2f} s ({len(mapped)} requests, {WORKERS} worker threads)")
-    print(f"speed-up:        {serial_s / mapped_s:6.2f}x (target >= 5x)")
+    print(f"speed-up:        {speedup:6.2f}x (target >= 5x: {'met' if speedup >= 5 else 'MISSED'})")
     span = max(mapped) - min(mapped)
-    print(f"mean request rate at the fake: {(len(mapped) - 1) / span:6.2f}/s (limit {RATE_PER_S:g}/s)")
-    print(f"peak requests in any 1 s window at the fake: {_peak_per_second(mapped)} (limit {RATE_PER_S:g} + 1 burst)")
+    print(f"mean request rate at the fake: {(len(mapped) - 1) / span:6.2f}/s")
+    verdict = "within" if peak <= RATE_PER_S else "ABOVE"
+    print(f"peak requests in any 1 s window at the fake: {peak} (limit {RATE_PER_S:g}: {verdict})")
+    print(f"limiter: at most {RATE_PER_S:g} starts in any {1 + DELIVERY_MARGIN_S:g} s (1 s + delivery margin)")
     print(f"peak requests in flight: {_peak_in_flight(mapped)}")
 
 
