@@ -124,7 +124,8 @@ class ProviderHttp:
                         response.close()
                     return
                 last = self._error(response)
-                wait = _retry_after(response) if _retry_after(response) is not None else wait
+                retry_after = _retry_after(response)
+                wait = retry_after if retry_after is not None else wait
                 response.close()
                 if not last.retryable:
                     raise last
