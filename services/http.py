@@ -12,70 +12,18 @@ import logging
 import random
 import re
 import ssl
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused, ProviderResponseError
-
-Throttle = Callable[[str], AbstractContextManager[Any]]
-"""Held around every request to a provider; tasks pass one that takes Prefect concurrency / rate-limit slots."""
+from services.ratelimit import Started, Throttle, no_throttle
 
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:key|dp_apikey|api_key|apikey|access_token|token)=)[^&\s\"']+")
 _BODY_EXCERPT_CHARS = 160
-
-
-def no_throttle(_provider: str) -> AbstractContextManager[None]:
-    return nullcontext()
-
-
-class RateLimiter:
-    """At most `rate_per_s` requests a second (bursts of `burst`), shared by every thread of this process.
-
-    Exact and free, unlike a round trip to the Prefect API per request; Prefect's own limits still apply on top.
-    """
-
-    def __init__(self, rate_per_s: float, *, burst: int = 1) -> None:
-        self.interval = 1.0 / rate_per_s
-        self.burst = burst
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            slot = max(self._next, now - (self.burst - 1) * self.interval)
-            self._next = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
-
-
-_limiters: dict[tuple[str, float], RateLimiter] = {}
-_limiters_lock = threading.Lock()
-
-
-def shared_limiter(provider: str, rate_per_s: float) -> RateLimiter:
-    """One limiter per provider and rate for the whole process, however many clients are built."""
-    with _limiters_lock:
-        return _limiters.setdefault((provider, rate_per_s), RateLimiter(rate_per_s))
-
-
-def limited(throttle: Throttle, rates: dict[str, float]) -> Throttle:
-    """`throttle` preceded by this process's per-provider rate limit, where one is configured."""
-
-    @contextlib.contextmanager
-    def combined(provider: str) -> Iterator[None]:
-        if provider in rates:
-            shared_limiter(provider, rates[provider]).acquire()
-        with throttle(provider):
-            yield
-
-    return combined
 
 
 def redact_url(text: str) -> str:
@@ -159,8 +107,10 @@ class ProviderHttp:
         for attempt in range(1, self.attempts + 1):
             wait = self._backoff(attempt)
             try:
-                with self.throttle(self.provider):
+                with self.throttle(self.provider) as started:
                     request = self._client.build_request("GET", url, params=params, headers=headers)
+                    if started is not None:
+                        request.extensions["trace"] = _on_headers_sent(started)
                     response = self._client.send(request, stream=True)
             except httpx.TimeoutException:
                 last = ProviderError(self.provider, f"no answer within {self._timeout_s:g} s")
@@ -174,7 +124,8 @@ class ProviderHttp:
                         response.close()
                     return
                 last = self._error(response)
-                wait = _retry_after(response) if _retry_after(response) is not None else wait
+                retry_after = _retry_after(response)
+                wait = retry_after if retry_after is not None else wait
                 response.close()
                 if not last.retryable:
                     raise last
@@ -215,6 +166,16 @@ class ProviderHttp:
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full-range jitter, so concurrent scenes don't retry in lockstep."""
         return self.backoff_s * (2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+
+
+def _on_headers_sent(started: Started) -> Callable[[str, dict[str, Any]], None]:
+    """An httpcore trace hook: the request starts, for the rate limit, when its headers go out."""
+
+    def trace(event: str, _info: dict[str, Any]) -> None:
+        if event.endswith("send_request_headers.started"):
+            started()
+
+    return trace
 
 
 @functools.cache

@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import rate_limit
@@ -20,6 +19,7 @@ from services.media import provider_names
 from services.narration import voice_name
 from services.settings import get_settings
 from services.storyboard import planner_name
+from tasks.resume import retry_unless
 
 OFFLINE = {"offline", "local", "silent", "espeak"}
 LIMIT_LOOKUP_TTL_S = 60.0
@@ -68,7 +68,6 @@ def voice_tags(language: str) -> set[str]:
     return {voice_name(get_settings(), language)} - OFFLINE
 
 
-def retry_unless_handled(_task: Any, _task_run: Any, state: Any) -> bool:
-    """Prefect retries only unexpected errors: our typed errors were already retried (with Retry-After and
-    backoff) inside the service, or cannot succeed on a retry (a refused key)."""
-    return not isinstance(state.result(raise_on_failure=False), P2VError)
+retry_unless_handled = retry_unless(P2VError)
+"""For steps that call providers: our typed errors were already retried inside the service (with Retry-After and
+backoff) or cannot succeed on a retry (a refused key), so Prefect retries only the unexpected."""

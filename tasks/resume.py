@@ -5,6 +5,7 @@ key and skips the step; the record only counts while the files it names are stil
 has its checksum), otherwise the step runs again.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -91,6 +92,18 @@ def resumable() -> dict[str, Any]:
     return {"cache_policy": IntactInputs(), "persist_result": True, "result_storage": result_storage()}
 
 
-def retry_unless_permanent(task: Any, task_run: TaskRun, state: State) -> bool:
-    """Retry condition: a bad parameter or an unwritable folder fails at once instead of after every retry."""
-    return not isinstance(state.result(raise_on_failure=False), PERMANENT_ERRORS)
+RetryCondition = Callable[[Any, TaskRun, State], bool]
+
+
+def retry_unless(*final: type[BaseException]) -> RetryCondition:
+    """A `retry_condition_fn`: Prefect retries a failed run unless it raised one of `final`."""
+
+    def retry(_task: Any, _task_run: TaskRun, state: State) -> bool:
+        return not isinstance(state.result(raise_on_failure=False), final)
+
+    retry.__qualname__ = f"retry_unless({', '.join(kind.__name__ for kind in final)})"  # how Prefect's log names it
+    return retry
+
+
+retry_unless_permanent = retry_unless(*PERMANENT_ERRORS)
+"""A bad parameter, an unwritable folder or a refused publication fails at once instead of after every retry."""

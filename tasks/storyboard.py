@@ -3,10 +3,18 @@ from prefect import task
 from services.models import Storyboard, VideoRequest
 from services.settings import get_settings
 from services.storyboard import PlannerPrompt, StoryboardPlanner, build_planner
+from tasks.limits import retry_unless_handled
 from tasks.resume import resumable
 
 
-@task(name="generate_storyboard", retries=2, retry_delay_seconds=[2, 10], tags=["openai"], **resumable())
+@task(
+    name="generate_storyboard",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    retry_condition_fn=retry_unless_handled,
+    tags=["openai"],
+    **resumable(),
+)
 def generate_storyboard(
     request: VideoRequest, system_prompt: PlannerPrompt | None = None, planner: StoryboardPlanner | None = None
 ) -> Storyboard:

@@ -8,7 +8,7 @@ from pydantic import SecretStr
 
 from services.embeddings import Embedder, build_embedder
 from services.exceptions import InvalidRequest, MediaSearchFailed, ProviderError
-from services.http import ProviderHttp, Throttle, limited, no_throttle
+from services.http import ProviderHttp
 from services.media.base import MediaProvider
 from services.media.cache import MediaCache
 from services.media.depositphotos import DepositphotosSource
@@ -18,6 +18,7 @@ from services.media.pexels import PexelsSource
 from services.media.pixabay import PixabaySource
 from services.media.ranking import CandidateSource, RankedProvider
 from services.models import Aspect, MediaAsset, Scene
+from services.ratelimit import Throttle, limited, no_throttle
 from services.settings import Settings
 
 __all__ = [

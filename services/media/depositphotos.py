@@ -4,11 +4,12 @@ Search returns previews (`url_big`, `mp4`); licensing the full file is a separat
 asset keeps the item page and author as its attribution and the license is marked as needing a purchase.
 """
 
+from functools import partial
 from typing import Any
 
 from services.exceptions import ProviderAuthError, ProviderResponseError
 from services.http import ProviderHttp
-from services.media.ranking import Candidate, orientation
+from services.media.ranking import Candidate, orientation, parse_items
 from services.models import Aspect, MediaAsset
 
 LICENSE = "Depositphotos preview (license the item before publishing)"
@@ -42,10 +43,7 @@ class DepositphotosSource:
         )
         if not isinstance(answer, dict) or answer.get("type") != "success":
             raise _failure(answer)
-        try:
-            return [_candidate(item, scene_index=scene_index) for item in answer["result"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProviderResponseError(self.name, f"unexpected answer shape ({type(exc).__name__}: {exc})") from None
+        return parse_items(self.name, answer, "result", partial(_candidate, scene_index=scene_index))
 
 
 def _failure(answer: Any) -> Exception:

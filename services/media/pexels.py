@@ -4,11 +4,11 @@ Pexels asks for credit ("Photo by X on Pexels"); the attribution is kept and pri
 """
 
 import re
+from functools import partial
 from typing import Any
 
-from services.exceptions import ProviderResponseError
 from services.http import ProviderHttp
-from services.media.ranking import Candidate, best_rendition, orientation
+from services.media.ranking import Candidate, best_rendition, orientation, parse_items
 from services.models import FRAME_SIZES, Aspect, MediaAsset
 
 LICENSE = "Pexels License"
@@ -26,12 +26,10 @@ class PexelsSource:
         params = {"query": query, "orientation": orientation(aspect), "per_page": limit}
         videos = self.http.get_json(f"{self.base_url}/videos/search", params=params)
         photos = self.http.get_json(f"{self.base_url}/v1/search", params=params)
-        try:
-            found = [_video(v, aspect=aspect, scene_index=scene_index) for v in videos["videos"]]
-            found += [_photo(p, aspect=aspect, scene_index=scene_index) for p in photos["photos"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProviderResponseError(self.name, f"unexpected answer shape ({type(exc).__name__}: {exc})") from None
-        return [c for c in found if c is not None]
+        return [
+            *parse_items(self.name, videos, "videos", partial(_video, aspect=aspect, scene_index=scene_index)),
+            *parse_items(self.name, photos, "photos", partial(_photo, aspect=aspect, scene_index=scene_index)),
+        ]
 
 
 def _video(item: dict[str, Any], *, aspect: Aspect, scene_index: int) -> Candidate | None:

@@ -3,11 +3,11 @@
 Pixabay asks for credit where possible; the attribution is printed in the published description.
 """
 
+from functools import partial
 from typing import Any
 
-from services.exceptions import ProviderResponseError
 from services.http import ProviderHttp
-from services.media.ranking import Candidate, best_rendition, orientation
+from services.media.ranking import Candidate, best_rendition, orientation, parse_items
 from services.models import Aspect, MediaAsset
 
 LICENSE = "Pixabay Content License"
@@ -31,12 +31,10 @@ class PixabaySource:
             f"{self.base_url}/",
             params={**common, "image_type": "photo", "orientation": _ORIENTATION[orientation(aspect)]},
         )
-        try:
-            found = [_video(hit, aspect=aspect, scene_index=scene_index) for hit in videos["hits"]]
-            found += [_image(hit, scene_index=scene_index) for hit in images["hits"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProviderResponseError(self.name, f"unexpected answer shape ({type(exc).__name__}: {exc})") from None
-        return [c for c in found if c is not None]
+        return [
+            *parse_items(self.name, videos, "hits", partial(_video, aspect=aspect, scene_index=scene_index)),
+            *parse_items(self.name, images, "hits", partial(_image, scene_index=scene_index)),
+        ]
 
 
 def _video(hit: dict[str, Any], *, aspect: Aspect, scene_index: int) -> Candidate | None:

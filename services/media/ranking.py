@@ -1,10 +1,12 @@
 """Filtering and ranking stock candidates: right orientation, big enough, long enough, closest in meaning."""
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from services.embeddings import Embedder, cosine
+from services.exceptions import ProviderResponseError
 from services.models import FRAME_SIZES, Aspect, MediaAsset, Scene
 
 MAX_UPSCALE = 2.0
@@ -91,3 +93,14 @@ def best_rendition(renditions: list[tuple[int, int, str]], *, aspect: Aspect) ->
     if covering:
         return min(covering, key=lambda r: r[0] * r[1])
     return max(renditions, key=lambda r: r[0] * r[1])
+
+
+def parse_items(
+    provider: str, answer: Any, field: str, parse: Callable[[dict[str, Any]], Candidate | None]
+) -> list[Candidate]:
+    """`parse` applied to each item of `answer[field]`, unusable items (None) dropped; a bad shape is a typed error."""
+    try:
+        found = [parse(item) for item in answer[field]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProviderResponseError(provider, f"unexpected answer shape ({type(exc).__name__}: {exc})") from None
+    return [c for c in found if c is not None]

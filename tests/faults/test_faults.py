@@ -7,6 +7,7 @@ test_database_restart.py; the flow-run process killed during compose, then retri
 Here: stock timeouts, LLM and TTS errors, ffmpeg failing and hanging, and the database down at flow start.
 """
 
+import json
 import os
 import socket
 import threading
@@ -20,7 +21,7 @@ from flows.prompt_to_video import prompt_to_video
 from services.ffmpeg import run_ffmpeg
 from services.settings import get_settings
 from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault, storyboard_json
-from tests.faults.conftest import failed_task_names, files_under, forget_database
+from tests.faults.conftest import failed_task_names, files_under, forget_database, run_records
 
 Run = Callable[..., State]
 SCENES = [("Red foxes live in the snow.", "red fox snow", 2.0), ("A fox hunts in winter.", "fox hunting snow", 2.0)]
@@ -76,6 +77,9 @@ def test_a_refused_llm_key_fails_the_run_at_the_storyboard(env: FakeAPI, run: Ru
     state = run("Red foxes, wrong key", OPENAI_API_KEY="sk-wrong-key")
     message = _assert_failed_at(state, "generate_storyboard", tmp_path / "out")
     assert "OPENAI_API_KEY" in message and "sk-wrong-key" not in message and OPENAI_KEY not in message
+    assert len(env.requests("chat")) == 1, "a refused key is asked once: no client retry, no task retry"
+    storyboard = [json.loads(t) for t in run_records(state.state_details.flow_run_id)["task_runs"]]
+    assert [t["run_count"] for t in storyboard if t["name"].startswith("generate_storyboard")] == [1]
 
 
 def test_a_tts_outage_fails_the_run_naming_the_narration(env: FakeAPI, run: Run, tmp_path: Path) -> None:

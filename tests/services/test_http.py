@@ -1,9 +1,11 @@
 import logging
+from itertools import pairwise
 
 import pytest
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderResponseError
 from services.http import ProviderHttp, redact_url
+from services.ratelimit import RateLimiter
 from tests.fakes.stock_apis import PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
 
 
@@ -89,3 +91,14 @@ def test_redact_url_hides_key_like_parameters() -> None:
         redact_url("GET https://x/api/?q=fox&key=abc123&dp_apikey=zz")
         == "GET https://x/api/?q=fox&key=***&dp_apikey=***"
     )
+
+
+def test_every_retry_waits_for_the_rate_limit_as_the_server_counts(fake_api: FakeAPI) -> None:
+    limiter = RateLimiter(1, window_s=0.25, margin_s=0.05)
+    fake_api.fail("pexels", *[Fault(503)] * 3)
+    naps: list[float] = []
+    client = _client(fake_api, naps, throttle=lambda _provider: limiter.slot())
+    client.get_json(f"{fake_api.url}/pexels/videos/search", params={"query": "fox"})
+    arrivals = [seen.at for seen in fake_api.requests("pexels")]
+    assert len(arrivals) == 4 and len(naps) == 3, "three retries, each with no backoff sleep of its own"
+    assert min(b - a for a, b in pairwise(arrivals)) >= 0.25
