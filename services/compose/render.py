@@ -1,17 +1,19 @@
-"""Composing the timeline into an MP4 with one ffmpeg filter graph (built with ffmpeg-python).
+"""Composing the timeline into an MP4 with one ffmpeg filter graph for the picture (built with ffmpeg-python).
 
-Steps, each one ffmpeg process with a timeout: mix and measure the audio, render picture + sound + burned-in
-captions to a temporary file (renamed into place only when complete), grab a thumbnail, draw the contact sheet.
+Steps, each one ffmpeg process with a timeout: the picture with burned-in captions (and the thumbnail from the same
+frames); meanwhile, in parallel, the sound (mix, measure, normalise, AAC) and the contact sheet; then picture and
+sound are joined by stream copy into a temporary file, renamed into place only when complete.
 """
 
 import hashlib
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import ffmpeg
 
-from services.compose.audio import MixedAudio, audio_track, choose_music, mix_audio
+from services.compose.audio import choose_music, render_audio
 from services.compose.captions import caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.fonts import FONTS_DIR
@@ -23,6 +25,7 @@ from services.ffmpeg import probe, run_ffmpeg
 from services.models import RenderedVideo, Timeline
 
 _INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
+_TEMP_FILES = (("mix", "wav"), ("sound", "m4a"), ("picture", "mp4"), ("thumbnail", "jpg"), ("video", "mp4"))
 
 
 class Composer:
@@ -51,7 +54,8 @@ class Composer:
     ) -> RenderedVideo:
         """Write video.mp4, thumbnail.jpg, captions.srt, contact_sheet.png; the MP4 appears only when complete.
 
-        `on_progress(fraction)` is called while ffmpeg encodes, when given.
+        The sound track and the contact sheet are made by their own ffmpeg processes while the picture encodes;
+        picture and sound are then joined by stream copy. `on_progress(fraction)` follows the picture encode.
         """
         _check_inputs(timeline)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -59,22 +63,32 @@ class Composer:
         cues = caption_cues(plan)
         ass_path, srt_path = out_dir / "captions.ass", out_dir / "captions.srt"
         write_ass(cues, ass_path, width=timeline.width, height=timeline.height)
-        final = out_dir / "video.mp4"
-        partial = out_dir / f".video.{os.getpid()}.partial.mp4"
-        mix_path = out_dir / f".audio.{os.getpid()}.wav"
+        final, thumbnail = out_dir / "video.mp4", out_dir / "thumbnail.jpg"
+        temp = {kind: out_dir / f".{kind}.{os.getpid()}.{ext}" for kind, ext in _TEMP_FILES}
+        music = choose_music(self.music_path, seed=timeline.title)
         try:
-            music = choose_music(self.music_path, seed=timeline.title)
-            mixed = mix_audio(plan, music=music, out_path=mix_path, timeout_s=self.timeout_s)
-            args = self._graph_args(plan, ass_path, partial, mixed_audio=mixed)
-            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
-            os.replace(partial, final)
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="compose") as pool:
+                sound = pool.submit(
+                    render_audio,
+                    plan,
+                    music=music,
+                    work_path=temp["mix"],
+                    out_path=temp["sound"],
+                    timeout_s=self.timeout_s,
+                )
+                sheet = pool.submit(
+                    write_contact_sheet, timeline, out_dir / "contact_sheet.png", timeout_s=self.timeout_s
+                )
+                args = self._picture_args(plan, ass_path, temp["picture"], temp["thumbnail"])
+                _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
+                _mux(temp["picture"], sound.result(), temp["video"], timeout_s=self.timeout_s)
+                os.replace(temp["video"], final)
+                os.replace(temp["thumbnail"], thumbnail)
+                sheet_path = sheet.result()
         finally:
-            partial.unlink(missing_ok=True)
-            mix_path.unlink(missing_ok=True)
+            for path in temp.values():
+                path.unlink(missing_ok=True)
         write_srt(cues, srt_path)
-        first = plan.scenes[0]
-        thumbnail = self._thumbnail(final, out_dir / "thumbnail.jpg", at_s=sum(first.seen_alone) / 2)
-        sheet = write_contact_sheet(timeline, out_dir / "contact_sheet.png", timeout_s=self.timeout_s)
         info = probe(final)
         return RenderedVideo(
             path=final,
@@ -84,38 +98,40 @@ class Composer:
             sha256=file_sha256(final),
             thumbnail_path=thumbnail,
             captions_path=srt_path,
-            contact_sheet_path=sheet,
+            contact_sheet_path=sheet_path,
         )
 
-    def _graph_args(
-        self, plan: RenderPlan, ass_path: Path, output: Path, *, mixed_audio: MixedAudio | None
-    ) -> list[str]:
+    def _picture_args(self, plan: RenderPlan, ass_path: Path, output: Path, thumbnail: Path) -> list[str]:
+        """The picture (no sound) and, from the same frames, the thumbnail: mid-way through the first scene."""
         video = video_track(plan, motion=self.motion, transition=self.transition)
         video = video.filter("subtitles", filename=str(ass_path), fontsdir=str(FONTS_DIR))
-        audio = audio_track(mixed_audio, duration_s=plan.duration_s)
-        return ffmpeg.output(
-            video,
-            audio,
+        copies = video.filter("format", "yuv420p").split()  # pinned: the JPEG branch must not pull in full range
+        at_frame = min(plan.total_frames - 1, round(sum(plan.scenes[0].seen_alone) / 2 * plan.fps))
+        still = copies[1].filter("trim", start_frame=at_frame, end_frame=at_frame + 1).filter("format", "yuvj420p")
+        picture = ffmpeg.output(
+            copies[0],
             str(output),
             vcodec="libx264",
             preset=self.preset,
             crf=self.crf,
             pix_fmt="yuv420p",
             r=plan.fps,
-            acodec="aac",
-            ar=48000,
-            audio_bitrate="160k",
-            movflags="+faststart",
             t=f"{plan.duration_s:.6f}",
             f="mp4",
-        ).get_args()
+        )
+        frame = ffmpeg.output(still, str(thumbnail), vframes=1, **{"q:v": 3}, f="image2", update=1)
+        return [
+            "-loglevel",
+            "error",
+            *ffmpeg.merge_outputs(picture, frame).get_args(),
+        ]  # a failure's cause stays in the tail
 
-    def _thumbnail(self, video: Path, path: Path, *, at_s: float) -> Path:
-        partial = path.with_name(f".{path.stem}.{os.getpid()}.jpg")
-        args = ["-ss", f"{at_s:.3f}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(partial)]
-        run_ffmpeg(args, timeout_s=self.timeout_s, what="extracting the thumbnail")
-        os.replace(partial, path)
-        return path
+
+def _mux(picture: Path, sound: Path, output: Path, *, timeout_s: float) -> None:
+    """Picture and sound into one MP4 by stream copy, the index at the front for streaming (+faststart)."""
+    args = ["-i", str(picture), "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy"]
+    args += ["-movflags", "+faststart", "-f", "mp4", str(output)]
+    run_ffmpeg(args, timeout_s=timeout_s, what="joining picture and sound")
 
 
 def _check_inputs(timeline: Timeline) -> None:
