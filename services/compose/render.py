@@ -14,9 +14,9 @@ from pathlib import Path
 import ffmpeg
 
 from services.compose.audio import choose_music, render_audio
-from services.compose.captions import caption_cues, write_ass, write_srt
+from services.compose.caption_layer import with_captions
+from services.compose.captions import Cue, caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
-from services.compose.fonts import FONTS_DIR
 from services.compose.plan import RenderPlan, plan_render
 from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
 from services.compose.visuals import Motion, transition_for, video_track
@@ -25,7 +25,14 @@ from services.ffmpeg import probe, run_ffmpeg
 from services.models import RenderedVideo, Timeline
 
 _INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
-_TEMP_FILES = (("mix", "wav"), ("sound", "m4a"), ("picture", "mp4"), ("thumbnail", "jpg"), ("video", "mp4"))
+_TEMP_FILES = (
+    ("slots", "ass"),
+    ("mix", "wav"),
+    ("sound", "m4a"),
+    ("picture", "mp4"),
+    ("thumbnail", "jpg"),
+    ("video", "mp4"),
+)
 
 
 class Composer:
@@ -79,7 +86,7 @@ class Composer:
                 sheet = pool.submit(
                     write_contact_sheet, timeline, out_dir / "contact_sheet.png", timeout_s=self.timeout_s
                 )
-                args = self._picture_args(plan, ass_path, temp["picture"], temp["thumbnail"])
+                args = self._picture_args(plan, cues, temp["slots"], temp["picture"], temp["thumbnail"])
                 _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
                 _mux(temp["picture"], sound.result(), temp["video"], timeout_s=self.timeout_s)
                 os.replace(temp["video"], final)
@@ -101,10 +108,12 @@ class Composer:
             contact_sheet_path=sheet_path,
         )
 
-    def _picture_args(self, plan: RenderPlan, ass_path: Path, output: Path, thumbnail: Path) -> list[str]:
+    def _picture_args(
+        self, plan: RenderPlan, cues: list[Cue], script_path: Path, output: Path, thumbnail: Path
+    ) -> list[str]:
         """The picture (no sound) and, from the same frames, the thumbnail: mid-way through the first scene."""
         video = video_track(plan, motion=self.motion, transition=self.transition)
-        video = video.filter("subtitles", filename=str(ass_path), fontsdir=str(FONTS_DIR))
+        video = with_captions(video, cues, plan, script_path=script_path)
         copies = video.filter("format", "yuv420p").split()  # pinned: the JPEG branch must not pull in full range
         at_frame = min(plan.total_frames - 1, round(sum(plan.scenes[0].seen_alone) / 2 * plan.fps))
         still = copies[1].filter("trim", start_frame=at_frame, end_frame=at_frame + 1).filter("format", "yuvj420p")
