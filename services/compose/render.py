@@ -1,8 +1,8 @@
 """Composing the timeline into an MP4 with one ffmpeg filter graph for the picture (built with ffmpeg-python).
 
-Steps, each one ffmpeg process with a timeout: the picture with burned-in captions (and the thumbnail from the same
-frames); meanwhile, in parallel, the sound (mix, measure, normalise, AAC) and the contact sheet; then picture and
-sound are joined by stream copy into a temporary file, renamed into place only when complete.
+Steps, each one ffmpeg process with a timeout: the picture with burned-in captions; meanwhile, in parallel, the
+sound (mix, measure, normalise, AAC) and the contact sheet; then picture and sound are joined by stream copy into a
+temporary file, renamed into place only when complete, while the thumbnail is taken from the picture.
 """
 
 import hashlib
@@ -74,24 +74,9 @@ class Composer:
         temp = {kind: out_dir / f".{kind}.{os.getpid()}.{ext}" for kind, ext in _TEMP_FILES}
         music = choose_music(self.music_path, seed=timeline.title)
         try:
-            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="compose") as pool:
-                sound = pool.submit(
-                    render_audio,
-                    plan,
-                    music=music,
-                    work_path=temp["mix"],
-                    out_path=temp["sound"],
-                    timeout_s=self.timeout_s,
-                )
-                sheet = pool.submit(
-                    write_contact_sheet, timeline, out_dir / "contact_sheet.png", timeout_s=self.timeout_s
-                )
-                args = self._picture_args(plan, cues, temp["slots"], temp["picture"], temp["thumbnail"])
-                _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
-                _mux(temp["picture"], sound.result(), temp["video"], timeout_s=self.timeout_s)
-                os.replace(temp["video"], final)
-                os.replace(temp["thumbnail"], thumbnail)
-                sheet_path = sheet.result()
+            sheet = self._produce(plan, timeline, cues, temp, music=music, on_progress=on_progress)
+            os.replace(temp["video"], final)
+            os.replace(temp["thumbnail"], thumbnail)
         finally:
             for path in temp.values():
                 path.unlink(missing_ok=True)
@@ -105,20 +90,39 @@ class Composer:
             sha256=file_sha256(final),
             thumbnail_path=thumbnail,
             captions_path=srt_path,
-            contact_sheet_path=sheet_path,
+            contact_sheet_path=sheet,
         )
 
-    def _picture_args(
-        self, plan: RenderPlan, cues: list[Cue], script_path: Path, output: Path, thumbnail: Path
-    ) -> list[str]:
-        """The picture (no sound) and, from the same frames, the thumbnail: mid-way through the first scene."""
+    def _produce(
+        self,
+        plan: RenderPlan,
+        timeline: Timeline,
+        cues: list[Cue],
+        temp: dict[str, Path],
+        *,
+        music: Path | None,
+        on_progress: ProgressCallback | None,
+    ) -> Path:
+        """Picture here, sound and contact sheet on worker threads; then mux and thumbnail. Returns the sheet."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="compose") as pool:
+            sound = pool.submit(
+                render_audio, plan, music=music, work_path=temp["mix"], out_path=temp["sound"], timeout_s=self.timeout_s
+            )
+            sheet_path = temp["picture"].parent / "contact_sheet.png"
+            sheet = pool.submit(write_contact_sheet, timeline, sheet_path, timeout_s=self.timeout_s)
+            args = self._picture_args(plan, cues, temp["slots"], temp["picture"])
+            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
+            at_s = sum(plan.scenes[0].seen_alone) / 2
+            still = pool.submit(_thumbnail, temp["picture"], temp["thumbnail"], at_s=at_s, timeout_s=self.timeout_s)
+            _mux(temp["picture"], sound.result(), temp["video"], timeout_s=self.timeout_s)
+            still.result()
+            return sheet.result()
+
+    def _picture_args(self, plan: RenderPlan, cues: list[Cue], script_path: Path, output: Path) -> list[str]:
         video = video_track(plan, motion=self.motion, transition=self.transition)
         video = with_captions(video, cues, plan, script_path=script_path)
-        copies = video.filter("format", "yuv420p").split()  # pinned: the JPEG branch must not pull in full range
-        at_frame = min(plan.total_frames - 1, round(sum(plan.scenes[0].seen_alone) / 2 * plan.fps))
-        still = copies[1].filter("trim", start_frame=at_frame, end_frame=at_frame + 1).filter("format", "yuvj420p")
         picture = ffmpeg.output(
-            copies[0],
+            video,
             str(output),
             vcodec="libx264",
             preset=self.preset,
@@ -128,12 +132,13 @@ class Composer:
             t=f"{plan.duration_s:.6f}",
             f="mp4",
         )
-        frame = ffmpeg.output(still, str(thumbnail), vframes=1, **{"q:v": 3}, f="image2", update=1)
-        return [
-            "-loglevel",
-            "error",
-            *ffmpeg.merge_outputs(picture, frame).get_args(),
-        ]  # a failure's cause stays in the tail
+        return ["-loglevel", "error", *picture.get_args()]  # keeps a failure's cause inside the stderr tail
+
+
+def _thumbnail(picture: Path, path: Path, *, at_s: float, timeout_s: float) -> Path:
+    args = ["-ss", f"{at_s:.3f}", "-i", str(picture), "-frames:v", "1", "-q:v", "3", "-update", "1", str(path)]
+    run_ffmpeg(args, timeout_s=timeout_s, what="extracting the thumbnail")
+    return path
 
 
 def _mux(picture: Path, sound: Path, output: Path, *, timeout_s: float) -> None:
