@@ -191,6 +191,10 @@ def report(results: dict, timeline: Timeline) -> None:
             f"composer vs MoviePy:      {rates['composer'] / rates['moviepy']:.1f}x faster (target >= 25x);"
             f" by CPU time per frame {cpu['moviepy'] / cpu['composer']:.1f}x"
         )
+        print(
+            f"encode floor vs MoviePy:  {rates['floor'] / rates['moviepy']:.1f}x faster;"
+            f" x264 alone on the composer's frames vs MoviePy {rates['content'] / rates['moviepy']:.1f}x"
+        )
     print("note: wall-clock figures depend on what else runs on the machine; CPU time per frame depends less on it")
     print(f"composer peak RSS:        {results['composer']['peak_rss_mb']:.0f} MB (target <= 1024 MB)")
 
