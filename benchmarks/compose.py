@@ -8,6 +8,8 @@ known sentence spans, since no voice is needed to measure speed) on every scene;
 Each renderer runs in its own process so peak RSS (this process + its ffmpeg children) is measured separately.
 MoviePy renders the first --moviepy-scenes scenes only (it is slow); its time is extrapolated per output frame.
 The encode floor feeds x264 the same number of frames of one still, already in yuv420p, with no filters at all.
+A second row, "content", feeds x264 the composer's own frames (its output decoded to raw yuv420p beforehand): the
+encode cost of this timeline's pictures (pan, transitions, captions), which no renderer of it can go below.
 """
 
 import argparse
@@ -78,6 +80,27 @@ def run_floor(timeline: Timeline, out: Path) -> int:
     return frames, time.perf_counter() - started
 
 
+def run_content_floor(timeline: Timeline, out: Path) -> tuple[int, float, float]:
+    """x264 alone on the composer's own frames: its output decoded to raw yuv420p first (not timed), then encoded
+    like the floor. What any renderer of this timeline pays for the encode; CPU counts the encode only."""
+    frames = plan_render(timeline).total_frames
+    raw = out.with_suffix(".yuv")
+    source = out.parent.parent / "composer" / "video.mp4"
+    run_ffmpeg(["-i", str(source), "-pix_fmt", "yuv420p", "-f", "rawvideo", str(raw)], timeout_s=600, what="raw frames")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    run_ffmpeg(
+        ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{WIDTH}x{HEIGHT}", "-framerate", str(FPS), "-i", str(raw)]
+        + ["-frames:v", str(frames), "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", str(out)],
+        timeout_s=3600,
+        what="content floor",
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    raw.unlink()
+    return frames, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def worker(kind: str, timeline_json: Path, out: Path) -> None:
     timeline = Timeline.model_validate_json(timeline_json.read_text())
     started = time.perf_counter()
@@ -89,11 +112,13 @@ def worker(kind: str, timeline_json: Path, out: Path) -> None:
 
         render_with_moviepy(timeline, out / "moviepy.mp4")
         frames, wall = plan_render(timeline).total_frames, time.perf_counter() - started
+    elif kind == "content":
+        frames, wall, encode_cpu = run_content_floor(timeline, out / "content.mp4")
     else:
         frames, wall = run_floor(timeline, out / "floor.mp4")
     usage = [resource.getrusage(r) for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     peak_kb = max(u.ru_maxrss for u in usage)
-    cpu = sum(u.ru_utime + u.ru_stime for u in usage)
+    cpu = encode_cpu if kind == "content" else sum(u.ru_utime + u.ru_stime for u in usage)
     print(json.dumps({"frames": frames, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak_kb / 1024}))
 
 
@@ -113,7 +138,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--transition", type=float, default=0.5)
     parser.add_argument("--moviepy-scenes", type=int, default=4, help="0 skips MoviePy")
-    parser.add_argument("--worker", choices=["composer", "moviepy", "floor"])
+    parser.add_argument("--worker", choices=["composer", "moviepy", "floor", "content"])
     parser.add_argument("--timeline", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -123,6 +148,7 @@ def main() -> None:
         work = Path(tmp)
         timeline = build_timeline(work, scenes=args.scenes, seconds=args.seconds, transition=args.transition)
         results = {"composer": measure("composer", timeline, work), "floor": measure("floor", timeline, work)}
+        results["content"] = measure("content", timeline, work)
         if args.moviepy_scenes:
             part = timeline.model_copy(update={"clips": timeline.clips[: args.moviepy_scenes]})
             results["moviepy"] = measure("moviepy", part, work)
@@ -140,6 +166,8 @@ def report(results: dict, timeline: Timeline) -> None:
     for kind, r in results.items():
         rates[kind] = r["frames"] / r["wall_s"]
         note = ""
+        if kind == "content":
+            note = "  (x264 alone on the composer's frames, CPU of the encode only)"
         if kind == "moviepy":
             note = f"  (rendered {r['frames']} frames = first scenes only; rate extrapolated per frame)"
         print(
@@ -152,11 +180,20 @@ def report(results: dict, timeline: Timeline) -> None:
         f"composer vs encode floor: {rates['composer'] / rates['floor']:.0%} of the floor's speed (target >= 80%);"
         f" by CPU time per frame {cpu['floor'] / cpu['composer']:.0%}"
     )
+    print(
+        f"x264 alone on the composer's frames: {rates['content'] / rates['floor']:.0%} of the floor's speed,"
+        f" by CPU time per frame {cpu['floor'] / cpu['content']:.0%} (the most a renderer of this timeline can reach);"
+        f" composer vs that: {rates['composer'] / rates['content']:.0%}, by CPU {cpu['content'] / cpu['composer']:.0%}"
+    )
     print(f"composer realtime factor: {rates['composer'] / fps:.2f}x (target >= 6x)")
     if "moviepy" in rates:
         print(
             f"composer vs MoviePy:      {rates['composer'] / rates['moviepy']:.1f}x faster (target >= 25x);"
             f" by CPU time per frame {cpu['moviepy'] / cpu['composer']:.1f}x"
+        )
+        print(
+            f"encode floor vs MoviePy:  {rates['floor'] / rates['moviepy']:.1f}x faster;"
+            f" x264 alone on the composer's frames vs MoviePy {rates['content'] / rates['moviepy']:.1f}x"
         )
     print("note: wall-clock figures depend on what else runs on the machine; CPU time per frame depends less on it")
     print(f"composer peak RSS:        {results['composer']['peak_rss_mb']:.0f} MB (target <= 1024 MB)")

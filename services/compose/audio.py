@@ -104,6 +104,18 @@ def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s
     return MixedAudio(path=out_path, loudness=loudness)
 
 
+def render_audio(plan: RenderPlan, *, music: Path | None, work_path: Path, out_path: Path, timeout_s: float) -> Path:
+    """The finished sound track as AAC in MP4: mixed, measured, normalised (or silence), `duration_s` long.
+
+    Runs apart from the picture (the composer starts it in parallel and muxes both with stream copy).
+    """
+    mixed = mix_audio(plan, music=music, out_path=work_path, timeout_s=timeout_s)
+    track = audio_track(mixed, duration_s=plan.duration_s)
+    args = ffmpeg.output(track, str(out_path), acodec="aac", ar=48000, audio_bitrate="160k", f="mp4").get_args()
+    run_ffmpeg(args, timeout_s=timeout_s, what="encoding the sound track")
+    return out_path
+
+
 def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
     """The final sound: the mix normalised with the measured values, or digital silence of the same length.
 

@@ -65,9 +65,7 @@ def write_ass(cues: list[Cue], path: Path, *, width: int, height: int) -> None:
 
     Portrait videos keep captions above the bottom fifth, where phone apps draw their own buttons and titles.
     """
-    font_size = round(min(width, height) * 0.05)
-    margin_v = round(height * (0.2 if height > width else 0.08))
-    margin_h = round(width * 0.07)
+    font_size, margin_v, margin_h = caption_metrics(width, height)
     header = (
         "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n"
         f"PlayResX: {width}\nPlayResY: {height}\n\n[V4+ Styles]\n"
@@ -82,6 +80,11 @@ def write_ass(cues: list[Cue], path: Path, *, width: int, height: int) -> None:
         f"Dialogue: 0,{_ass_time(c.start_s)},{_ass_time(c.end_s)},Caption,,0,0,0,,{_ass_text(c.text)}\n" for c in cues
     )
     path.write_text(header + events, encoding="utf-8")
+
+
+def caption_metrics(width: int, height: int) -> tuple[int, int, int]:
+    """Font size, bottom margin and side margins of the caption style, in pixels."""
+    return round(min(width, height) * 0.05), round(height * (0.2 if height > width else 0.08)), round(width * 0.07)
 
 
 def write_srt(cues: list[Cue], path: Path) -> None:

@@ -45,8 +45,11 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
     sheet = sheet.filter("tile", f"{columns}x{rows}", padding=6, margin=6, color="0x202020")
     partial = partial_path(path)
     args = ffmpeg.output(sheet, str(partial), vframes=1, f="image2", update=1).get_args()
-    run_ffmpeg(args, timeout_s=timeout_s, what="drawing the contact sheet")
-    os.replace(partial, path)
+    try:
+        run_ffmpeg(args, timeout_s=timeout_s, what="drawing the contact sheet")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 

@@ -1,20 +1,22 @@
-"""Composing the timeline into an MP4 with one ffmpeg filter graph (built with ffmpeg-python).
+"""Composing the timeline into an MP4 with one ffmpeg filter graph for the picture (built with ffmpeg-python).
 
-Steps, each one ffmpeg process with a timeout: mix and measure the audio, render picture + sound + burned-in
-captions to a temporary file (renamed into place only when complete), grab a thumbnail, draw the contact sheet.
+Steps, each one ffmpeg process with a timeout: the picture with burned-in captions; meanwhile, in parallel, the
+sound (mix, measure, normalise, AAC) and the contact sheet; then picture and sound are joined by stream copy into a
+temporary file, renamed into place only when complete, while the thumbnail is taken from the picture.
 """
 
 import hashlib
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import ffmpeg
 
-from services.compose.audio import MixedAudio, audio_track, choose_music, mix_audio
-from services.compose.captions import caption_cues, write_ass, write_srt
+from services.compose.audio import choose_music, render_audio
+from services.compose.caption_layer import with_captions
+from services.compose.captions import Cue, caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
-from services.compose.fonts import FONTS_DIR
 from services.compose.plan import RenderPlan, plan_render
 from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
 from services.compose.visuals import Motion, transition_for, video_track
@@ -24,6 +26,14 @@ from services.models import RenderedVideo, Timeline
 from services.partials import partial_path, remove_dead_partials
 
 _INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
+_TEMP_FILES = (
+    ("slots", "ass"),
+    ("mix", "wav"),
+    ("sound", "m4a"),
+    ("picture", "mp4"),
+    ("thumbnail", "jpg"),
+    ("video", "mp4"),
+)
 
 
 class Composer:
@@ -52,7 +62,8 @@ class Composer:
     ) -> RenderedVideo:
         """Write video.mp4, thumbnail.jpg, captions.srt, contact_sheet.png; the MP4 appears only when complete.
 
-        `on_progress(fraction)` is called while ffmpeg encodes, when given.
+        The sound track and the contact sheet are made by their own ffmpeg processes while the picture encodes;
+        picture and sound are then joined by stream copy. `on_progress(fraction)` follows the picture encode.
         """
         _check_inputs(timeline)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -61,22 +72,17 @@ class Composer:
         cues = caption_cues(plan)
         ass_path, srt_path = out_dir / "captions.ass", out_dir / "captions.srt"
         write_ass(cues, ass_path, width=timeline.width, height=timeline.height)
-        final = out_dir / "video.mp4"
-        partial = partial_path(final)
-        mix_path = partial_path(out_dir / "audio.wav")
+        final, thumbnail = out_dir / "video.mp4", out_dir / "thumbnail.jpg"
+        temp = {kind: partial_path(out_dir / f"{kind}.{ext}") for kind, ext in _TEMP_FILES}
+        music = choose_music(self.music_path, seed=timeline.title)
         try:
-            music = choose_music(self.music_path, seed=timeline.title)
-            mixed = mix_audio(plan, music=music, out_path=mix_path, timeout_s=self.timeout_s)
-            args = self._graph_args(plan, ass_path, partial, mixed_audio=mixed)
-            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
-            os.replace(partial, final)
+            sheet = self._produce(plan, timeline, cues, temp, music=music, on_progress=on_progress)
+            os.replace(temp["video"], final)
+            os.replace(temp["thumbnail"], thumbnail)
         finally:
-            partial.unlink(missing_ok=True)
-            mix_path.unlink(missing_ok=True)
+            for path in temp.values():
+                path.unlink(missing_ok=True)
         write_srt(cues, srt_path)
-        first = plan.scenes[0]
-        thumbnail = self._thumbnail(final, out_dir / "thumbnail.jpg", at_s=sum(first.seen_alone) / 2)
-        sheet = write_contact_sheet(timeline, out_dir / "contact_sheet.png", timeout_s=self.timeout_s)
         info = probe(final)
         return RenderedVideo(
             path=final,
@@ -89,35 +95,59 @@ class Composer:
             contact_sheet_path=sheet,
         )
 
-    def _graph_args(
-        self, plan: RenderPlan, ass_path: Path, output: Path, *, mixed_audio: MixedAudio | None
-    ) -> list[str]:
+    def _produce(
+        self,
+        plan: RenderPlan,
+        timeline: Timeline,
+        cues: list[Cue],
+        temp: dict[str, Path],
+        *,
+        music: Path | None,
+        on_progress: ProgressCallback | None,
+    ) -> Path:
+        """Picture here, sound and contact sheet on worker threads; then mux and thumbnail. Returns the sheet."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="compose") as pool:
+            sound = pool.submit(
+                render_audio, plan, music=music, work_path=temp["mix"], out_path=temp["sound"], timeout_s=self.timeout_s
+            )
+            sheet_path = temp["picture"].parent / "contact_sheet.png"
+            sheet = pool.submit(write_contact_sheet, timeline, sheet_path, timeout_s=self.timeout_s)
+            args = self._picture_args(plan, cues, temp["slots"], temp["picture"])
+            _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
+            at_s = sum(plan.scenes[0].seen_alone) / 2
+            still = pool.submit(_thumbnail, temp["picture"], temp["thumbnail"], at_s=at_s, timeout_s=self.timeout_s)
+            _mux(temp["picture"], sound.result(), temp["video"], timeout_s=self.timeout_s)
+            still.result()
+            return sheet.result()
+
+    def _picture_args(self, plan: RenderPlan, cues: list[Cue], script_path: Path, output: Path) -> list[str]:
         video = video_track(plan, motion=self.motion, transition=self.transition)
-        video = video.filter("subtitles", filename=str(ass_path), fontsdir=str(FONTS_DIR))
-        audio = audio_track(mixed_audio, duration_s=plan.duration_s)
-        return ffmpeg.output(
+        video = with_captions(video, cues, plan, script_path=script_path)
+        picture = ffmpeg.output(
             video,
-            audio,
             str(output),
             vcodec="libx264",
             preset=self.preset,
             crf=self.crf,
             pix_fmt="yuv420p",
             r=plan.fps,
-            acodec="aac",
-            ar=48000,
-            audio_bitrate="160k",
-            movflags="+faststart",
             t=f"{plan.duration_s:.6f}",
             f="mp4",
-        ).get_args()
+        )
+        return ["-loglevel", "error", *picture.get_args()]  # keeps a failure's cause inside the stderr tail
 
-    def _thumbnail(self, video: Path, path: Path, *, at_s: float) -> Path:
-        partial = partial_path(path)
-        args = ["-ss", f"{at_s:.3f}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(partial)]
-        run_ffmpeg(args, timeout_s=self.timeout_s, what="extracting the thumbnail")
-        os.replace(partial, path)
-        return path
+
+def _thumbnail(picture: Path, path: Path, *, at_s: float, timeout_s: float) -> Path:
+    args = ["-ss", f"{at_s:.3f}", "-i", str(picture), "-frames:v", "1", "-q:v", "3", "-update", "1", str(path)]
+    run_ffmpeg(args, timeout_s=timeout_s, what="extracting the thumbnail")
+    return path
+
+
+def _mux(picture: Path, sound: Path, output: Path, *, timeout_s: float) -> None:
+    """Picture and sound into one MP4 by stream copy, the index at the front for streaming (+faststart)."""
+    args = ["-i", str(picture), "-i", str(sound), "-map", "0:v:0", "-map", "1:a:0", "-c", "copy"]
+    args += ["-movflags", "+faststart", "-f", "mp4", str(output)]
+    run_ffmpeg(args, timeout_s=timeout_s, what="joining picture and sound")
 
 
 def _check_inputs(timeline: Timeline) -> None:

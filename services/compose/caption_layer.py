@@ -1,0 +1,76 @@
+"""Captions burned in as a layer: libass draws each cue once, and the frames that show it only blend that image.
+
+The `subtitles` filter on the picture re-renders and re-blends the text on every frame. Here libass renders a
+slotted copy of the script (cue k alone during second k + 1) on a transparent canvas at one frame per second, so
+once per cue; the band where captions sit is cut out, each image is held for its cue's frames, and `overlay`
+blends the band onto the picture. Same style, same font, same libass: the pixels match the per-frame render.
+"""
+
+import math
+from pathlib import Path
+
+import ffmpeg
+
+from services.compose.captions import Cue, caption_metrics, write_ass
+from services.compose.fonts import FONTS_DIR
+from services.compose.plan import RenderPlan
+
+Stream = ffmpeg.nodes.FilterableStream
+BAND_LINES = 6
+"""Font sizes of room above the bottom margin: a cue wraps to two lines, three at most, at the style's size."""
+
+
+def with_captions(video: Stream, cues: list[Cue], plan: RenderPlan, *, script_path: Path) -> Stream:
+    """`video` with the cues burned in; `script_path` receives the slotted script libass reads."""
+    if not cues:
+        return video
+    top, bottom = caption_band(plan.width, plan.height)
+    slotted = [Cue(start_s=k + 1, end_s=k + 2, text=cue.text) for k, cue in enumerate(cues)]
+    write_ass(slotted, script_path, width=plan.width, height=plan.height)
+    canvas = f"color=c=black@0:s={plan.width}x{plan.height}:r=1:d={len(cues) + 1},format=yuva420p"
+    images = ffmpeg.input(canvas, f="lavfi").video
+    images = images.filter("subtitles", filename=str(script_path), fontsdir=str(FONTS_DIR), alpha=1)
+    images = images.filter("crop", plan.width, bottom - top, 0, top)
+    segments = _segments(cues, fps=plan.fps, total_frames=plan.total_frames)
+    copies = images.filter_multi_output("split", len(segments))
+    parts = []
+    for i, (slot, frames) in enumerate(segments):
+        held = copies.stream(i).filter("trim", start_frame=slot, end_frame=slot + 1)
+        held = held.filter("loop", loop=frames - 1, size=1, start=0).filter("settb", f"1/{plan.fps}")
+        parts.append(held.filter("setpts", "N"))
+    layer = ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]
+    return ffmpeg.filter([video, layer], "overlay", x=0, y=top, format="yuv420", eof_action="pass")
+
+
+def caption_band(width: int, height: int) -> tuple[int, int]:
+    """Top and bottom rows (even, for 4:2:0 chroma) of the area captions can cover, outline and shadow included."""
+    font_size, margin_v, _ = caption_metrics(width, height)
+    top = max(0, 2 * math.floor((height - margin_v - BAND_LINES * font_size) / 2))
+    bottom = min(height, 2 * math.ceil((height - margin_v + font_size / 2) / 2))
+    return top, bottom
+
+
+def _segments(cues: list[Cue], *, fps: int, total_frames: int) -> list[tuple[int, int]]:
+    """(slot, frames) runs covering the video: slot 0 is the empty canvas, slot k the k-th cue.
+
+    A frame at time n/fps shows the cue when start <= n/fps < end, as libass decides per frame.
+    """
+    runs: list[tuple[int, int]] = []
+    cursor = 0
+    for slot, cue in enumerate(cues, start=1):
+        first = min(total_frames, max(cursor, _frame_at(cue.start_s, fps)))
+        end = min(total_frames, _frame_at(cue.end_s, fps))
+        if end <= first:
+            continue
+        if first > cursor:
+            runs.append((0, first - cursor))
+        runs.append((slot, end - first))
+        cursor = end
+    if total_frames > cursor:
+        runs.append((0, total_frames - cursor))
+    return runs
+
+
+def _frame_at(seconds: float, fps: int) -> int:
+    """The first frame at or after `seconds` (cue times are rounded to milliseconds, hence the tolerance)."""
+    return math.ceil(seconds * fps - 1e-6)
