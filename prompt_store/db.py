@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
@@ -20,7 +21,7 @@ def normalise_url(url: str) -> str:
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
-def embedded_url(data_dir: Path) -> str:
+def embedded_url(data_dir: Path, *, shared_buffers: str = "512MB") -> str:
     """Start (or join) the embedded server for `data_dir` and return a URL to its database.
 
     The server's socket lives in its data folder, so the folder path must stay short; every process that
@@ -36,8 +37,25 @@ def embedded_url(data_dir: Path) -> str:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE}"')
+        _size_shared_buffers(conn, shared_buffers)
     log.info("embedded Postgres ready at %s", pgdata)
     return normalise_url(server.get_uri(EMBEDDED_DATABASE))
+
+
+def _size_shared_buffers(conn: psycopg.Connection, wanted: str) -> None:
+    """Ask for `wanted` shared_buffers from the server's next start (it stops when its last user exits).
+
+    Postgres' default of 128MB is smaller than the HNSW index of ~100k versions (~200 MB): every insert and search
+    would then read pages back from the OS cache. Not applied by a restart here: other processes may be connected.
+    """
+    if conn.execute("SHOW shared_buffers").fetchone() == (wanted,):
+        return
+    pending = conn.execute(
+        "SELECT setting FROM pg_file_settings WHERE name = 'shared_buffers' ORDER BY seqno DESC LIMIT 1"
+    ).fetchone()
+    if pending != (wanted,):
+        conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(wanted)))
+        log.info("embedded Postgres: shared_buffers = %s from its next start", wanted)
 
 
 def make_engine(url: str, *, ef_search: int = 40) -> Engine:
@@ -72,4 +90,5 @@ def get_engine(settings: Settings | None = None) -> Engine:
     settings = settings or get_settings()
     if settings.database_url is not None:
         return _engine_for(settings.database_url.get_secret_value(), settings.hnsw_ef_search)
-    return _engine_for(embedded_url(settings.data_dir), settings.hnsw_ef_search)
+    url = embedded_url(settings.data_dir, shared_buffers=settings.embedded_shared_buffers)
+    return _engine_for(url, settings.hnsw_ef_search)

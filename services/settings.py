@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     )
     prompt_cache_ttl_s: float = Field(5.0, ge=0, description="How long an active-prompt read is cached.")
     hnsw_ef_search: int = Field(40, ge=10, le=1000, description="HNSW candidate list size at query time.")
+    embedded_shared_buffers: str = Field(
+        "512MB",
+        pattern=r"^[1-9][0-9]*(kB|MB|GB)$",
+        description="shared_buffers of the embedded Postgres (from its next start): room for the HNSW index.",
+    )
 
     youtube: YouTubeSettings = Field(default_factory=YouTubeSettings, description="P2V_YOUTUBE_* settings.")
 

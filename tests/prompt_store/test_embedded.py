@@ -37,6 +37,8 @@ def test_embedded_database_is_started_and_migrated_on_first_use(embedded_default
     active = prompt_store.get_store().get_active_prompt("storyboard.system")
     assert active.version == 1 and active.parameters == {"model": "gpt-4o-mini", "temperature": 0.7}
     assert (embedded_default / "pg" / "PG_VERSION").exists()
+    # room for the HNSW index from the server's next start (it is not restarted under other processes)
+    assert "shared_buffers = '512MB'" in (embedded_default / "pg" / "postgresql.auto.conf").read_text()
 
 
 def test_unreachable_database_is_a_typed_error_without_the_password(minilm) -> None:
