@@ -9,12 +9,12 @@ Faults: a connection cut mid-chunk, 5xx answers, quotaExceeded, expired access t
 import json
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from services.youtube_settings import YouTubeSettings
+from tests.fakes.serving import serving
 from tests.fakes.youtube_handler import (
     AUTH_CODE,
     CLIENT_ID,
@@ -102,13 +102,5 @@ class FakeYouTube(ThreadingHTTPServer):
         pass  # a cut connection is the point of the fault
 
 
-@contextmanager
-def serve_fake_youtube() -> Iterator[FakeYouTube]:
-    server = FakeYouTube()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_fake_youtube() -> AbstractContextManager[FakeYouTube]:
+    return serving(FakeYouTube())

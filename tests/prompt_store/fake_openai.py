@@ -3,12 +3,12 @@
 import base64
 import hashlib
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
+
+from tests.fakes.serving import serving
 
 DIMS = 1536
 
@@ -33,9 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
         if self.path != "/v1/embeddings" or self.server.fail_with:
-            self._reply(
-                self.server.fail_with or 404, {"error": {"message": "nope", "type": "invalid_request"}}
-            )
+            self._reply(self.server.fail_with or 404, {"error": {"message": "nope", "type": "invalid_request"}})
             return
         texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
         encoding = body.get("encoding_format", "float")
@@ -69,13 +67,5 @@ class FakeOpenAI(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}/v1"
 
 
-@contextmanager
-def serve_fake_openai() -> Iterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+def serve_fake_openai() -> AbstractContextManager[FakeOpenAI]:
+    return serving(FakeOpenAI())
