@@ -57,13 +57,10 @@ class StoreBase:
 
     @contextmanager
     def driver_connection(self) -> Iterator[psycopg.Connection]:
-        """A pooled psycopg connection, for the one write that pipelines its statements (a version commit)."""
+        """A pooled psycopg connection in autocommit mode, for the write that is one function call (a commit)."""
         self.check_schema()
-        pooled = self.engine.raw_connection()
-        try:
-            yield pooled.driver_connection
-        finally:
-            pooled.close()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            yield conn.connection.driver_connection
 
     def check_schema(self) -> None:
         if not self._checked:

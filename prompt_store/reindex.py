@@ -22,7 +22,7 @@ def reindex(session: SessionFactory, embedder: Embedder, *, batch: int = 128) ->
     written = 0
     for table, key, source in _TARGETS:
         with session() as s:
-            rows = s.execute(select(source.id, source.text).order_by(source.id)).tuples().all()
+            rows = s.execute(select(source.id, source.text).order_by(source.id)).all()
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             vectors = embedder.embed([text for _, text in chunk])

@@ -14,13 +14,10 @@ from sqlalchemy.orm import Session
 
 from prompt_store.embeddings import MODELS
 from prompt_store.schemas import SearchHit, UserPromptHit
+from prompt_store.vector_param import VectorParam
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 _HIT_COLUMNS = "p.name, p.type, v.version, v.version = p.active_version AS is_active, v.text"
-
-
-def vector_literal(vector: Sequence[float]) -> str:
-    return "[" + ",".join(f"{x:.7g}" for x in vector) + "]"
 
 
 def distance_sql(model: str) -> str:
@@ -48,10 +45,7 @@ def enable_iterative_scan(session: Session, ef_search: int) -> None:
 
     Engines from `db.make_engine` already do this per connection; this is for other connections."""
     session.execute(
-        text(
-            "SELECT set_config('hnsw.iterative_scan', 'strict_order', true), "
-            "set_config('hnsw.ef_search', :ef, true)"
-        ),
+        text("SELECT set_config('hnsw.iterative_scan', 'strict_order', true), set_config('hnsw.ef_search', :ef, true)"),
         {"ef": str(ef_search)},
     )
 
@@ -70,7 +64,7 @@ def semantic(
     Relies on the connection's `hnsw.iterative_scan` (set by `db.make_engine`) so filters still give k rows.
     """
     sql = semantic_sql(model, prompt_type=prompt_type, tags=tags)
-    rows = session.execute(text(sql), _params(vector_literal(vector), k, prompt_type, tags))
+    rows = session.execute(text(sql), _params(VectorParam(vector), k, prompt_type, tags))
     return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
 
 
@@ -134,10 +128,8 @@ def similar_user_prompts(
         ORDER BY {distance}
         LIMIT :k
     """
-    params = {"q": vector_literal(vector), "k": k, "exclude": exclude_id}
-    return [
-        UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(text(sql), params)
-    ]
+    params = {"q": VectorParam(vector), "k": k, "exclude": exclude_id}
+    return [UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(text(sql), params)]
 
 
 def _filters(prompt_type: str | None, tags: list[str] | None) -> str:
@@ -149,5 +141,5 @@ def _filters(prompt_type: str | None, tags: list[str] | None) -> str:
     return " ".join(clauses)
 
 
-def _params(q: str, k: int, prompt_type: str | None, tags: list[str] | None) -> dict[str, Any]:
+def _params(q: str | VectorParam, k: int, prompt_type: str | None, tags: list[str] | None) -> dict[str, Any]:
     return {"q": q, "k": k, "type": prompt_type, "tags": json.dumps(tags or [])}

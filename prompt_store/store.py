@@ -78,7 +78,7 @@ class PromptStore(UserPromptOperations):
         check.check_text(text)
         check.check_actor(author)
         check.check_message(message)
-        embeddings = self._embed_one(text)  # computed before any lock; see versions.commit_version
+        embedding = self.embedder().embed([text])[0]  # computed before any lock; see versions.commit_version
         with self.driver_connection() as conn:
             committed = versions.commit_version(
                 connection=conn,
@@ -87,7 +87,8 @@ class PromptStore(UserPromptOperations):
                 parameters=params,
                 author=author,
                 message=message,
-                embeddings=embeddings,
+                model=self.model,
+                embedding=embedding,
             )
         self._cache.invalidate(name)
         return committed

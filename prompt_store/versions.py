@@ -1,9 +1,10 @@
 """Writes: create a prompt, commit versions, roll back. Every function takes `*, session`, never commits."""
 
-import json
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
+from psycopg.types.json import Jsonb
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from prompt_store.exceptions import AlreadyActive, PromptAlreadyExists, PromptNo
 from prompt_store.history import event_info, get_prompt, get_version, version_info
 from prompt_store.models import Prompt, PromptAudit, PromptEmbedding, PromptVersion
 from prompt_store.schemas import AuditEvent, VersionInfo
-from prompt_store.search import vector_literal
+from prompt_store.vector_param import VectorParam
 
 Embeddings = dict[str, list[float]]  # model name -> vector
 
@@ -58,42 +59,7 @@ def create_prompt(
     return version_info(name, version, active=True)
 
 
-# A commit is three statements sent in one pipeline (one round trip), so the prompt's row lock is held only
-# while the server runs the second statement and the COMMIT, never while a client thread waits for the GIL.
-# The embedding goes in first, before any lock, under a version id drawn from the sequence (its foreign key is
-# deferred to COMMIT): the HNSW insert is the slow part of a commit and must not sit in the queue. Nothing is
-# inserted for an unknown prompt.
-_EMBED_SQL = """
-WITH n AS (SELECT nextval(pg_get_serial_sequence('prompt_versions', 'id')) AS id)
-INSERT INTO prompt_embeddings (version_id, model, embedding)
-SELECT n.id, e.model, CAST(e.vector AS vector)
-FROM n, unnest(CAST(%(models)s AS text[]), CAST(%(vectors)s AS text[])) AS e (model, vector)
-WHERE EXISTS (SELECT 1 FROM prompts WHERE name = %(name)s)
-"""
-
-# Then one statement takes the row lock. Under READ COMMITTED the FOR UPDATE waits for a concurrent committer
-# and then sees its bumped counter, so numbers never repeat or skip; the UPDATE of the same row later in the
-# statement re-reads that newest row. `currval` is this session's id from the statement above.
-_COMMIT_SQL = """
-WITH locked AS (
-    SELECT id, active_version, latest_version + 1 AS next, parameters FROM prompts
-    WHERE name = %(name)s FOR UPDATE
-), ver AS (
-    INSERT INTO prompt_versions (id, prompt_id, version, text, parameters, author, message)
-    SELECT currval(pg_get_serial_sequence('prompt_versions', 'id')), id, next, %(text)s,
-        coalesce(CAST(%(parameters)s AS jsonb), parameters), %(author)s, %(message)s
-    FROM locked
-    RETURNING id, prompt_id, version, parameters, created_at
-), moved AS (
-    UPDATE prompts p SET latest_version = ver.version, active_version = ver.version, text = %(text)s,
-        parameters = ver.parameters, updated_at = now()
-    FROM ver WHERE p.id = ver.prompt_id
-), audited AS (
-    INSERT INTO prompt_audit (prompt_id, action, from_version, to_version, actor, reason)
-    SELECT locked.id, 'commit', locked.active_version, ver.version, %(author)s, %(message)s FROM locked, ver
-)
-SELECT version, parameters, created_at FROM ver
-"""
+_COMMIT_SQL = "SELECT * FROM commit_prompt_version(%s, %s, %s, %s, %s, %s, %s)"
 
 
 def commit_version(
@@ -104,34 +70,25 @@ def commit_version(
     parameters: dict[str, Any] | None,
     author: str,
     message: str,
-    embeddings: Embeddings,
+    model: str,
+    embedding: Sequence[float],
 ) -> VersionInfo:
     """Add the next version (number allocated under the prompt's row lock), make it active and commit.
 
-    `connection` is a psycopg connection outside any transaction. `parameters=None` keeps the active version's.
+    `connection` is a psycopg connection in autocommit mode: the call is one statement, hence one transaction
+    (the function and why its order matters: migration 0005). `parameters=None` keeps the active version's.
     """
-    values = {
-        "name": name,
-        "text": text,
-        "author": author,
-        "message": message,
-        "parameters": None if parameters is None else json.dumps(parameters),
-        "models": list(embeddings),
-        "vectors": [vector_literal(v) for v in embeddings.values()],
-    }
-    with connection.pipeline():
-        connection.execute(_EMBED_SQL, values)
-        committed = connection.execute(_COMMIT_SQL, values)
-        connection.commit()
-    row = committed.fetchone()
+    params = None if parameters is None else Jsonb(parameters)
+    values = (name, text, params, author, message, model, VectorParam(embedding))
+    row = connection.execute(_COMMIT_SQL, values).fetchone()
     if row is None:
         raise PromptNotFound(name)
-    version, params, created_at = row
+    version, committed_parameters, created_at = row
     return VersionInfo(
         name=name,
         version=version,
         text=text,
-        parameters=params,
+        parameters=committed_parameters,
         author=author,
         message=message,
         created_at=created_at,

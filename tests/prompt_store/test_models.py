@@ -10,6 +10,7 @@ from prompt_store.embeddings.local import MiniLMEmbedder
 from prompt_store.embeddings.openai import OpenAIEmbedder
 from prompt_store.exceptions import EmbeddingError
 from prompt_store.store import PromptStore
+from prompt_store.vector_param import VectorParam
 from tests.prompt_store.fake_openai import FakeOpenAI
 
 LOCAL, REMOTE = "all-MiniLM-L6-v2", "text-embedding-3-small"
@@ -33,10 +34,7 @@ def test_reindex_adds_a_second_model_beside_the_first(both: PromptStore, engine:
     assert both.reindex(REMOTE) == len(TEXTS)
     with Session(engine) as s:
         widths = s.execute(
-            text(
-                "SELECT model, vector_dims(embedding), count(*) FROM prompt_embeddings "
-                "GROUP BY 1, 2 ORDER BY 1"
-            )
+            text("SELECT model, vector_dims(embedding), count(*) FROM prompt_embeddings GROUP BY 1, 2 ORDER BY 1")
         ).all()
     assert [tuple(w) for w in widths] == [(LOCAL, 384, 3), (REMOTE, 1536, 3)]
 
@@ -46,9 +44,7 @@ def test_reindex_adds_a_second_model_beside_the_first(both: PromptStore, engine:
     assert both.reindex(REMOTE) == len(TEXTS)  # re-running replaces, never duplicates
 
 
-def test_openai_key_is_sent_but_never_leaks(
-    fake_openai: FakeOpenAI, both: PromptStore, engine: Engine
-) -> None:
+def test_openai_key_is_sent_but_never_leaks(fake_openai: FakeOpenAI, both: PromptStore, engine: Engine) -> None:
     assert fake_openai.requests[-1]["auth"] == "Bearer sk-test-secret-key"
     fake_openai.fail_with = 401
     try:
@@ -57,9 +53,7 @@ def test_openai_key_is_sent_but_never_leaks(
     finally:
         fake_openai.fail_with = None
     assert "HTTP 401" in str(info.value) and "sk-test" not in str(info.value)
-    assert (
-        info.value.__cause__ is None and info.value.__context__ is None or "sk-test" not in repr(info.value)
-    )
+    assert info.value.__cause__ is None and info.value.__context__ is None or "sk-test" not in repr(info.value)
     with Session(engine) as s:
         dump = s.execute(text("SELECT string_agg(t::text, '') FROM (SELECT * FROM prompts) t")).scalar()
     assert "sk-test" not in dump
@@ -129,14 +123,12 @@ def test_filtered_query_uses_the_models_hnsw_index(bulk: list[float], engine: En
     sql = search.semantic_sql(LOCAL, prompt_type="system", tags=["real"])
     with Session(engine) as s, s.begin():
         search.enable_iterative_scan(s, 40)
-        params = {"q": search.vector_literal(bulk), "k": 3, "type": "system", "tags": '["real"]'}
+        params = {"q": VectorParam(bulk), "k": 3, "type": "system", "tags": '["real"]'}
         plan = "\n".join(s.execute(text("EXPLAIN " + sql), params).scalars())
     assert "Index Scan using ix_prompt_embeddings_hnsw_minilm_l6_v2" in plan, plan
 
 
-def test_iterative_scan_still_returns_k_filtered_rows(
-    bulk: list[float], both: PromptStore, engine: Engine
-) -> None:
+def test_iterative_scan_still_returns_k_filtered_rows(bulk: list[float], both: PromptStore, engine: Engine) -> None:
     hits = both.search("bulk filler about nothing", prompt_type="system", k=3)
     assert [(h.name, h.type) for h in hits] == [("nearby", "system")] * 3
 
@@ -147,7 +139,7 @@ def test_iterative_scan_still_returns_k_filtered_rows(
         s.execute(text("SET LOCAL hnsw.iterative_scan = off"))
         rows = s.execute(
             text(search.semantic_sql(LOCAL, prompt_type="system", tags=None)),
-            {"q": search.vector_literal(bulk), "k": 3, "type": "system", "tags": "[]"},
+            {"q": VectorParam(bulk), "k": 3, "type": "system", "tags": "[]"},
         ).all()
     assert len(rows) < 3
 
@@ -159,8 +151,7 @@ def test_raw_dsn_sees_two_partial_indexes(blank_url: str, engine: Engine) -> Non
         defs = [
             r[0]
             for r in conn.execute(
-                "SELECT indexdef FROM pg_indexes "
-                "WHERE tablename = 'prompt_embeddings' AND indexdef LIKE '%hnsw%'"
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'prompt_embeddings' AND indexdef LIKE '%hnsw%'"
             )
         ]
     assert len(defs) == 2
