@@ -3,6 +3,7 @@
 import psycopg
 import pytest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from prompt_store import search
@@ -157,3 +158,14 @@ def test_raw_dsn_sees_two_partial_indexes(blank_url: str, engine: Engine) -> Non
     assert len(defs) == 2
     assert any("vector(384)" in d and LOCAL in d for d in defs)
     assert any("vector(1536)" in d and REMOTE in d for d in defs)
+
+
+def test_a_vector_parameter_reaches_postgres_exactly_and_its_width_is_checked(engine: Engine) -> None:
+    values = [0.25, -1.5, 3.0e-8]
+    with Session(engine) as s:
+        sent = s.execute(text("SELECT CAST(:v AS vector(3))::text"), {"v": VectorParam(values)}).scalar_one()
+        assert sent == "[0.25,-1.5,3e-08]"
+        with pytest.raises(DBAPIError, match="expected 3 dimensions, not 2"):
+            s.execute(text("SELECT CAST(:v AS vector(3))"), {"v": VectorParam(values[:2])})
+    with pytest.raises(ValueError, match="one-dimensional"):
+        VectorParam([values, values])
