@@ -74,6 +74,10 @@ class EmbeddingError(PromptStoreError):
         self.model = model
 
 
+class EmbeddingKeyRefused(EmbeddingError):
+    """The embedding service refused the API key (401/403): retrying cannot help."""
+
+
 class UnknownEmbeddingModel(PromptStoreError):
     def __init__(self, model: str, known: list[str]) -> None:
         super().__init__(f"unknown embedding model {model!r}; known: {', '.join(known)}")

@@ -5,11 +5,17 @@ from prefect.cache_policies import INPUTS, RUN_ID
 from prefect.runtime import flow_run
 
 import prompt_store
+from prompt_store.exceptions import EmbeddingKeyRefused
 from services.models import Publication, VideoRequest
 from services.storyboard import PlannerPrompt
-from tasks.resume import result_storage
+from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless
 
-STORE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
+# a dropped database connection heals on a retry (tests/faults/test_database_restart.py); a refused key does not
+STORE_RETRIES = {
+    "retries": 2,
+    "retry_delay_seconds": [2, 10],
+    "retry_condition_fn": retry_unless(*PERMANENT_ERRORS, EmbeddingKeyRefused),
+}
 
 
 @task(

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import openai
 from pydantic import SecretStr
 
-from prompt_store.exceptions import EmbeddingError
+from prompt_store.exceptions import EmbeddingError, EmbeddingKeyRefused
 
 MODEL = "text-embedding-3-small"
 DIMS = 1536
@@ -33,6 +33,9 @@ class OpenAIEmbedder:
         try:
             # no encoding_format: the client asks for base64 and decodes it, far cheaper than float JSON
             response = self._client.embeddings.create(model=self.model, input=texts)
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            refused = f"the API key was refused (HTTP {exc.status_code}); check OPENAI_API_KEY"
+            raise EmbeddingKeyRefused(self.model, refused) from None
         except openai.APIStatusError as exc:
             raise EmbeddingError(self.model, f"HTTP {exc.status_code}") from None
         except openai.APIError as exc:

@@ -20,6 +20,14 @@ def forget_database() -> None:
 
 
 @pytest.fixture
+def fresh_store() -> Iterator[None]:
+    """The process-wide store built inside the test, from its settings (an API key it sets, say), and dropped after."""
+    forget_database()
+    yield
+    forget_database()
+
+
+@pytest.fixture
 def short_dir() -> Iterator[Path]:
     """A folder with a short path: an embedded Postgres keeps its socket in the data folder."""
     path = Path(tempfile.mkdtemp(prefix="p2vf", dir="/tmp"))

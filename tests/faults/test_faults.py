@@ -74,12 +74,28 @@ def test_an_llm_500_is_retried_and_the_run_completes(env: FakeAPI, run: Run, tmp
 
 
 def test_a_refused_llm_key_fails_the_run_at_the_storyboard(env: FakeAPI, run: Run, tmp_path: Path) -> None:
-    state = run("Red foxes, wrong key", OPENAI_API_KEY="sk-wrong-key")
+    env.fail("chat", Fault(401, b'{"error": {"message": "Incorrect API key provided"}}'))
+    state = run("Red foxes, the LLM refuses the key")
     message = _assert_failed_at(state, "generate_storyboard", tmp_path / "out")
-    assert "OPENAI_API_KEY" in message and "sk-wrong-key" not in message and OPENAI_KEY not in message
+    assert "OPENAI_API_KEY" in message and OPENAI_KEY not in message
     assert len(env.requests("chat")) == 1, "a refused key is asked once: no client retry, no task retry"
-    storyboard = [json.loads(t) for t in run_records(state.state_details.flow_run_id)["task_runs"]]
-    assert [t["run_count"] for t in storyboard if t["name"].startswith("generate_storyboard")] == [1]
+    assert _run_counts(state, "generate_storyboard") == [1]
+
+
+def test_a_refused_openai_key_fails_the_run_at_its_first_openai_call(
+    env: FakeAPI, run: Run, tmp_path: Path, fresh_store: None
+) -> None:
+    """With a key set, OpenAI also embeds the request for the prompt store: that call comes first."""
+    state = run("Red foxes, wrong key", OPENAI_API_KEY="sk-wrong-key")
+    message = _assert_failed_at(state, "record_request", tmp_path / "out")
+    assert "OPENAI_API_KEY" in message and "sk-wrong-key" not in message and OPENAI_KEY not in message
+    assert len(env.requests("embeddings")) == 1 and env.requests("chat") == []
+    assert _run_counts(state, "record_request") == [1], "a refused key is not retried"
+
+
+def _run_counts(state: State, task: str) -> list[int]:
+    runs = [json.loads(t) for t in run_records(state.state_details.flow_run_id)["task_runs"]]
+    return [t["run_count"] for t in runs if t["name"].startswith(task)]
 
 
 def test_a_tts_outage_fails_the_run_naming_the_narration(env: FakeAPI, run: Run, tmp_path: Path) -> None:

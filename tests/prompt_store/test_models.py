@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from prompt_store import search
 from prompt_store.embeddings.local import MiniLMEmbedder
 from prompt_store.embeddings.openai import OpenAIEmbedder
-from prompt_store.exceptions import EmbeddingError
+from prompt_store.exceptions import EmbeddingKeyRefused
 from prompt_store.store import PromptStore
 from prompt_store.vector_param import VectorParam
 from tests.prompt_store.fake_openai import FakeOpenAI
@@ -49,11 +49,11 @@ def test_openai_key_is_sent_but_never_leaks(fake_openai: FakeOpenAI, both: Promp
     assert fake_openai.requests[-1]["auth"] == "Bearer sk-test-secret-key"
     fake_openai.fail_with = 401
     try:
-        with pytest.raises(EmbeddingError) as info:
+        with pytest.raises(EmbeddingKeyRefused) as info:
             both.search("anything", model=REMOTE)
     finally:
         fake_openai.fail_with = None
-    assert "HTTP 401" in str(info.value) and "sk-test" not in str(info.value)
+    assert "HTTP 401" in str(info.value) and "OPENAI_API_KEY" in str(info.value) and "sk-test" not in str(info.value)
     assert info.value.__cause__ is None and info.value.__context__ is None or "sk-test" not in repr(info.value)
     with Session(engine) as s:
         dump = s.execute(text("SELECT string_agg(t::text, '') FROM (SELECT * FROM prompts) t")).scalar()
