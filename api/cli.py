@@ -63,6 +63,9 @@ def run(
         )
     except ValidationError as exc:
         _fail_validation(exc)
+    from prompt_store import preload_embedder
+
+    preload_embedder()  # overlaps the local model's load with Prefect's import and start-up
     from flows.prompt_to_video import prompt_to_video  # deferred: importing Prefect is slow
 
     progress = _attach_progress(verbose)

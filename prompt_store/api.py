@@ -5,9 +5,12 @@ DATABASE_URL is never migrated implicitly: run `p2v db upgrade`, or calls raise 
 Tests that switch databases clear `get_store`'s cache; the ledger shares the store's engine, so that is enough.
 """
 
+import logging
+import threading
 from functools import lru_cache
 
 from prompt_store import db, migrate
+from prompt_store.embeddings import local, resolve_model
 from prompt_store.publications import PostgresLedger
 from prompt_store.store import PromptStore
 
@@ -26,6 +29,26 @@ def get_ledger() -> PostgresLedger:
     store = get_store()
     store.check_schema()
     return PostgresLedger(store.engine)
+
+
+def preload_embedder() -> threading.Thread | None:
+    """Start loading the local embedding model (~8 s of imports and weights) in a background thread.
+
+    The CLI calls this before Prefect starts up, so that the run's first step, which embeds the request, finds the
+    model ready. Returns None when the configured model is remote. A failure is left to the step that needs it.
+    """
+    if resolve_model(None) != local.MODEL:
+        return None
+    thread = threading.Thread(target=_preload_quietly, name="p2v-preload-embedder", daemon=True)
+    thread.start()
+    return thread
+
+
+def _preload_quietly() -> None:
+    try:
+        local.preload()
+    except Exception:  # noqa: BLE001 - reported by the step that embeds, with the step's name
+        logging.getLogger(__name__).debug("preloading the local embedding model failed", exc_info=True)
 
 
 def upgrade_database(revision: str = "head") -> str | None:

