@@ -1,4 +1,7 @@
-"""Writes: create a prompt, commit versions, roll back. Every function takes `*, session`, never commits."""
+"""Writes: create a prompt, commit versions, roll back.
+
+Each function takes `*, session` and never commits, except `commit_version`: one autocommitted function call.
+"""
 
 from collections.abc import Sequence
 from typing import Any

