@@ -4,7 +4,6 @@ One threaded http.server; tests queue faults per route (429 + Retry-After, 500, 
 read back every request it saw. Media files are real (made by ffmpeg) and served with Range support.
 """
 
-import json
 import threading
 import time
 from collections import defaultdict, deque
@@ -16,8 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from services.ffmpeg import run_ffmpeg
+from tests.fakes.openai_api import OPENAI_KEY, Answer, chat, embeddings, json_answer, speech
 
-OPENAI_KEY = "sk-test-OPENAI-0123456789abcdef"
 PEXELS_KEY = "pexels-SECRET-KEY-0123456789"
 PIXABAY_KEY = "pixabay-SECRET-KEY-0123456789"
 DEPOSIT_KEY = "deposit-SECRET-KEY-0123456789"
@@ -174,13 +173,6 @@ def _handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-Answer = tuple[int, bytes, dict[str, str]]
-
-
-def _json(payload: Any) -> Answer:
-    return 200, json.dumps(payload).encode(), {}
-
-
 def _matching(api: FakeAPI, query: str, kind: str | None = None) -> list[Item]:
     wanted = set(query.lower().split())
     hits = [i for i in api.catalogue if (kind is None or i.kind == kind)]
@@ -206,7 +198,7 @@ def _pexels(api: FakeAPI, seen: Seen) -> Answer:
             }
             for i in _matching(api, seen.query["query"], "video")
         ]  # fmt: skip
-        return _json({"page": 1, "per_page": len(videos), "total_results": len(videos), "videos": videos})
+        return json_answer({"page": 1, "per_page": len(videos), "total_results": len(videos), "videos": videos})
     photos = [
         {
             "id": i.id, "width": i.width, "height": i.height,
@@ -216,7 +208,7 @@ def _pexels(api: FakeAPI, seen: Seen) -> Answer:
         }
         for i in _matching(api, seen.query["query"], "image")
     ]  # fmt: skip
-    return _json({"page": 1, "per_page": len(photos), "total_results": len(photos), "photos": photos})
+    return json_answer({"page": 1, "per_page": len(photos), "total_results": len(photos), "photos": photos})
 
 
 def _pixabay(api: FakeAPI, seen: Seen) -> Answer:
@@ -246,12 +238,12 @@ def _pixabay(api: FakeAPI, seen: Seen) -> Answer:
             }
             for i in _matching(api, seen.query["q"], "image")
         ]  # fmt: skip
-    return _json({"total": len(hits), "totalHits": len(hits), "hits": hits})
+    return json_answer({"total": len(hits), "totalHits": len(hits), "hits": hits})
 
 
 def _depositphotos(api: FakeAPI, seen: Seen) -> Answer:
     if seen.query.get("dp_apikey") != DEPOSIT_KEY:
-        return _json({"type": "failure", "error": {"errorcode": 2, "errormsg": "Invalid API key"}})
+        return json_answer({"type": "failure", "error": {"errorcode": 2, "errormsg": "Invalid API key"}})
     result = [
         {
             "id": i.id, "itype": i.kind, "title": i.words, "description": "", "width": i.width, "height": i.height,
@@ -260,40 +252,8 @@ def _depositphotos(api: FakeAPI, seen: Seen) -> Answer:
         }
         for i in _matching(api, seen.query["dp_search_query"])
     ]  # fmt: skip
-    return _json({"timestamp": "2026-01-01 00:00:00", "version": "1.3", "type": "success", "result": result,
+    return json_answer({"timestamp": "2026-01-01 00:00:00", "version": "1.3", "type": "success", "result": result,
                   "count": len(result)})  # fmt: skip
-
-
-def _chat(api: FakeAPI, seen: Seen) -> Answer:
-    if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
-        return 401, b'{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}', {}
-    content = api.storyboards.popleft() if api.storyboards else "{}"
-    return _json({
-        "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content, "refusal": None}}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    })  # fmt: skip
-
-
-def _speech(api: FakeAPI, seen: Seen) -> Answer:
-    if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
-        return 401, b'{"error": {"message": "Incorrect API key provided"}}', {}
-    return 200, (api.media / "speech.wav").read_bytes(), {"Content-Type": "audio/wav"}
-
-
-def _embeddings(api: FakeAPI, seen: Seen) -> Answer:
-    """Deterministic vectors (the prompt store embeds prompts with OpenAI when a key is set)."""
-    from tests.prompt_store.fake_openai import _encode, fake_vector
-
-    if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
-        return 401, b'{"error": {"message": "Incorrect API key provided"}}', {}
-    body = json.loads(seen.body)
-    texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
-    encoding = body.get("encoding_format", "float")
-    data = [{"object": "embedding", "index": i, "embedding": _encode(fake_vector(t), encoding)}
-            for i, t in enumerate(texts)]  # fmt: skip
-    return _json({"object": "list", "data": data, "model": body["model"], "usage": {"total_tokens": len(texts)}})
 
 
 def _files(api: FakeAPI, seen: Seen) -> Answer:
@@ -315,17 +275,8 @@ ROUTES: dict[str, Callable[[FakeAPI, Seen], Answer]] = {
     "pexels": _pexels,
     "pixabay": _pixabay,
     "depositphotos": _depositphotos,
-    "chat": _chat,
-    "speech": _speech,
-    "embeddings": _embeddings,
+    "chat": chat,
+    "speech": speech,
+    "embeddings": embeddings,
     "files": _files,
 }
-
-
-def storyboard_json(scenes: list[tuple[str, str, float]], *, title: str = "Foxes", language: str = "en") -> str:
-    """A chat answer holding a storyboard: (narration, visual_query, duration_s) per scene."""
-    return json.dumps({
-        "title": title, "description": "A short film.", "language": language, "aspect": "16:9",
-        "scenes": [{"index": i, "narration": n, "visual_query": q, "duration_s": d}
-                   for i, (n, q, d) in enumerate(scenes)],
-    })  # fmt: skip

@@ -15,7 +15,8 @@ from sqlalchemy import text
 from flows.prompt_to_video import prompt_to_video
 from prompt_store import get_store
 from services.settings import get_settings
-from tests.fakes.stock_apis import FakeAPI, storyboard_json
+from tests.fakes.openai_api import storyboard_json
+from tests.fakes.stock_apis import FakeAPI
 from tests.faults.conftest import files_under, run_records
 
 PROMPT = "Red foxes while the database restarts"

@@ -20,7 +20,8 @@ from prefect.states import State
 from flows.prompt_to_video import prompt_to_video
 from services.ffmpeg import run_ffmpeg
 from services.settings import get_settings
-from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault, storyboard_json
+from tests.fakes.openai_api import storyboard_json
+from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault
 from tests.faults.conftest import failed_task_names, files_under, forget_database, run_records
 
 Run = Callable[..., State]

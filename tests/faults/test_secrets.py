@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from flows.prompt_to_video import prompt_to_video
 from services.settings import get_settings
-from tests.fakes.stock_apis import ALL_KEYS, FakeAPI, storyboard_json
+from tests.fakes.openai_api import storyboard_json
+from tests.fakes.stock_apis import ALL_KEYS, FakeAPI
 from tests.fakes.youtube import CLIENT_SECRET, REFRESH_TOKEN, FakeYouTube
 from tests.faults.conftest import files_under, run_records
 

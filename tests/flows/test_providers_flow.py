@@ -10,7 +10,8 @@ import pytest
 
 from services.ffmpeg import probe
 from services.settings import get_settings
-from tests.fakes.stock_apis import ALL_KEYS, DEPOSIT_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item, storyboard_json
+from tests.fakes.openai_api import storyboard_json
+from tests.fakes.stock_apis import ALL_KEYS, DEPOSIT_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
 
 SCENES = [
     ("Red foxes live in the snow. They are quiet.", "red fox snow", 2.0),

@@ -9,7 +9,8 @@ from services.models import VideoRequest
 from services.storyboard import OfflinePlanner, PlannerPrompt, build_planner
 from services.storyboard.openai_planner import DEFAULT_SYSTEM_PROMPT, OpenAIPlanner
 from tests.conftest import fake_settings
-from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault, storyboard_json
+from tests.fakes.openai_api import storyboard_json
+from tests.fakes.stock_apis import OPENAI_KEY, FakeAPI, Fault
 
 THREE = [
     ("Лисы живут в снегу.", "red fox snow", 4.0),
