@@ -28,12 +28,12 @@ def fresh_store() -> Iterator[None]:
 
 
 @pytest.fixture
-def short_dir() -> Iterator[Path]:
-    """A folder with a short path: an embedded Postgres keeps its socket in the data folder."""
+def short_dir(fresh_store: None) -> Iterator[Path]:
+    """A folder with a short path: an embedded Postgres keeps its socket in the data folder.
+
+    Uses `fresh_store`: the process-wide store and ledger must not outlive a database kept in this folder."""
     path = Path(tempfile.mkdtemp(prefix="p2vf", dir="/tmp"))
-    forget_database()  # the process-wide store and ledger must not outlive a database kept in this folder
     yield path
-    forget_database()
     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -22,6 +22,7 @@ def model_env(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
 
 def test_the_local_model_is_loaded_in_the_background(model_env) -> None:  # noqa: ANN001
     model_env()  # no key: the local model is the default
+    local._load.cache_clear()  # so that only the preload can have loaded it
     thread = preload_embedder()
     assert thread is not None and thread.daemon
     thread.join(timeout=120)
