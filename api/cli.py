@@ -41,7 +41,9 @@ app.add_typer(serve_app, name="serve")
 @app.command()
 def run(
     prompt: Annotated[str, typer.Argument(help=f"What the video is about (at most {PROMPT_MAX_CHARS} characters).")],
-    aspect: Annotated[str, typer.Option(help="16:9, 9:16 or 1:1.")] = "16:9",
+    aspect: Annotated[
+        str | None, typer.Option(help="16:9, 9:16 or 1:1 (default: as the prompt asks, e.g. 'vertical', else 16:9).")
+    ] = None,
     scenes: Annotated[int | None, typer.Option(help=f"Number of scenes ({MIN_SCENES}-{MAX_SCENES}).")] = None,
     duration: Annotated[
         float | None, typer.Option(help=f"Target duration in seconds ({MIN_DURATION_S:g}-{MAX_DURATION_S:g}).")
@@ -49,6 +51,12 @@ def run(
     language: Annotated[str | None, typer.Option(help="Language code (en, ru, ...); detected if omitted.")] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: P2V_OUTPUT_DIR or ./output).")] = None,
     publish_to: Annotated[str, typer.Option(help="local, or youtube (after `p2v youtube auth`).")] = "local",
+    captions: Annotated[
+        str | None, typer.Option(help="subtitle or shorts (default: shorts for 9:16, else subtitle).")
+    ] = None,
+    music: Annotated[
+        str | None, typer.Option(help="none, a mood (calm, upbeat, dramatic, playful) or an audio file/folder.")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Make a video from PROMPT and print where it is."""
@@ -60,6 +68,8 @@ def run(
             duration_s=duration,
             language=language,
             publish_target=publish_to,  # type: ignore[arg-type]  # validated here
+            captions=captions,  # type: ignore[arg-type]  # validated here
+            music=music,
         )
     except ValidationError as exc:
         _fail_validation(exc)

@@ -58,7 +58,7 @@ def _run_name() -> str:
 def batch_videos(
     prompts: list[str] | None = None,
     limit: Annotated[int, Field(ge=1, le=MAX_BATCH)] = 10,
-    aspect: Aspect = "16:9",
+    aspect: Aspect | None = None,
     scenes: SceneCount = None,
     duration_s: TargetDuration = None,
     language: LanguageTag = None,

@@ -10,8 +10,10 @@ from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifa
 from flows.compose import compose
 from services.models import (
     Aspect,
+    CaptionStyle,
     LanguageTag,
     MediaAsset,
+    MusicChoice,
     PromptText,
     Publication,
     PublishTarget,
@@ -45,15 +47,20 @@ def _run_name() -> str:
 )
 def prompt_to_video(
     prompt: PromptText,
-    aspect: Aspect = "16:9",
+    aspect: Aspect | None = None,
     scenes: SceneCount = None,
     duration_s: TargetDuration = None,
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
     output_dir: Path | None = None,
     user_prompt_id: int | None = None,
+    captions: CaptionStyle | None = None,
+    music: MusicChoice = None,
 ) -> Publication:
-    """Make a video from one prompt and publish it."""
+    """Make a video from one prompt and publish it.
+
+    Aspect, length and scene count left empty are read from the prompt ("9:16 for Shorts", "a 60-second ...").
+    """
     request = VideoRequest(
         prompt=prompt,
         aspect=aspect,
@@ -61,19 +68,21 @@ def prompt_to_video(
         duration_s=duration_s,
         language=language,
         publish_target=publish_target,
+        captions=captions,
+        music=music,
     )
     user_prompt_id = record_request(request, user_prompt_id)
     system_prompt = load_system_prompt()
     storyboard = generate_storyboard.with_options(tags=planner_tags())(request, system_prompt)
     storyboard_artifact(storyboard)
-    searches = search_media.with_options(tags=media_tags()).map(storyboard.scenes, aspect=request.aspect)
+    searches = search_media.with_options(tags=media_tags()).map(storyboard.scenes, aspect=storyboard.aspect)
     narrations = narrate_scene.with_options(tags=voice_tags(storyboard.language)).map(
         storyboard.scenes, language=storyboard.language
     )
     candidates, fallbacks = _gather(storyboard, searches)
     fallback_artifact(fallbacks)
     spoken = narrations.result()  # a failed narration fails the run here with its own error, not in merge_media
-    timeline = merge_media(storyboard, candidates, spoken)
+    timeline = merge_media(storyboard, candidates, spoken, captions=request.captions, music=request.music)
     media_artifact(timeline)
     video = compose(timeline)
     with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only

@@ -15,12 +15,20 @@ FPS = 30
 Aspect = Literal["16:9", "9:16", "1:1"]
 MediaKind = Literal["image", "video"]
 PublishTarget = Literal["local", "youtube"]
+Mood = Literal["calm", "upbeat", "dramatic", "playful"]
+CaptionStyle = Literal["subtitle", "shorts"]
+MOODS: tuple[str, ...] = ("calm", "upbeat", "dramatic", "playful")
 
 FRAME_SIZES: dict[str, tuple[int, int]] = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}
 _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def _check_prompt(text: str) -> str:
+    """Control characters are refused; bidi controls (which would reverse drawn text) are removed."""
+    text = text.translate(_BIDI_CONTROLS)
     bad = [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t\r"]
     if bad:
         raise ValueError(f"contains control character U+{ord(bad[0]):04X}; remove it")
@@ -56,21 +64,34 @@ SceneCount = Annotated[int | None, Field(ge=MIN_SCENES, le=MAX_SCENES)]
 TargetDuration = Annotated[float | None, Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)]
 
 
+def _check_music(choice: str | None) -> str | None:
+    if choice is None or choice in ("none", *MOODS):
+        return choice
+    if not Path(choice).exists():
+        raise ValueError(f"{choice!r} is not 'none', a mood ({', '.join(MOODS)}) or an existing audio file or folder")
+    return choice
+
+
+MusicChoice = Annotated[
+    str | None,
+    Field(None, max_length=1000, description="Music bed: 'none', a mood, or an audio file/folder; default by mood."),
+    AfterValidator(_check_music),
+]
+
+
 class VideoRequest(BaseModel):
     """Everything a user can ask of one run; validated before any work starts."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     prompt: PromptText
-    aspect: Aspect = "16:9"
+    aspect: Aspect | None = Field(None, description="Frame; default: what the prompt asks for, else 16:9.")
     scenes: SceneCount = None
     duration_s: TargetDuration = None
     language: LanguageTag = None
     publish_target: PublishTarget = "local"
-
-    @property
-    def frame_size(self) -> tuple[int, int]:
-        return FRAME_SIZES[self.aspect]
+    captions: CaptionStyle | None = Field(None, description="Caption look; default: shorts for 9:16, else subtitle.")
+    music: MusicChoice = None
 
 
 class Scene(BaseModel):
@@ -86,6 +107,8 @@ class Storyboard(BaseModel):
     language: str
     aspect: Aspect
     scenes: list[Scene] = Field(min_length=1)
+    mood: Mood = "calm"
+    target_duration_s: float | None = Field(None, description="The length asked for or understood from the prompt.")
 
 
 class MediaAsset(BaseModel):
@@ -105,10 +128,17 @@ class MediaAsset(BaseModel):
     score: float = 0.0
 
 
+class WordSpan(BaseModel):
+    text: str
+    start_s: float = Field(ge=0, description="Seconds from the start of the scene's narration audio.")
+    end_s: float = Field(ge=0)
+
+
 class SentenceSpan(BaseModel):
     text: str
     start_s: float = Field(ge=0, description="Seconds from the start of the scene's narration audio.")
     end_s: float = Field(ge=0)
+    words: list[WordSpan] = Field(default_factory=list, description="Each spoken word's time, when the voice knows.")
 
 
 class NarrationAudio(BaseModel):
@@ -126,6 +156,9 @@ class TimelineClip(BaseModel):
     asset: MediaAsset
     start_s: float = Field(ge=0, description="Where the clip starts on the final video's clock.")
     narration: NarrationAudio | None = None
+    extra_assets: list[MediaAsset] = Field(
+        default_factory=list, description="More footage cut in after `asset`, in order, sharing the scene's time."
+    )
 
 
 class Timeline(BaseModel):
@@ -139,6 +172,10 @@ class Timeline(BaseModel):
     fps: int = FPS
     transition_s: float
     clips: list[TimelineClip] = Field(min_length=1)
+    mood: Mood = "calm"
+    target_duration_s: float | None = None
+    caption_style: CaptionStyle = "subtitle"
+    music: str | None = Field(None, description="'none', a mood or an audio path; None = the storyboard's mood.")
 
     @property
     def duration_s(self) -> float:

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     transition: str = Field("fade", description="xfade transition between scenes, or 'mixed' to vary them.")
     ken_burns: Literal["pan", "zoom", "none"] = Field("pan", description="Motion on stills; zoom costs more CPU.")
     music_path: Path | None = Field(None, description="Background music: one audio file or a folder of them.")
+    music: str = Field(
+        "auto", description="auto: the bundled bed for the storyboard's mood (or P2V_MUSIC_PATH); none; or a mood."
+    )
+    captions: Literal["auto", "subtitle", "shorts"] = Field(
+        "auto", description="Caption style; auto = shorts for 9:16 frames, subtitle otherwise."
+    )
 
     # Providers (docs/providers.md): which run, in which order, how hard they are pushed
     media_providers: str = Field(

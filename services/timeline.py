@@ -6,7 +6,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 from services.exceptions import P2VError
 from services.media.generated import GeneratedVisuals
-from services.models import FPS, FRAME_SIZES, MediaAsset, NarrationAudio, Scene, Storyboard, Timeline, TimelineClip
+from services.models import (
+    FPS,
+    FRAME_SIZES,
+    CaptionStyle,
+    MediaAsset,
+    NarrationAudio,
+    Scene,
+    Storyboard,
+    Timeline,
+    TimelineClip,
+)
+from services.settings import Settings
 
 NARRATION_PADDING_S = 0.6
 FETCH_WORKERS = 4
@@ -67,7 +78,23 @@ def build_timeline(
         fps=FPS,
         transition_s=transition,
         clips=clips,
+        mood=storyboard.mood,
+        target_duration_s=storyboard.target_duration_s,
     )
+
+
+def with_render_choices(
+    timeline: Timeline, settings: Settings, *, captions: CaptionStyle | None, music: str | None
+) -> Timeline:
+    """The caption style and music of the run: the request's, else the settings', else by frame and mood."""
+    style = captions or (None if settings.captions == "auto" else settings.captions)
+    if style is None:
+        style = "shorts" if timeline.height > timeline.width else "subtitle"
+    if music is None and settings.music != "auto":
+        music = settings.music
+    if music is None and settings.music_path is not None:
+        music = str(settings.music_path)
+    return timeline.model_copy(update={"caption_style": style, "music": music})
 
 
 def fetch_chosen(candidates: list[list[MediaAsset]], fetch: Fetch) -> dict[int, MediaAsset]:

@@ -1,20 +1,24 @@
 from prefect import task
 
 from services.media import GeneratedVisuals, build_cache
-from services.models import MediaAsset, NarrationAudio, Storyboard, Timeline
+from services.models import CaptionStyle, MediaAsset, NarrationAudio, Storyboard, Timeline
 from services.settings import get_settings
-from services.timeline import build_timeline
+from services.timeline import build_timeline, with_render_choices
 from tasks.resume import resumable
 
 
 @task(name="merge_media", retries=1, **resumable())
 def merge_media(
-    storyboard: Storyboard, candidates: list[list[MediaAsset]], narrations: list[NarrationAudio | None] | None = None
+    storyboard: Storyboard,
+    candidates: list[list[MediaAsset]],
+    narrations: list[NarrationAudio | None] | None = None,
+    captions: CaptionStyle | None = None,
+    music: str | None = None,
 ) -> Timeline:
     """Pick and download one distinct asset per scene, generate visuals for the gaps, fit scenes to narration."""
     settings = get_settings()
     visuals = GeneratedVisuals(settings.cache_dir, timeout_s=settings.ffmpeg_timeout_s)
-    return build_timeline(
+    timeline = build_timeline(
         storyboard,
         candidates,
         visuals=visuals,
@@ -22,3 +26,4 @@ def merge_media(
         narrations=narrations,
         fetch=build_cache(settings).fetch,
     )
+    return with_render_choices(timeline, settings, captions=captions, music=music)

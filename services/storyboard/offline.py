@@ -48,7 +48,7 @@ class OfflinePlanner:
             title=_title(topic),
             description=request.prompt,
             language=language,
-            aspect=request.aspect,
+            aspect=request.aspect or "16:9",
             scenes=scenes,
         )
 

@@ -105,7 +105,7 @@ class OpenAIPlanner:
         ]
         title = answer.title.strip()[:TITLE_MAX_CHARS] or request.prompt[:TITLE_MAX_CHARS]
         return answer.model_copy(
-            update={"title": title, "language": language, "aspect": request.aspect, "scenes": scenes}
+            update={"title": title, "language": language, "aspect": request.aspect or "16:9", "scenes": scenes}
         )
 
     def _provider_error(self, exc: openai.APIError) -> ProviderError:
@@ -126,7 +126,7 @@ def _user_message(request: VideoRequest, language: str) -> str:
     count = f"exactly {request.scenes}" if request.scenes is not None else "between 4 and 8"
     length = f" The whole video should last about {request.duration_s:g} seconds." if request.duration_s else ""
     return (
-        f"Language code: {language}\nAspect ratio: {request.aspect}\nNumber of scenes: {count}.{length}\n\n"
+        f"Language code: {language}\nAspect ratio: {request.aspect or '16:9'}\nNumber of scenes: {count}.{length}\n\n"
         f"Video request:\n{request.prompt}"
     )
 
