@@ -1,7 +1,7 @@
 """The seed's REST contract on Prefect: POST /api/process/ starts a flow run, GET /api/tasks/<id>/ reports it."""
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import Depends, FastAPI, HTTPException, status
@@ -9,13 +9,19 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.run_status import TaskStatus, read_task_status
-from services.models import VideoRequest
+from services.models import Mood, VideoRequest
 from services.settings import Settings, get_settings
 
 _bearer = HTTPBearer(auto_error=False, description="The API token from P2V_API_TOKEN.")
+
+
+class ApiVideoRequest(VideoRequest):
+    """A run request over HTTP: music is a mood or none, never a path on the server."""
+
+    music: Mood | Literal["none"] | None = Field(None, description="Music bed: 'none' or a mood; default by mood.")
 
 
 class ProcessAccepted(BaseModel):
@@ -56,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             503: {"description": "The deployment is not on the Prefect server", "model": ErrorDetail},
         },
     )
-    async def process(request: VideoRequest) -> ProcessAccepted:
+    async def process(request: ApiVideoRequest) -> ProcessAccepted:
         """Start a video run; returns at once with the flow run id as `task_id`."""
         try:
             flow_run = await run_deployment(
