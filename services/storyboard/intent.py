@@ -65,7 +65,7 @@ def read_intent(prompt: str, language: str) -> Intent:
     return Intent(
         language=lang,
         topic=topic,
-        about=_about(topic, connector, lang),
+        about=f"{tail} {topic}" if tail and (lang != "en" or tail.lower() != "to") else _about(topic, connector, lang),
         headline=_case(headline or topic, prompt, lang),
         aspect=aspect,
         duration_s=duration,

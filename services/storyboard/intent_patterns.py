@@ -18,7 +18,9 @@ _NUM = r"\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True
 
 _SECONDS = r"seconds?|secs?|s|sekunden|sek|segundos?|seg|secondes?|sec|секунд[уаы]?|секундн\w*|сек|секундн\w*"
 _MINUTES = r"minutes?|mins?|min|minutos?|minuten|minute|минут[уаы]?|минутн\w*|мин|хвилин[уи]?|хвилинн\w*|хв"
-_LENGTH_LEAD = r"(?:(?:lasting|about|around|under|of|roughly|длиной|продолжительностью|на|тривалістю|de|von|d'|durant)\s+)?"
+_LENGTH_LEAD = (
+    r"(?:(?:lasting|about|around|under|of|roughly|длиной|продолжительностью|на|тривалістю|de|von|d'|durant)\s+)?"
+)
 _LENGTH_TAIL = r"(?:\s+(?:long|in\s+length|lang))?"
 LENGTH = re.compile(
     rf"{_LENGTH_LEAD}(?<![\w:])(?P<num>{_NUM})\s*-?\s*(?P<unit>{_SECONDS}|{_MINUTES})(?:-|\b)(?!:){_LENGTH_TAIL}",
@@ -45,7 +47,10 @@ FRAMES: list[tuple[str, re.Pattern[str]]] = [
         ("1:1", r"\b1\s*[:x×/]\s*1\b(?:\s+(?:format|aspect(?:\s+ratio)?|формат\w*))?"),
         ("16:9", r"\b16\s*[:x×/]\s*9\b(?:\s+(?:format|aspect(?:\s+ratio)?|формат\w*))?"),
         ("9:16", r"(?:youtube\s+)?\btik\s?tok\b"),
-        ("9:16", r"(?:(?<=for\s)|(?<=для\s)|(?<=para\s)|(?<=für\s)|(?<=pour\s)|(?<=as\s))(?:youtube\s+|instagram\s+)?(?:shorts|reels?)\b"),
+        (
+            "9:16",
+            r"(?:(?<=for\s)|(?<=для\s)|(?<=para\s)|(?<=für\s)|(?<=pour\s)|(?<=as\s))(?:youtube\s+|instagram\s+)?(?:shorts|reels?)\b",
+        ),
         ("9:16", r"(?:youtube|instagram)\s+(?:shorts|reels?)\b"),
         ("9:16", r"\b(?:vertical|portrait|вертикальн\w*|vertikal\w*|verticale?)\b(?=\s+" + _VIDEO_NOUN + r")"),
         ("1:1", r"\b(?:square|квадратн\w*|cuadrad[oa]|quadratisch\w*|carrée?)\b(?=\s+" + _VIDEO_NOUN + r")"),
@@ -84,7 +89,9 @@ _ITEM_ADJ = (
     r"полезных|интересных|удивительных|найкращих|простих|корисних|цікавих|mejores|simples|útiles|besten|einfache|"
     r"einfachen|meilleurs|meilleures|simples)\s+)?"
 )
-_COUNT_TAIL = r"(?:\s+(?:for|to|on|about|of|in|для|по|о|об|про|на|в|щодо|para|sobre|de|en|für|zu|zum|zur|über|im|pour|sur|d'))?"
+_COUNT_TAIL = (
+    r"(?:\s+(?:for|to|on|about|of|in|для|по|о|об|про|на|в|щодо|para|sobre|de|en|für|zu|zum|zur|über|im|pour|sur|d'))?"
+)
 COUNT_TOP = re.compile(
     rf"\b(?:top|топ|the\s+top)\s*-?\s*(?P<num>\d+|{_NUM})\b(?:\s+{_ITEM_ADJ}(?P<tips>{_ITEM_TIPS})\b|"
     rf"\s+{_ITEM_ADJ}(?P<facts>{_ITEM_FACTS})\b)?{_COUNT_TAIL}",
@@ -96,7 +103,12 @@ COUNT_ITEMS = re.compile(
 )
 
 AUDIENCE: list[tuple[str, re.Pattern[str]]] = [
-    (who, re.compile(r"(?:,\s*)?\b(?:for|для|para|für|pour)\s+(?:the\s+|les\s+|los\s+|die\s+)?(?:" + words + r")\b", FLAGS))
+    (
+        who,
+        re.compile(
+            r"(?:,\s*)?\b(?:for|для|para|für|pour)\s+(?:the\s+|les\s+|los\s+|die\s+)?(?:" + words + r")\b", FLAGS
+        ),
+    )
     for who, words in [
         ("kids", r"kids|children|детей|малышей|дітей|малюків|niños|niñas|kinder|enfants"),
         ("beginners", r"beginners|newbies|начинающих|новичков|початківців|новачків|principiantes|anfänger|débutants"),
@@ -105,16 +117,28 @@ AUDIENCE: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 TONES: list[tuple[str, str]] = [
-    ("calm", r"calm|calming|relaxing|relaxed|peaceful|soothing|chill|cozy|gentle|meditative|спокойн\w*|"
-             r"расслабляющ\w*|умиротворённ\w*|спокійн\w*|розслаблююч\w*|tranquil[oa]|relajante|ruhig\w*|"
-             r"entspannend\w*|entspannt\w*|calme|apaisant\w*|relaxant\w*"),
-    ("upbeat", r"upbeat|energetic|motivating|motivational|dynamic|inspiring|энергичн\w*|бодр\w*|динамичн\w*|"
-               r"мотивирующ\w*|енергійн\w*|динамічн\w*|мотивуюч\w*|enérgic[oa]|dinámic[oa]|motivador[a]?|"
-               r"energiegeladen\w*|dynamisch\w*|motivierend\w*|énergique|dynamique|motivant\w*"),
-    ("dramatic", r"epic|dramatic|cinematic|intense|suspenseful|эпичн\w*|драматичн\w*|кинематографичн\w*|епічн\w*|"
-                 r"драматичн\w*|épic[oa]|dramátic[oa]|episch\w*|dramatisch\w*|épique|dramatique|cinématographique"),
-    ("playful", r"fun|funny|playful|lighthearted|silly|humorous|весёл\w*|весел\w*|смешн\w*|забавн\w*|смішн\w*|"
-                r"кумедн\w*|divertid[oa]|gracios[oa]|lustig\w*|witzig\w*|amusant\w*|drôle|ludique"),
+    (
+        "calm",
+        r"calm|calming|relaxing|relaxed|peaceful|soothing|chill|cozy|gentle|meditative|спокойн\w*|"
+        r"расслабляющ\w*|умиротворённ\w*|спокійн\w*|розслаблююч\w*|tranquil[oa]|relajante|ruhig\w*|"
+        r"entspannend\w*|entspannt\w*|calme|apaisant\w*|relaxant\w*",
+    ),
+    (
+        "upbeat",
+        r"upbeat|energetic|motivating|motivational|dynamic|inspiring|энергичн\w*|бодр\w*|динамичн\w*|"
+        r"мотивирующ\w*|енергійн\w*|динамічн\w*|мотивуюч\w*|enérgic[oa]|dinámic[oa]|motivador[a]?|"
+        r"energiegeladen\w*|dynamisch\w*|motivierend\w*|énergique|dynamique|motivant\w*",
+    ),
+    (
+        "dramatic",
+        r"epic|dramatic|cinematic|intense|suspenseful|эпичн\w*|драматичн\w*|кинематографичн\w*|епічн\w*|"
+        r"драматичн\w*|épic[oa]|dramátic[oa]|episch\w*|dramatisch\w*|épique|dramatique|cinématographique",
+    ),
+    (
+        "playful",
+        r"fun|funny|playful|lighthearted|silly|humorous|весёл\w*|весел\w*|смешн\w*|забавн\w*|смішн\w*|"
+        r"кумедн\w*|divertid[oa]|gracios[oa]|lustig\w*|witzig\w*|amusant\w*|drôle|ludique",
+    ),
 ]
 TONE = [(mood, re.compile(rf"\b(?:{words})\b(?:\s+(?:and|и|і|та|y|und|et)\b)?", FLAGS)) for mood, words in TONES]
 
