@@ -37,7 +37,10 @@ LENGTH_ADJECTIVE = re.compile(
     FLAGS,
 )
 
-_VIDEO_NOUN = r"(?:video|videos|clip|film|format|frame|orientation|mode|reel|short|видео|ролик\w*|формат\w*|клип\w*|відео|vídeo|vidéo|formato)"
+_VIDEO_NOUN = (
+    r"(?:video|videos|clip|film|format|frame|orientation|mode|reel|short|видео|ролик\w*|формат\w*|клип\w*|відео|"
+    r"vídeo|vidéo|formato)"
+)
 _FRAME_LEAD = r"(?:(?:,\s*)?(?:in|as|for|в|у|для|en|para|im|für|au|pour|format)\s+)?"
 _AT_START = r"(?:^|(?<=\s)|(?<=,))"
 FRAMES: list[tuple[str, re.Pattern[str]]] = [

@@ -66,9 +66,9 @@ class OfflinePlanner:
         self, request: VideoRequest, intent: Intent, sentences: list[str]
     ) -> tuple[list[tuple[str, str]], float]:
         """The prompt's own sentences as narration, without the sentences that direct the video."""
-        spoken = [clean_script(s) for s in sentences if not is_instruction(s)] or [intent.topic]
-        spoken = [_sentence(s) for s in spoken if s]
-        count = _script_scene_count(request, intent, default=len(spoken))
+        kept = [s for s in sentences if not is_instruction(s)] or [intent.topic]
+        spoken = [s if clean_script(s) == s else _sentence(clean_script(s)) for s in kept if clean_script(s)]
+        count = _script_scene_count(request, default=len(spoken))
         texts = _spread(_phrases(spoken, count), count)
         words = sum(len(t.split()) for t in texts)
         target = request.duration_s or intent.duration_s or max(5.0, words / WORDS_PER_SECOND, 3.0 * len(texts))
@@ -84,11 +84,10 @@ def _scene_count(request: VideoRequest, intent: Intent, target: float) -> int:
     return min(MAX_AUTO_SCENES, max(MIN_AUTO_SCENES, round(target / SECONDS_PER_SCENE)))
 
 
-def _script_scene_count(request: VideoRequest, intent: Intent, *, default: int) -> int:
+def _script_scene_count(request: VideoRequest, *, default: int) -> int:
     if request.scenes is not None:
         return request.scenes
-    length = request.duration_s or intent.duration_s
-    wanted = round(length / SECONDS_PER_SCENE) if length is not None else default
+    wanted = round(request.duration_s / SECONDS_PER_SCENE) if request.duration_s is not None else default
     return min(MAX_AUTO_SCENES, max(MIN_AUTO_SCENES, wanted))
 
 

@@ -19,7 +19,7 @@ PHRASES = {
             "The small things make the difference here, and they are easy to miss.",
         ],
         [
-            "Many people meet {a} in everyday life without a second thought.",
+            "Many people meet {a} in everyday life without thinking twice.",
             "You can see its traces almost everywhere, once you know where to look.",
         ],
         [
@@ -76,7 +76,7 @@ PHRASES = {
         "{label} {i}: the one you will want to tell your friends about.",
     ],
     "more": [
-        "Take a second to really look at it.",
+        "Take a moment to really look at it.",
         "It is easy to miss, but it matters.",
         "This is where it gets interesting.",
         "Keep that in mind for what comes next.",
