@@ -1,24 +1,32 @@
-"""A deterministic planner that needs no network: narration beats per language, or the user's own script."""
+"""A deterministic planner that needs no network: narration from phrasebooks per language, or the user's own script."""
 
 import re
 
-from services.models import Scene, Storyboard, VideoRequest
+from services.models import MAX_SCENES, Scene, Storyboard, VideoRequest
 from services.storyboard.base import PlannerPrompt
-from services.storyboard.language import STOPWORDS, detect_language, extract_topic, split_sentences
-from services.storyboard.templates import BEATS
+from services.storyboard.intent import Intent, clean_script, is_instruction, read_intent
+from services.storyboard.language import STOPWORDS, detect_language, split_sentences
+from services.storyboard.phrases import PHRASEBOOKS
+from services.storyboard.timing import fit_durations
+from services.storyboard.writer import topic_query, write_lines
 
-DEFAULT_SCENES = 6
+DEFAULT_TARGET_S = 40.0
+DEFAULT_MOOD = "calm"
 MIN_AUTO_SCENES, MAX_AUTO_SCENES = 4, 8
+SECONDS_PER_SCENE = 6.0
 SCRIPT_MIN_SENTENCES = 4
-WORDS_PER_SECOND = 2.6
+WORDS_PER_SECOND = 2.4  # the offline voice speaks ~2.7 words/s, plus pauses between sentences
 TITLE_MAX_CHARS = 100
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
+_RU_UK_ABOUT = re.compile(r"^(?:о|об|обо|про)\s(?!то,|те,|том,)", re.IGNORECASE)
 
 
 class OfflinePlanner:
-    """Plans from templates in en/ru/uk/es/de/fr, or splits a multi-sentence prompt into scenes.
+    """Plans from phrasebooks in en/ru/uk/es/de/fr, or splits a multi-sentence prompt into scenes.
 
-    A prompt of four sentences or more is taken as the user's script. In languages without templates the
+    The request's text is read first (`read_intent`): its topic feeds the narration; its length, frame, count and
+    tone set the storyboard unless the request's own fields say otherwise. A prompt of four sentences or more is
+    the user's script (directions such as "Make it vertical." are dropped). In languages without a phrasebook the
     prompt's own sentences and clauses become the narration, so the storyboard keeps the prompt's language.
     """
 
@@ -29,51 +37,63 @@ class OfflinePlanner:
 
     def plan(self, request: VideoRequest, *, system_prompt: PlannerPrompt | None = None) -> Storyboard:
         language = request.language or detect_language(request.prompt)
-        topic = extract_topic(request.prompt, language)
+        intent = read_intent(request.prompt, language)
+        book = PHRASEBOOKS.get(intent.language)
         sentences = split_sentences(request.prompt)
-        beats = BEATS.get(language.split("-")[0].lower())
-        if len(sentences) >= SCRIPT_MIN_SENTENCES or beats is None:
-            count = _scene_count(request, default=len(sentences))
-            lines = [(text, _keywords(text, topic)) for text in _spread(_phrases(sentences, count), count)]
+        if len(sentences) >= SCRIPT_MIN_SENTENCES or book is None:
+            lines, target = self._script(request, intent, sentences)
         else:
-            count = _scene_count(request, default=DEFAULT_SCENES)
-            picked = [beats[0], *_pick_middle(beats[1:-1], count - 2), beats[-1]][-count:]
-            lines = [(b.narration.format(topic=topic), f"{topic} {b.visual_hint}") for b in picked]
-        durations = self._durations([text for text, _ in lines], request.duration_s)
+            target = request.duration_s or intent.duration_s or DEFAULT_TARGET_S
+            count = _scene_count(request, intent, target)
+            lines = write_lines(intent, book, count, target * WORDS_PER_SECOND)
+        weights = [float(len(text.split())) for text, _ in lines]
+        durations = fit_durations(weights, target, self.transition_s)
         scenes = [
             Scene(index=i, narration=text, visual_query=query, duration_s=d)
             for i, ((text, query), d) in enumerate(zip(lines, durations, strict=True))
         ]
         return Storyboard(
-            title=_title(topic),
-            description=request.prompt,
+            title=_title(intent),
+            description=scenes[0].narration,
             language=language,
-            aspect=request.aspect or "16:9",
+            aspect=request.aspect or intent.aspect or "16:9",
             scenes=scenes,
+            mood=intent.mood or DEFAULT_MOOD,
+            target_duration_s=target,
         )
 
-    def _durations(self, narrations: list[str], target_s: float | None) -> list[float]:
-        if target_s is not None:
-            each = (target_s + self.transition_s * (len(narrations) - 1)) / len(narrations)
-            return [round(each, 3)] * len(narrations)
-        return [round(min(10.0, max(3.0, len(t.split()) / WORDS_PER_SECOND + 1.2)), 3) for t in narrations]
+    def _script(
+        self, request: VideoRequest, intent: Intent, sentences: list[str]
+    ) -> tuple[list[tuple[str, str]], float]:
+        """The prompt's own sentences as narration, without the sentences that direct the video."""
+        kept = [s for s in sentences if not is_instruction(s)] or [intent.topic]
+        spoken = [s if clean_script(s) == s else _sentence(clean_script(s)) for s in kept if clean_script(s)]
+        count = _script_scene_count(request, default=len(spoken))
+        texts = _spread(_phrases(spoken, count), count)
+        words = sum(len(t.split()) for t in texts)
+        target = request.duration_s or intent.duration_s or max(5.0, words / WORDS_PER_SECOND, 3.0 * len(texts))
+        topic = topic_query(intent)
+        return [(text, _keywords(text, topic)) for text in texts], target
 
 
-def _scene_count(request: VideoRequest, *, default: int) -> int:
+def _scene_count(request: VideoRequest, intent: Intent, target: float) -> int:
     if request.scenes is not None:
         return request.scenes
-    wanted = round(request.duration_s / 5) if request.duration_s is not None else default
+    if intent.structure == "list" and intent.count:
+        return min(intent.count + 2, MAX_SCENES)
+    return min(MAX_AUTO_SCENES, max(MIN_AUTO_SCENES, round(target / SECONDS_PER_SCENE)))
+
+
+def _script_scene_count(request: VideoRequest, *, default: int) -> int:
+    if request.scenes is not None:
+        return request.scenes
+    wanted = round(request.duration_s / SECONDS_PER_SCENE) if request.duration_s is not None else default
     return min(MAX_AUTO_SCENES, max(MIN_AUTO_SCENES, wanted))
 
 
-def _pick_middle(beats: list, count: int) -> list:
-    """`count` middle beats spread evenly over the story arc, in order."""
-    if count <= 0:
-        return []
-    if count >= len(beats):
-        return [beats[i % len(beats)] for i in range(count)]
-    step = len(beats) / count
-    return [beats[int(i * step)] for i in range(count)]
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text[-1:] in ".!?…" else f"{text}."
 
 
 def _phrases(sentences: list[str], count: int) -> list[str]:
@@ -101,6 +121,15 @@ def _keywords(text: str, topic: str, limit: int = 6) -> str:
     return " ".join(list(dict.fromkeys(words))[:limit])
 
 
-def _title(topic: str) -> str:
-    title = topic[:1].upper() + topic[1:]
+def _title(intent: Intent) -> str:
+    """The list's headline, "Про космос" style for ru/uk topics in an oblique case, else the topic capitalised."""
+    if intent.structure == "list":
+        base = intent.headline
+    elif intent.language in ("ru", "uk") and _RU_UK_ABOUT.match(intent.about):
+        base = intent.about
+    else:
+        base = intent.topic
+    if intent.language == "de":
+        base = re.sub(r"^(?:den|dem|des|einen|einem)\s+", "", base)
+    title = base[:1].upper() + base[1:]
     return title if len(title) <= TITLE_MAX_CHARS else title[: TITLE_MAX_CHARS - 1].rstrip() + "…"

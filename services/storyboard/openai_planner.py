@@ -4,26 +4,49 @@ Transient failures (429 honouring Retry-After, 5xx, timeouts) are retried by the
 key fails at once. A storyboard that does not validate is sent back once with the validation error.
 """
 
+import logging
 from typing import Any
 
 import openai
-from pydantic import SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused, StepError
-from services.models import Storyboard, VideoRequest
+from services.models import Aspect, Mood, Scene, Storyboard, VideoRequest
 from services.storyboard.base import PlannerPrompt
+from services.storyboard.intent import Intent, read_intent
 from services.storyboard.language import detect_language
+from services.storyboard.timing import MAX_SCENE_S, MIN_SCENE_S, fit_durations
 
+log = logging.getLogger(__name__)
 STEP = "generate_storyboard"
-MIN_SCENE_S, MAX_SCENE_S = 2.5, 20.0
+WORDS_PER_SECOND = 2.6
+WORD_TOLERANCE = 0.3
+UNSPACED_LANGUAGES = {"zh", "ja", "th", "lo", "km", "my", "ko"}
 TITLE_MAX_CHARS = 100
 DEFAULT_TEMPERATURE = 0.7
 DEFAULT_SYSTEM_PROMPT = """You write storyboards for short narrated videos made from stock footage.
 Return a title, a one-paragraph description and the scenes, in order.
 Write the title, the description and every narration in the language whose code is given by the user.
+Also return aspect (16:9, 9:16 or 1:1), target_duration_s (seconds) and mood (calm, upbeat, dramatic or playful):
+use the values the user message sets; otherwise read them from the request (a "60-second explainer" is 60 s,
+"for Shorts" or "vertical" is 9:16, "Top 5" means five item scenes plus an intro and an outro).
+The narration is what a creator would say: never repeat the instruction, the length, the format or the platform.
+Write about 2.5 spoken words per second of target_duration_s in total.
 Each scene: a narration of one to three short spoken sentences; a visual_query of three to six concrete English words
 naming what a stock video or photo should show (subject, setting, action; no abstract words); duration_s, the
 seconds the scene stays on screen, long enough to speak its narration."""
+
+
+class PlannedStoryboard(BaseModel):
+    """The model's answer: the storyboard plus what it read from the request (frame, length, mood)."""
+
+    title: str
+    description: str
+    language: str = ""
+    aspect: Aspect | None = None
+    target_duration_s: float | None = None
+    mood: Mood | None = None
+    scenes: list[Scene]
 
 
 class InvalidStoryboard(ValueError):
@@ -55,13 +78,15 @@ class OpenAIPlanner:
         prompt = system_prompt if system_prompt and system_prompt.text.strip() else None
         messages: list[dict[str, str]] = [
             {"role": "system", "content": prompt.text if prompt else DEFAULT_SYSTEM_PROMPT},
-            {"role": "user", "content": _user_message(request, language)},
+            {"role": "user", "content": ""},
         ]
         parameters = prompt.parameters if prompt else {}
+        intent = read_intent(request.prompt, language)
+        messages[1]["content"] = _user_message(request, language, intent)
         for attempt in (1, 2):
             answer, raw = self._ask(messages, parameters)
             try:
-                return self._fit(answer, request=request, language=language)
+                return self._fit(answer, request=request, language=language, intent=intent, last=attempt == 2)
             except InvalidStoryboard as exc:
                 if attempt == 2:
                     raise StepError(STEP, f"OpenAI returned an invalid storyboard twice; last problem: {exc}") from None
@@ -72,14 +97,14 @@ class OpenAIPlanner:
                 )
         raise AssertionError("unreachable")
 
-    def _ask(self, messages: list[dict[str, str]], parameters: dict[str, Any]) -> tuple[Storyboard | str, str]:
+    def _ask(self, messages: list[dict[str, str]], parameters: dict[str, Any]) -> tuple[PlannedStoryboard | str, str]:
         """The parsed storyboard, or what is wrong with the answer; and the raw text when there is one."""
         try:
             completion = self._client.chat.completions.parse(
                 model=parameters.get("model", self.model),
                 temperature=parameters.get("temperature", DEFAULT_TEMPERATURE),
                 messages=messages,  # type: ignore[arg-type]
-                response_format=Storyboard,
+                response_format=PlannedStoryboard,
             )
         except ValidationError as exc:  # the answer is not JSON of the Storyboard's shape
             return _summary(exc), ""
@@ -90,7 +115,9 @@ class OpenAIPlanner:
             raise StepError(STEP, f"OpenAI refused to write this storyboard: {message.refusal[:200]}")
         return message.parsed or "the answer holds no storyboard", message.content or ""
 
-    def _fit(self, answer: Storyboard | str, *, request: VideoRequest, language: str) -> Storyboard:
+    def _fit(
+        self, answer: PlannedStoryboard | str, *, request: VideoRequest, language: str, intent: Intent, last: bool
+    ) -> Storyboard:
         if isinstance(answer, str):
             raise InvalidStoryboard(answer)
         if request.scenes is not None and len(answer.scenes) != request.scenes:
@@ -98,14 +125,27 @@ class OpenAIPlanner:
         empty = [i for i, s in enumerate(answer.scenes) if not s.narration.strip() or not s.visual_query.strip()]
         if empty:
             raise InvalidStoryboard(f"scene {empty[0]} has an empty narration or visual_query")
-        durations = _durations([s.duration_s for s in answer.scenes], request.duration_s, self.transition_s)
+        proposed = [s.duration_s for s in answer.scenes]
+        asked = request.duration_s or intent.duration_s or answer.target_duration_s
+        target = asked or sum(proposed)
+        if asked:
+            _check_words(answer.scenes, asked, language, last=last)
+        durations = fit_durations(proposed, target, self.transition_s)
+        if max(durations) > MAX_SCENE_S or min(durations) < MIN_SCENE_S:
+            log.warning("asked for %g s; %d scenes cannot all stay within %g-%g s", target, len(durations),
+                        MIN_SCENE_S, MAX_SCENE_S)  # fmt: skip
         scenes = [
             s.model_copy(update={"index": i, "duration_s": d})
             for i, (s, d) in enumerate(zip(answer.scenes, durations, strict=True))
         ]
-        title = answer.title.strip()[:TITLE_MAX_CHARS] or request.prompt[:TITLE_MAX_CHARS]
-        return answer.model_copy(
-            update={"title": title, "language": language, "aspect": request.aspect or "16:9", "scenes": scenes}
+        return Storyboard(
+            title=answer.title.strip()[:TITLE_MAX_CHARS] or request.prompt[:TITLE_MAX_CHARS],
+            description=answer.description,
+            language=language,
+            aspect=request.aspect or intent.aspect or answer.aspect or "16:9",
+            scenes=scenes,
+            mood=intent.mood or answer.mood or "calm",
+            target_duration_s=round(target, 3),
         )
 
     def _provider_error(self, exc: openai.APIError) -> ProviderError:
@@ -122,23 +162,46 @@ class OpenAIPlanner:
         return ProviderError("openai", f"{detail} (after retries)", status=status)
 
 
-def _user_message(request: VideoRequest, language: str) -> str:
-    count = f"exactly {request.scenes}" if request.scenes is not None else "between 4 and 8"
-    length = f" The whole video should last about {request.duration_s:g} seconds." if request.duration_s else ""
+def _user_message(request: VideoRequest, language: str, intent: Intent) -> str:
+    count = f"exactly {request.scenes} (set by the user)" if request.scenes is not None else None
+    length = f"{request.duration_s:g} seconds (set by the user)" if request.duration_s else None
+    aspect = f"{request.aspect} (set by the user)" if request.aspect else None
+    count = count or (
+        f"{min(intent.count + 2, 20)} (the request asks for {intent.count} items)" if intent.count else None
+    )
+    length = length or (f"{intent.duration_s:g} seconds (from the request)" if intent.duration_s else None)
+    aspect = aspect or (f"{intent.aspect} (from the request)" if intent.aspect else None)
+    words = f" Write about {round(_seconds(request, intent) * WORDS_PER_SECOND)} words of narration in total." if (
+        request.duration_s or intent.duration_s) else ""  # fmt: skip
+    unset = "not given: read it from the request"
     return (
-        f"Language code: {language}\nAspect ratio: {request.aspect or '16:9'}\nNumber of scenes: {count}.{length}\n\n"
+        f"Language code: {language}\nAspect ratio: {aspect or unset + ' (else 16:9)'}\n"
+        f"Number of scenes: {count or unset + ' (else between 4 and 8)'}.\n"
+        f"Target length: {length or unset + ' (else 30 to 60 seconds)'}.{words}\n\n"
         f"Video request:\n{request.prompt}"
     )
 
 
-def _durations(proposed: list[float], target_s: float | None, transition_s: float) -> list[float]:
-    """The model's durations, clamped; scaled to the target length (transitions overlap) when one is set."""
-    clamped = [min(MAX_SCENE_S, max(MIN_SCENE_S, d)) for d in proposed]
-    if target_s is None:
-        return [round(d, 3) for d in clamped]
-    wanted = target_s + transition_s * (len(clamped) - 1)
-    scale = wanted / sum(clamped)
-    return [round(d * scale, 3) for d in clamped]
+def _seconds(request: VideoRequest, intent: Intent) -> float:
+    return float(request.duration_s or intent.duration_s or 0)
+
+
+def _check_words(scenes: list[Scene], target_s: float, language: str, *, last: bool) -> None:
+    """The narration must be speakable in the target length: sent back once, then a warning."""
+    if language.split("-")[0] in UNSPACED_LANGUAGES:
+        return
+    words = sum(len(s.narration.split()) for s in scenes)
+    spoken = words / WORDS_PER_SECOND
+    if abs(spoken - target_s) <= WORD_TOLERANCE * target_s:
+        return
+    low, high = (round(target_s * (1 + d) * WORDS_PER_SECOND) for d in (-WORD_TOLERANCE / 2, WORD_TOLERANCE / 2))
+    problem = (
+        f"the narration has {words} words, about {spoken:.0f} s of speech, but the video must last {target_s:g} s: "
+        f"write {low}-{high} words in total"
+    )
+    if not last:
+        raise InvalidStoryboard(problem)
+    log.warning("asked for %g s but the planned narration takes about %.0f s (%d words)", target_s, spoken, words)
 
 
 def _summary(exc: ValidationError) -> str:

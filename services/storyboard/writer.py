@@ -1,0 +1,103 @@
+"""Offline narration from a phrasebook: a list, an explanation or a story arc, filled to a word budget."""
+
+import hashlib
+import random
+import re
+
+from services.storyboard.intent import Intent
+from services.storyboard.language import STOPWORDS
+from services.storyboard.phrases import Phrasebook
+
+_HINTS = ["close up", "people", "hands", "wide shot"]
+_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+Line = tuple[str, str]
+
+
+def seeded(intent: Intent) -> random.Random:
+    """A generator seeded by the topic: the same prompt gives the same text, another topic other variants."""
+    digest = hashlib.sha256(f"{intent.language}:{intent.topic.lower()}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def write_lines(intent: Intent, book: Phrasebook, count: int, words: float) -> list[Line]:
+    """`count` (narration, visual query) pairs whose narration totals about `words` words."""
+    rng = seeded(intent)
+    middle = max(count - 2, 0)
+    if intent.structure == "list":
+        first, body = _list_intro(intent, book, rng), _list_items(intent, book, middle, rng)
+    else:
+        first, body = _intro(intent, book, rng), _arc(book.explain if intent.structure == "explainer" else book.story,
+                                                      middle, rng)  # fmt: skip
+    body = [_fmt(line, intent) for line in body]
+    texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
+    texts = _fill(texts, words, book, rng)
+    query = topic_query(intent)
+    return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
+
+
+def topic_query(intent: Intent) -> str:
+    """The topic's content words; English keeps its case (names), other languages are lowercased."""
+    words = [w for w in _WORD.findall(intent.topic) if w.lower() not in STOPWORDS and len(w) > 1]
+    words = words if intent.language == "en" else [w.lower() for w in words]
+    return " ".join(dict.fromkeys(words)) or intent.topic
+
+
+def _query(topic_words: str, index: int, count: int) -> str:
+    if index == 0 or index == count - 1:
+        return topic_words
+    return f"{topic_words} {_HINTS[(index - 1) % len(_HINTS)]}"
+
+
+def _fmt(template: str, intent: Intent, **extra: object) -> str:
+    return template.format(a=intent.about, n=intent.count or "", items=intent.items or "", **extra)
+
+
+def _intro(intent: Intent, book: Phrasebook, rng: random.Random) -> str:
+    greeting = {"kids": book.kids, "beginners": book.beginners}.get(intent.audience or "", "")
+    line = _fmt(rng.choice(book.intro), intent)
+    return f"{greeting} {line}" if greeting and intent.audience == "kids" else f"{line} {greeting}".strip()
+
+
+def _list_intro(intent: Intent, book: Phrasebook, rng: random.Random) -> str:
+    if not intent.items:
+        return intent.headline[:1].upper() + intent.headline[1:] + "."
+    line = _fmt(rng.choice(book.list_intro), intent)
+    return line[:1].upper() + line[1:]
+
+
+def _list_items(intent: Intent, book: Phrasebook, count: int, rng: random.Random) -> list[str]:
+    pool = list(book.tips if intent.item_kind == "tip" else book.items)
+    rng.shuffle(pool)
+    label = book.tip_label if intent.item_kind == "tip" else book.item_label
+    return [_fmt(pool[i % len(pool)], intent, label=label, i=i + 1) for i in range(count)]
+
+
+def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
+    """`count` beats spread evenly over the arc, in order; a beat used twice gives its other variant."""
+    if count <= 0:
+        return []
+    picks = [int(i * len(beats) / count) for i in range(count)] if count <= len(beats) else [
+        i * len(beats) // count for i in range(count)]  # fmt: skip
+    offset = rng.randrange(len(beats[0]))
+    seen: dict[int, int] = {}
+    lines = []
+    for beat in picks:
+        seen[beat] = seen.get(beat, -1) + 1
+        variants = beats[beat]
+        lines.append(variants[(offset + seen[beat]) % len(variants)])
+    return lines
+
+
+def _fill(texts: list[str], words: float, book: Phrasebook, rng: random.Random) -> list[str]:
+    """Extra sentences for the scenes that are short of their share of the word budget, never one twice."""
+    pool = list(book.more)
+    rng.shuffle(pool)
+    middle = range(1, len(texts) - 1) if len(texts) > 2 else range(len(texts))
+    ends = sum(len(texts[i].split()) for i in range(len(texts)) if i not in middle)
+    share = (words - ends) / len(middle)
+    out = []
+    for i, text in enumerate(texts):
+        while i in middle and pool and len(text.split()) + len(pool[-1].split()) / 2 < share:
+            text = f"{text} {pool.pop()}"
+        out.append(text)
+    return out
