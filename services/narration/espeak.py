@@ -102,7 +102,10 @@ class _Engine:
     def tune(self, speed: float) -> None:
         """Selecting a voice resets the parameters, so they are set again before every sentence."""
         for parameter, value in (
-            (RATE, round(WORDS_PER_MINUTE * speed)), (PITCH, PITCH_BASE), (RANGE, PITCH_RANGE), (WORDGAP, WORD_GAP)
+            (RATE, round(WORDS_PER_MINUTE * speed)),
+            (PITCH, PITCH_BASE),
+            (RANGE, PITCH_RANGE),
+            (WORDGAP, WORD_GAP),
         ):
             self.lib.espeak_SetParameter(parameter, value, 0)
 

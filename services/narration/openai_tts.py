@@ -71,11 +71,11 @@ class OpenAIVoice:
             )
         except openai.APIError as exc:
             status = getattr(exc, "status_code", None)
-            log.warning("openai transcription failed (%s %s): word times spread by syllables", type(exc).__name__, status)
+            log.warning(
+                "openai transcription failed (%s %s): word times spread by syllables", type(exc).__name__, status
+            )
             return None
         words = [w for w in (result.words or []) if w.word.strip()]
         if not words:
             return None
-        return [
-            WordSpan(text=w.word.strip(), start_s=max(0.0, w.start), end_s=max(0.0, w.start, w.end)) for w in words
-        ]
+        return [WordSpan(text=w.word.strip(), start_s=max(0.0, w.start), end_s=max(0.0, w.start, w.end)) for w in words]

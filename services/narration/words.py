@@ -69,9 +69,9 @@ def spread(words: list[str], start_s: float, end_s: float) -> list[WordSpan]:
 def align(words: list[str], heard: list[Heard], start_s: float, end_s: float) -> list[WordSpan]:
     """The sentence's words timed by what a voice reported: (word, start) pairs in the sentence's time.
 
-    Words matched by text (in order) take the reported start; the rest are spread by syllables between their timed
-    neighbours. With nothing matched but something heard, the i-th word takes the start of the proportional heard
-    word, so a transcript in another script still helps.
+    Words matched by text (in order) take the reported start, as does the first word of a stretch heard differently;
+    the rest are spread by syllables between their timed neighbours. With nothing matched but something heard, the
+    i-th word takes the start of the proportional heard word, so a transcript in another script still helps.
     """
     if not words:
         return []
@@ -85,10 +85,12 @@ def _anchors(words: list[str], heard: list[Heard], start_s: float, end_s: float)
         return {}
     matcher = SequenceMatcher(None, [_normal(w) for w in words], [_normal(t) for t, _ in heard], autojunk=False)
     anchors: dict[int, float] = {}
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            anchors[block.a + k] = heard[block.b + k][1]
-    if not anchors:
+    for tag, a1, a2, b1, _b2 in matcher.get_opcodes():
+        if tag == "equal":
+            anchors.update({a1 + k: heard[b1 + k][1] for k in range(a2 - a1)})
+        elif tag == "replace":  # heard differently ("1990" as "nineteen ninety"): it starts where that does
+            anchors[a1] = heard[b1][1]
+    if matcher.ratio() == 0:
         anchors = {i: heard[i * len(heard) // len(words)][1] for i in range(len(words))}
     return _monotonic(anchors)
 
@@ -120,7 +122,10 @@ def _interpolate(words: list[str], anchors: dict[int, float], start_s: float, en
 def _spans(words: list[str], starts: list[float], end_s: float) -> list[WordSpan]:
     """A word ends where the next begins; the last one where the sentence ends."""
     ends = starts[1:] + [end_s]
-    return [WordSpan(text=w, start_s=round(s, 4), end_s=round(max(s, e), 4)) for w, s, e in zip(words, starts, ends, strict=True)]
+    return [
+        WordSpan(text=w, start_s=round(s, 4), end_s=round(max(s, e), 4))
+        for w, s, e in zip(words, starts, ends, strict=True)
+    ]
 
 
 def _normal(text: str) -> str:
