@@ -1,7 +1,7 @@
 from prefect import task
 
 from services.models import NarrationAudio, Scene
-from services.narration import Narrator, build_narrator
+from services.narration import Narrator, build_narrator, speech_target_s
 from services.settings import get_settings
 from tasks.limits import retry_unless_handled
 from tasks.resume import resumable
@@ -16,7 +16,9 @@ from tasks.resume import resumable
     **resumable(),
 )
 def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None) -> NarrationAudio | None:
-    """Speak one scene's narration (OpenAI TTS, espeak-ng or silence) into an audio file with sentence spans."""
+    """Speak one scene's narration (OpenAI TTS, espeak-ng or silence) into an audio file with sentence and word
+    spans, paced to fit the scene's planned duration."""
     settings = get_settings()
     narrator = narrator or build_narrator(settings, language)
-    return narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration")
+    target_s = speech_target_s(scene.duration_s, settings.transition_s)
+    return narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration", target_s=target_s)

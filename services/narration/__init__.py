@@ -10,8 +10,18 @@ from services.narration.base import Narrator, SentenceVoice
 from services.narration.espeak import EspeakVoice, espeak_available
 from services.narration.openai_tts import OpenAIVoice
 from services.settings import Settings
+from services.timeline import NARRATION_PADDING_S
 
-__all__ = ["NARRATORS", "Narrator", "SentenceVoice", "SilentNarrator", "build_narrator", "voice_name"]
+__all__ = [
+    "NARRATORS",
+    "Narrator",
+    "SentenceVoice",
+    "SilentNarrator",
+    "build_narrator",
+    "speech_target_s",
+    "voice_name",
+]
+MIN_SPEECH_S = 1.0
 
 
 class SilentNarrator:
@@ -19,8 +29,16 @@ class SilentNarrator:
 
     name = "silent"
 
-    def narrate(self, scene: Scene, *, language: str, out_dir: Path) -> NarrationAudio | None:
+    def narrate(
+        self, scene: Scene, *, language: str, out_dir: Path, target_s: float | None = None
+    ) -> NarrationAudio | None:
         return None
+
+
+def speech_target_s(scene_duration_s: float, transition_s: float) -> float:
+    """How long a scene's speech should last: the timeline gives a narrated scene its narration plus
+    NARRATION_PADDING_S plus the transition, so speech of this length keeps the storyboard's duration."""
+    return max(MIN_SPEECH_S, round(scene_duration_s - NARRATION_PADDING_S - transition_s, 3))
 
 
 def _openai(settings: Settings) -> Narrator:

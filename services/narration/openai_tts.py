@@ -1,11 +1,21 @@
-"""OpenAI text-to-speech, one request per sentence; the openai client retries 429 (Retry-After) and 5xx."""
+"""OpenAI text-to-speech, one request per sentence; the openai client retries 429 (Retry-After) and 5xx.
 
+The speech endpoint returns no timings, so each sentence's audio is sent back to the transcription endpoint with
+word timestamps (Whisper); when that fails the narrator spreads the words by syllables instead.
+"""
+
+import logging
 from pathlib import Path
 
 import openai
 from pydantic import SecretStr
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused
+from services.models import WordSpan
+
+TRANSCRIPTION_MODEL = "whisper-1"
+"""The transcription model that returns word timestamps (verbose_json with timestamp_granularities=["word"])."""
+log = logging.getLogger(__name__)
 
 
 class OpenAIVoice:
@@ -29,10 +39,11 @@ class OpenAIVoice:
             api_key=api_key.get_secret_value(), base_url=base_url, timeout=timeout_s, max_retries=max_retries
         )
 
-    def synthesize(self, text: str, *, language: str, out: Path) -> None:
+    def synthesize(self, text: str, *, language: str, out: Path, speed: float = 1.0) -> list[WordSpan] | None:
+        """Speaks `text` (speed: the documented 0.25-4.0 factor) into a wav file; returns Whisper's word times."""
         try:
             response = self._client.audio.speech.create(
-                model=self.model, voice=self.voice, input=text, response_format="wav"
+                model=self.model, voice=self.voice, input=text, response_format="wav", speed=speed
             )
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ProviderAuthError(
@@ -45,3 +56,26 @@ class OpenAIVoice:
         except openai.APIError as exc:
             raise ProviderError("openai", f"speech failed ({type(exc).__name__}, after retries)") from None
         out.write_bytes(response.content)
+        return self.transcribe(out, language=language)
+
+    def transcribe(self, audio: Path, *, language: str) -> list[WordSpan] | None:
+        """The words heard in a wav file with their times, or None when the transcription fails or hears nothing."""
+        primary = language.split("-")[0].lower()
+        try:
+            result = self._client.audio.transcriptions.create(
+                model=TRANSCRIPTION_MODEL,
+                file=("speech.wav", audio.read_bytes(), "audio/wav"),
+                response_format="verbose_json",
+                timestamp_granularities=["word"],
+                language=primary if len(primary) == 2 else openai.omit,
+            )
+        except openai.APIError as exc:
+            status = getattr(exc, "status_code", None)
+            log.warning(
+                "openai transcription failed (%s %s): word times spread by syllables", type(exc).__name__, status
+            )
+            return None
+        words = [w for w in (result.words or []) if w.word.strip()]
+        if not words:
+            return None
+        return [WordSpan(text=w.word.strip(), start_s=max(0.0, w.start), end_s=max(0.0, w.start, w.end)) for w in words]

@@ -1,6 +1,20 @@
-"""The fake OpenAI endpoints of `stock_apis.FakeAPI`: chat (queued storyboards), speech and embeddings."""
+"""The fake OpenAI endpoints of `stock_apis.FakeAPI`: chat (queued storyboards), speech, transcriptions and
+embeddings, answering as the public API reference describes them.
 
+Speech is a tone lasting 0.6 s at speed 1.0 (0.6 / speed otherwise), its pitch derived from the text so every
+sentence's audio differs; the fake remembers what each audio says, so the transcription endpoint hears exactly the
+words that were spoken, evenly timed across the uploaded audio (like Whisper, without punctuation).
+"""
+
+import hashlib
+import io
 import json
+import math
+import re
+import struct
+import wave
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,10 +40,92 @@ def chat(api: "FakeAPI", seen: "Seen") -> Answer:
     })  # fmt: skip
 
 
+SPEECH_S = 0.6
+SPEECH_RATE = 24000
+LANGUAGES = {"en": "english", "ru": "russian", "de": "german", "fr": "french", "es": "spanish", "uk": "ukrainian"}
+_spoken: dict[str, str] = {}
+
+
+def _refused(message: str) -> Answer:
+    return 400, json.dumps({"error": {"message": message, "type": "invalid_request_error"}}).encode(), {}
+
+
 def speech(api: "FakeAPI", seen: "Seen") -> Answer:
+    """POST /v1/audio/speech: JSON with model, input, voice, response_format, speed (0.25 to 4.0, default 1.0)."""
     if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
         return 401, b'{"error": {"message": "Incorrect API key provided"}}', {}
-    return 200, (api.media / "speech.wav").read_bytes(), {"Content-Type": "audio/wav"}
+    body = json.loads(seen.body)
+    speed = float(body.get("speed", 1.0))
+    if not 0.25 <= speed <= 4.0:
+        return _refused("speed must be between 0.25 and 4.0")
+    audio = _tone(body["input"], SPEECH_S / speed)
+    _spoken[hashlib.sha256(audio).hexdigest()] = body["input"]
+    return 200, audio, {"Content-Type": "audio/wav"}
+
+
+def _tone(text: str, seconds: float) -> bytes:
+    frequency = 200 + int(hashlib.sha256(text.encode()).hexdigest()[:4], 16) % 400
+    count = round(seconds * SPEECH_RATE)
+    samples = (round(8000 * math.sin(2 * math.pi * frequency * i / SPEECH_RATE)) for i in range(count))
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as sink:
+        sink.setnchannels(1)
+        sink.setsampwidth(2)
+        sink.setframerate(SPEECH_RATE)
+        sink.writeframes(struct.pack(f"<{count}h", *samples))
+    return buffer.getvalue()
+
+
+def transcriptions(api: "FakeAPI", seen: "Seen") -> Answer:
+    """POST /v1/audio/transcriptions, multipart/form-data: file, model, language, prompt, response_format,
+    temperature, timestamp_granularities[] (which needs response_format=verbose_json)."""
+    if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
+        return 401, b'{"error": {"message": "Incorrect API key provided"}}', {}
+    fields, audio = _form(seen)
+    if audio is None or "model" not in fields:
+        return _refused("file and model are required")
+    granularities = fields.get("timestamp_granularities[]", [])
+    response_format = (fields.get("response_format") or ["json"])[0]
+    if granularities and response_format != "verbose_json":
+        return _refused("timestamp_granularities requires response_format=verbose_json")
+    text = _spoken.get(hashlib.sha256(audio).hexdigest(), "")
+    if response_format != "verbose_json":
+        return json_answer({"text": text})
+    with wave.open(io.BytesIO(audio), "rb") as source:
+        duration = source.getnframes() / source.getframerate()
+    language = LANGUAGES.get((fields.get("language") or ["en"])[0], "english")
+    answer: dict[str, Any] = {"task": "transcribe", "language": language, "duration": duration, "text": text}
+    if "word" in granularities:
+        answer["words"] = heard_words(text, duration)
+    return json_answer(answer)
+
+
+def heard_words(text: str, duration: float) -> list[dict[str, Any]]:
+    """The words of `text` without punctuation, laid evenly (by length) over the audio between 0.05 s margins."""
+    words = re.findall(r"\w+", text)
+    total = sum(len(w) for w in words) or 1
+    span, cursor, heard = duration - 0.1, 0, []
+    for word in words:
+        start = 0.05 + span * cursor / total
+        cursor += len(word)
+        heard.append({"word": word, "start": round(start, 3), "end": round(0.05 + span * cursor / total, 3)})
+    return heard
+
+
+def _form(seen: "Seen") -> tuple[dict[str, list[str]], bytes | None]:
+    """The text fields (a repeated field keeps every value) and the file of a multipart/form-data body."""
+    head = f"Content-Type: {seen.headers.get('Content-Type', '')}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + seen.body)
+    fields: dict[str, list[str]] = {}
+    audio = None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if name == "file":
+            audio = payload
+        else:
+            fields.setdefault(str(name), []).append(payload.decode())
+    return fields, audio
 
 
 def embeddings(api: "FakeAPI", seen: "Seen") -> Answer:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from services.ffmpeg import run_ffmpeg
-from tests.fakes.openai_api import OPENAI_KEY, Answer, chat, embeddings, json_answer, speech
+from tests.fakes.openai_api import OPENAI_KEY, Answer, chat, embeddings, json_answer, speech, transcriptions
 
 PEXELS_KEY = "pexels-SECRET-KEY-0123456789"
 PIXABAY_KEY = "pixabay-SECRET-KEY-0123456789"
@@ -93,7 +93,8 @@ class FakeAPI:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def fail(self, route: str, *faults: Fault) -> None:
-        """Queue faults for a route ('pexels', 'pixabay', 'depositphotos', 'chat', 'speech', 'files')."""
+        """Queue faults for a route ('pexels', 'pixabay', 'depositphotos', 'chat', 'speech',
+        'transcriptions', 'files')."""
         self.faults[route].extend(faults)
 
     def reset(self) -> None:
@@ -121,7 +122,12 @@ def _route(path: str) -> str:
 
 
 def _openai_route(path: str) -> str:
-    names = {"/chat/completions": "chat", "/audio/speech": "speech", "/embeddings": "embeddings"}
+    names = {
+        "/chat/completions": "chat",
+        "/audio/speech": "speech",
+        "/audio/transcriptions": "transcriptions",
+        "/embeddings": "embeddings",
+    }
     return next((name for suffix, name in names.items() if path.endswith(suffix)), "openai")
 
 
@@ -277,6 +283,7 @@ ROUTES: dict[str, Callable[[FakeAPI, Seen], Answer]] = {
     "depositphotos": _depositphotos,
     "chat": chat,
     "speech": speech,
+    "transcriptions": transcriptions,
     "embeddings": embeddings,
     "files": _files,
 }
