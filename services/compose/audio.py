@@ -25,6 +25,12 @@ TARGET_LRA = 11.0
 SILENCE_LUFS = -60.0
 """Below this the mix is treated as silence: normalising it would only amplify noise (or divide by -inf)."""
 MUSIC_GAIN_DB = -14.0
+"""The music's gain when there is no narration to set it against (the final normalisation sets the level)."""
+MUSIC_UNDER_VOICE_LU = 16.0
+"""The bed's loudness under the narration's between sentences; the ducking takes it about 10 dB lower while
+a sentence is spoken. Set against the measured narration, so a quiet voice never drowns and a loud file never
+roars."""
+MUSIC_GAIN_RANGE_DB = (-60.0, 24.0)
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.5
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac"}
 _JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
@@ -80,7 +86,9 @@ def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s
     """Mix narration and music into `out_path` and measure it; None when there is nothing to hear."""
     total = plan.duration_s
     voice = _voice_bus(plan)
-    bed = _music_bed(music, total) if music is not None else None
+    bed = None
+    if music is not None:
+        bed = _music_bed(music, total, gain_db=_music_gain_db(plan, music, total, timeout_s=timeout_s))
     if voice is None and bed is None:
         return None
     if voice is not None and bed is not None:
@@ -161,11 +169,34 @@ def _voice_bus(plan: RenderPlan) -> Stream | None:
     return ffmpeg.filter(parts, "amix", inputs=len(parts), normalize=0, duration="longest")
 
 
-def _music_bed(music: Path, total: float) -> Stream:
-    """The music looped to the video's length, quieter, faded in and out."""
-    bed = _stereo(ffmpeg.input(str(music), stream_loop=-1, t=f"{total:.6f}").audio)
+def _music_gain_db(plan: RenderPlan, music: Path, total: float, *, timeout_s: float) -> float:
+    """The gain that puts the looped music MUSIC_UNDER_VOICE_LU under the narration (both measured, ebur128)."""
+    voice = _voice_bus(plan)
+    if voice is None:
+        return MUSIC_GAIN_DB
+    voice_lufs = _integrated(voice, timeout_s=timeout_s, what="measuring the narration")
+    music_lufs = _integrated(_looped(music, total), timeout_s=timeout_s, what="measuring the music")
+    if voice_lufs < SILENCE_LUFS or music_lufs < SILENCE_LUFS:
+        return MUSIC_GAIN_DB
+    low, high = MUSIC_GAIN_RANGE_DB
+    return min(high, max(low, voice_lufs - MUSIC_UNDER_VOICE_LU - music_lufs))
+
+
+def _integrated(stream: Stream, *, timeout_s: float, what: str) -> float:
+    measure = stream.filter("ebur128", framelog="quiet")
+    stderr = run_ffmpeg(ffmpeg.output(measure, "-", f="null").get_args(), timeout_s=timeout_s, what=what)
+    return _parse_loudness(stderr).input_i
+
+
+def _looped(music: Path, total: float) -> Stream:
+    return _stereo(ffmpeg.input(str(music), stream_loop=-1, t=f"{total:.6f}").audio)
+
+
+def _music_bed(music: Path, total: float, *, gain_db: float) -> Stream:
+    """The music looped to the video's length, set under the voice, faded in and out."""
     fade_out = min(MUSIC_FADE_OUT_S, total / 3)
-    bed = bed.filter("volume", f"{MUSIC_GAIN_DB}dB").filter("afade", t="in", d=min(MUSIC_FADE_IN_S, total / 3))
+    bed = _looped(music, total).filter("volume", f"{gain_db:.2f}dB")
+    bed = bed.filter("afade", t="in", d=min(MUSIC_FADE_IN_S, total / 3))
     return bed.filter("afade", t="out", st=f"{total - fade_out:.6f}", d=f"{fade_out:.6f}")
 
 
