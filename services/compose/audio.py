@@ -27,9 +27,11 @@ SILENCE_LUFS = -60.0
 MUSIC_GAIN_DB = -14.0
 """The music's gain when there is no narration to set it against (the final normalisation sets the level)."""
 MUSIC_UNDER_VOICE_LU = 16.0
-"""The bed's loudness under the narration's between sentences; the ducking takes it about 10 dB lower while
-a sentence is spoken. Set against the measured narration, so a quiet voice never drowns and a loud file never
-roars."""
+"""The music's loudness under the narration's between sentences. Set against the measured narration, so neither
+a quiet voice nor a loud music file changes the balance."""
+DUCK_BELOW_VOICE_DB, DUCK_RATIO = 12.0, 3.0
+"""Ducking starts 12 dB under the narration's loudness; at 3:1 a sentence at that loudness takes the music about
+8 dB lower (about 24 dB under the voice), and the music comes back over half a second once the sentence ends."""
 MUSIC_GAIN_RANGE_DB = (-60.0, 24.0)
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.5
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac"}
@@ -63,6 +65,13 @@ class Loudness(BaseModel):
         return self.input_tp + self.gain_db <= TARGET_TRUE_PEAK_DB
 
 
+class MusicLevel(BaseModel):
+    """How loud the music goes in, and the narration level (linear RMS) above which it is ducked."""
+
+    gain_db: float
+    duck_threshold: float = 0.02
+
+
 class MixedAudio(BaseModel):
     path: Path
     loudness: Loudness
@@ -86,18 +95,13 @@ def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s
     """Mix narration and music into `out_path` and measure it; None when there is nothing to hear."""
     total = plan.duration_s
     voice = _voice_bus(plan)
-    bed = None
+    mix = voice
     if music is not None:
-        bed = _music_bed(music, total, gain_db=_music_gain_db(plan, music, total, timeout_s=timeout_s))
-    if voice is None and bed is None:
+        level = _music_level(plan, music, total, timeout_s=timeout_s)
+        bed = _music_bed(music, total, gain_db=level.gain_db)
+        mix = bed if voice is None else _duck_under(voice, bed, level)
+    if mix is None:
         return None
-    if voice is not None and bed is not None:
-        split = voice.asplit()
-        voice, key = split[0], split[1]
-        ducked = ffmpeg.filter([bed, key], "sidechaincompress", threshold=0.02, ratio=8, attack=15, release=500)
-        mix = ffmpeg.filter([voice, ducked], "amix", inputs=2, normalize=0, duration="first")
-    else:
-        mix = voice if voice is not None else bed
     mix = mix.filter("apad", whole_dur=f"{total:.6f}").filter("atrim", end=f"{total:.6f}")
     copies = mix.asplit()
     rendered = ffmpeg.output(copies[0], str(out_path), acodec="pcm_f32le", ar=48000, f="wav")
@@ -169,17 +173,28 @@ def _voice_bus(plan: RenderPlan) -> Stream | None:
     return ffmpeg.filter(parts, "amix", inputs=len(parts), normalize=0, duration="longest")
 
 
-def _music_gain_db(plan: RenderPlan, music: Path, total: float, *, timeout_s: float) -> float:
-    """The gain that puts the looped music MUSIC_UNDER_VOICE_LU under the narration (both measured, ebur128)."""
+def _duck_under(voice: Stream, bed: Stream, level: MusicLevel) -> Stream:
+    """The narration over the music, the music compressed while the narration speaks (sidechain)."""
+    split = voice.asplit()
+    voice, key = split[0], split[1]
+    duck = {"threshold": level.duck_threshold, "ratio": DUCK_RATIO, "attack": 15, "release": 500}
+    ducked = ffmpeg.filter([bed, key], "sidechaincompress", **duck)
+    return ffmpeg.filter([voice, ducked], "amix", inputs=2, normalize=0, duration="first")
+
+
+def _music_level(plan: RenderPlan, music: Path, total: float, *, timeout_s: float) -> MusicLevel:
+    """Gain and ducking threshold from the narration's and the looped music's loudness (ebur128)."""
     voice = _voice_bus(plan)
     if voice is None:
-        return MUSIC_GAIN_DB
+        return MusicLevel(gain_db=MUSIC_GAIN_DB)
     voice_lufs = _integrated(voice, timeout_s=timeout_s, what="measuring the narration")
     music_lufs = _integrated(_looped(music, total), timeout_s=timeout_s, what="measuring the music")
     if voice_lufs < SILENCE_LUFS or music_lufs < SILENCE_LUFS:
-        return MUSIC_GAIN_DB
+        return MusicLevel(gain_db=MUSIC_GAIN_DB)
     low, high = MUSIC_GAIN_RANGE_DB
-    return min(high, max(low, voice_lufs - MUSIC_UNDER_VOICE_LU - music_lufs))
+    gain = min(high, max(low, voice_lufs - MUSIC_UNDER_VOICE_LU - music_lufs))
+    threshold = min(1.0, max(0.001, 10 ** ((voice_lufs - DUCK_BELOW_VOICE_DB) / 20)))
+    return MusicLevel(gain_db=gain, duck_threshold=threshold)
 
 
 def _integrated(stream: Stream, *, timeout_s: float, what: str) -> float:

@@ -8,7 +8,7 @@ Every chord is a consonant triad (octaves, fifths, thirds); each loop is a whole
 
 from pydantic import BaseModel
 
-from services.compose.music_synth import SAMPLE_RATE, Mix, Note
+from services.compose.music_synth import SAMPLE_RATE, Mix, Note, Voice
 from services.models import Mood
 
 
@@ -84,7 +84,10 @@ SCORES: dict[Mood, Score] = {
 
 def notes_for(mood: Mood) -> list[Note]:
     score = SCORES[mood]
-    return [*_pads(score, level={"calm": 0.5, "upbeat": 0.3, "dramatic": 0.45, "playful": 0.22}[mood]), *_FIGURES[mood](score)]
+    return [
+        *_pads(score, level={"calm": 0.5, "upbeat": 0.3, "dramatic": 0.45, "playful": 0.22}[mood]),
+        *_FIGURES[mood](score),
+    ]
 
 
 def _pads(score: Score, *, level: float) -> list[Note]:
@@ -99,8 +102,17 @@ def _pads(score: Score, *, level: float) -> list[Note]:
     return notes
 
 
-def _held(start: int, span: int, fade: int, midi: float, voice: str, gain: float, pan: float = 0.0) -> Note:
-    return Note(start=start - fade // 2, length=span + fade, midi=midi, voice=voice, gain=gain, pan=pan, attack=fade, release=fade)
+def _held(start: int, span: int, fade: int, midi: float, voice: Voice, gain: float, pan: float = 0.0) -> Note:
+    return Note(
+        start=start - fade // 2,
+        length=span + fade,
+        midi=midi,
+        voice=voice,
+        gain=gain,
+        pan=pan,
+        attack=fade,
+        release=fade,
+    )
 
 
 def _calm(score: Score) -> list[Note]:
@@ -110,7 +122,9 @@ def _calm(score: Score) -> list[Note]:
         for step in range(2 * score.bars_per_chord):
             midi = chord.tones[step % 3] + 12
             at = start + step * 2 * score.beat
-            notes.append(Note(start=at, length=3 * SAMPLE_RATE, midi=midi, voice="bell", gain=0.07, pan=0.4 - 0.27 * (step % 4)))
+            notes.append(
+                Note(start=at, length=3 * SAMPLE_RATE, midi=midi, voice="bell", gain=0.07, pan=0.4 - 0.27 * (step % 4))
+            )
         notes.append(_held(start, score.bars_per_chord * score.bar, score.beat, chord.bass, "drone", 0.12))
     return notes
 
@@ -125,7 +139,9 @@ def _upbeat(score: Score) -> list[Note]:
         for step in range(8 * score.bars_per_chord):
             at = start + step * eighth
             midi = tones[pattern[step % 8]] + 12
-            notes.append(Note(start=at, length=eighth * 3, midi=midi, voice="pluck", gain=0.06, pan=(-0.35, 0.35)[step % 2]))
+            notes.append(
+                Note(start=at, length=eighth * 3, midi=midi, voice="pluck", gain=0.06, pan=(-0.35, 0.35)[step % 2])
+            )
         for beat in range(4 * score.bars_per_chord):
             at = start + beat * score.beat
             notes.append(Note(start=at, length=score.beat, midi=chord.bass, voice="bass", gain=0.16, release=2400))
@@ -140,7 +156,16 @@ def _dramatic(score: Score) -> list[Note]:
     for start, chord in score.chord_starts():
         notes.append(_held(start, span, score.beat, chord.bass, "drone", 0.14))
         notes.append(Note(start=start, length=4 * SAMPLE_RATE, midi=chord.bass, voice="bell", gain=0.16, attack=1200))
-        notes.append(Note(start=start + span // 2, length=3 * SAMPLE_RATE, midi=chord.tones[-1] + 12, voice="bell", gain=0.045, pan=0.3))
+        notes.append(
+            Note(
+                start=start + span // 2,
+                length=3 * SAMPLE_RATE,
+                midi=chord.tones[-1] + 12,
+                voice="bell",
+                gain=0.045,
+                pan=0.3,
+            )
+        )
     return notes
 
 
@@ -155,10 +180,21 @@ def _playful(score: Score) -> list[Note]:
             pick = figure[step % 8]
             if pick is not None:
                 at = start + step * eighth
-                notes.append(Note(start=at, length=eighth * 2, midi=tones[pick] + 12, voice="pluck", gain=0.075, pan=(-0.5, 0.5)[step % 2]))
+                notes.append(
+                    Note(
+                        start=at,
+                        length=eighth * 2,
+                        midi=tones[pick] + 12,
+                        voice="pluck",
+                        gain=0.075,
+                        pan=(-0.5, 0.5)[step % 2],
+                    )
+                )
         for beat in range(0, 4 * score.bars_per_chord, 2):
             midi = chord.bass + (7 if beat % 4 else 0)
-            notes.append(Note(start=start + beat * score.beat, length=eighth, midi=midi, voice="bass", gain=0.16, release=1200))
+            notes.append(
+                Note(start=start + beat * score.beat, length=eighth, midi=midi, voice="bass", gain=0.16, release=1200)
+            )
     return notes
 
 
