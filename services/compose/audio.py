@@ -1,5 +1,8 @@
 """The sound half: narration placed on the final clock, music looped and ducked under it, loudness normalised.
 
+The music's gain and ducking threshold are set against the narration's measured loudness (a quick ebur128 pass
+over each), so the balance is the same for a quiet espeak voice, a loud TTS voice, the bundled beds and any file.
+
 The mix is rendered once to a float WAV while ebur128 measures it in the same ffmpeg run (first pass, several times
 cheaper than loudnorm's own analysis); the video render then applies one gain when that keeps true peaks under the
 ceiling, or loudnorm with the measurements otherwise (second pass), so the result lands on -14 LUFS integrated with

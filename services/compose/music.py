@@ -2,7 +2,7 @@
 
 Beds are synthesised here (services/compose/music_scores.py, music_synth.py) rather than shipped as recordings:
 nothing binary in the repository, nothing whose licence needs checking, and a bed can be changed by editing a
-score. Each is rendered once into the cache as a 16-bit 48 kHz stereo WAV (about 1 s of CPU, 5-7 MB), written
+score. Each is rendered once into the cache as a 16-bit 48 kHz stereo WAV (a second or two of CPU, 5-6 MB), written
 atomically so concurrent renders never read half a file; the same mood always gives the same bytes. Files are
 named with BED_VERSION, so a changed score never reuses an old render.
 """
@@ -11,6 +11,7 @@ import os
 import tempfile
 import wave
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -39,7 +40,7 @@ def resolve_music(choice: str | None, *, mood: Mood, cache_dir: Path, seed: str)
     if choice is None:
         return bed(mood, cache_dir)
     if choice in MOODS:
-        return bed(choice, cache_dir)  # type: ignore[arg-type]  # narrowed by the MOODS check
+        return bed(cast(Mood, choice), cache_dir)
     return choose_music(Path(choice), seed=seed)
 
 

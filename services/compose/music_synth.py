@@ -61,10 +61,10 @@ def _note_samples(note: Note, loop: int) -> np.ndarray:
     if note.voice == "pad":
         detuned = 2 * np.pi * (((cycles + max(1, cycles // 600)) * index) % loop) / loop
         tone = 0.55 * np.sin(phase) + 0.3 * np.sin(detuned) + 0.15 * _triangle(phase)
-        return note.gain * tone * _swell(note)
+        return note.gain * tone * _edges(note.length, note.attack, note.release)
     if note.voice == "drone":
         octave = 2 * np.pi * ((2 * cycles * index) % loop) / loop
-        return note.gain * (0.8 * np.sin(phase) + 0.2 * np.sin(octave)) * _swell(note)
+        return note.gain * (0.8 * np.sin(phase) + 0.2 * np.sin(octave)) * _edges(note.length, note.attack, note.release)
     if note.voice == "kick":
         return note.gain * _kick(rel) * _edges(note.length, 48, 960)
     decay = {"pluck": 0.22, "bell": 0.9, "bass": 0.35}[note.voice]
@@ -88,12 +88,8 @@ def _kick(rel: np.ndarray) -> np.ndarray:
     return np.sin(phase) * np.exp(-rel / 0.12)
 
 
-def _swell(note: Note) -> np.ndarray:
-    """Raised-cosine attack and release: a note fading out and the next fading in sum to a constant."""
-    return _edges(note.length, note.attack, note.release)
-
-
 def _edges(length: int, attack: int, release: int) -> np.ndarray:
+    """Raised-cosine attack and release: a note fading out and the next fading in sum to a constant."""
     envelope = np.ones(length)
     attack, release = min(attack, length // 2), min(release, length // 2)
     if attack:
