@@ -13,5 +13,5 @@ def build_composer(settings: Settings) -> Composer:
         crf=settings.x264_crf,
         transition=settings.transition,
         motion=settings.ken_burns,
-        music_path=settings.music_path,
+        music_cache_dir=settings.cache_dir / "music",
     )

@@ -1,5 +1,8 @@
 """The sound half: narration placed on the final clock, music looped and ducked under it, loudness normalised.
 
+The music's gain and ducking threshold are set against the narration's measured loudness (a quick ebur128 pass
+over each), so the balance is the same for a quiet espeak voice, a loud TTS voice, the bundled beds and any file.
+
 The mix is rendered once to a float WAV while ebur128 measures it in the same ffmpeg run (first pass, several times
 cheaper than loudnorm's own analysis); the video render then applies one gain when that keeps true peaks under the
 ceiling, or loudnorm with the measurements otherwise (second pass), so the result lands on -14 LUFS integrated with
@@ -25,6 +28,14 @@ TARGET_LRA = 11.0
 SILENCE_LUFS = -60.0
 """Below this the mix is treated as silence: normalising it would only amplify noise (or divide by -inf)."""
 MUSIC_GAIN_DB = -14.0
+"""The music's gain when there is no narration to set it against (the final normalisation sets the level)."""
+MUSIC_UNDER_VOICE_LU = 16.0
+"""The music's loudness under the narration's between sentences. Set against the measured narration, so neither
+a quiet voice nor a loud music file changes the balance."""
+DUCK_BELOW_VOICE_DB, DUCK_RATIO = 12.0, 3.0
+"""Ducking starts 12 dB under the narration's loudness; at 3:1 a sentence at that loudness takes the music about
+8 dB lower (about 24 dB under the voice), and the music comes back over half a second once the sentence ends."""
+MUSIC_GAIN_RANGE_DB = (-60.0, 24.0)
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.5
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac"}
 _JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
@@ -57,6 +68,13 @@ class Loudness(BaseModel):
         return self.input_tp + self.gain_db <= TARGET_TRUE_PEAK_DB
 
 
+class MusicLevel(BaseModel):
+    """How loud the music goes in, and the narration level (linear RMS) above which it is ducked."""
+
+    gain_db: float
+    duck_threshold: float = 0.02
+
+
 class MixedAudio(BaseModel):
     path: Path
     loudness: Loudness
@@ -80,16 +98,13 @@ def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s
     """Mix narration and music into `out_path` and measure it; None when there is nothing to hear."""
     total = plan.duration_s
     voice = _voice_bus(plan)
-    bed = _music_bed(music, total) if music is not None else None
-    if voice is None and bed is None:
+    mix = voice
+    if music is not None:
+        level = _music_level(plan, music, total, timeout_s=timeout_s)
+        bed = _music_bed(music, total, gain_db=level.gain_db)
+        mix = bed if voice is None else _duck_under(voice, bed, level)
+    if mix is None:
         return None
-    if voice is not None and bed is not None:
-        split = voice.asplit()
-        voice, key = split[0], split[1]
-        ducked = ffmpeg.filter([bed, key], "sidechaincompress", threshold=0.02, ratio=8, attack=15, release=500)
-        mix = ffmpeg.filter([voice, ducked], "amix", inputs=2, normalize=0, duration="first")
-    else:
-        mix = voice if voice is not None else bed
     mix = mix.filter("apad", whole_dur=f"{total:.6f}").filter("atrim", end=f"{total:.6f}")
     copies = mix.asplit()
     rendered = ffmpeg.output(copies[0], str(out_path), acodec="pcm_f32le", ar=48000, f="wav")
@@ -161,11 +176,45 @@ def _voice_bus(plan: RenderPlan) -> Stream | None:
     return ffmpeg.filter(parts, "amix", inputs=len(parts), normalize=0, duration="longest")
 
 
-def _music_bed(music: Path, total: float) -> Stream:
-    """The music looped to the video's length, quieter, faded in and out."""
-    bed = _stereo(ffmpeg.input(str(music), stream_loop=-1, t=f"{total:.6f}").audio)
+def _duck_under(voice: Stream, bed: Stream, level: MusicLevel) -> Stream:
+    """The narration over the music, the music compressed while the narration speaks (sidechain)."""
+    split = voice.asplit()
+    voice, key = split[0], split[1]
+    duck = {"threshold": level.duck_threshold, "ratio": DUCK_RATIO, "attack": 15, "release": 500}
+    ducked = ffmpeg.filter([bed, key], "sidechaincompress", **duck)
+    return ffmpeg.filter([voice, ducked], "amix", inputs=2, normalize=0, duration="first")
+
+
+def _music_level(plan: RenderPlan, music: Path, total: float, *, timeout_s: float) -> MusicLevel:
+    """Gain and ducking threshold from the narration's and the looped music's loudness (ebur128)."""
+    voice = _voice_bus(plan)
+    if voice is None:
+        return MusicLevel(gain_db=MUSIC_GAIN_DB)
+    voice_lufs = _integrated(voice, timeout_s=timeout_s, what="measuring the narration")
+    music_lufs = _integrated(_looped(music, total), timeout_s=timeout_s, what="measuring the music")
+    if voice_lufs < SILENCE_LUFS or music_lufs < SILENCE_LUFS:
+        return MusicLevel(gain_db=MUSIC_GAIN_DB)
+    low, high = MUSIC_GAIN_RANGE_DB
+    gain = min(high, max(low, voice_lufs - MUSIC_UNDER_VOICE_LU - music_lufs))
+    threshold = min(1.0, max(0.001, 10 ** ((voice_lufs - DUCK_BELOW_VOICE_DB) / 20)))
+    return MusicLevel(gain_db=gain, duck_threshold=threshold)
+
+
+def _integrated(stream: Stream, *, timeout_s: float, what: str) -> float:
+    measure = stream.filter("ebur128", framelog="quiet")
+    stderr = run_ffmpeg(ffmpeg.output(measure, "-", f="null").get_args(), timeout_s=timeout_s, what=what)
+    return _parse_loudness(stderr).input_i
+
+
+def _looped(music: Path, total: float) -> Stream:
+    return _stereo(ffmpeg.input(str(music), stream_loop=-1, t=f"{total:.6f}").audio)
+
+
+def _music_bed(music: Path, total: float, *, gain_db: float) -> Stream:
+    """The music looped to the video's length, set under the voice, faded in and out."""
     fade_out = min(MUSIC_FADE_OUT_S, total / 3)
-    bed = bed.filter("volume", f"{MUSIC_GAIN_DB}dB").filter("afade", t="in", d=min(MUSIC_FADE_IN_S, total / 3))
+    bed = _looped(music, total).filter("volume", f"{gain_db:.2f}dB")
+    bed = bed.filter("afade", t="in", d=min(MUSIC_FADE_IN_S, total / 3))
     return bed.filter("afade", t="out", st=f"{total - fade_out:.6f}", d=f"{fade_out:.6f}")
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import ffmpeg
 
-from services.compose.audio import choose_music, render_audio
+from services.compose.audio import render_audio
 from services.compose.caption_layer import with_captions
 from services.compose.captions import Cue, caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
+from services.compose.music import default_cache_dir, resolve_music
 from services.compose.plan import RenderPlan, plan_render
 from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
 from services.compose.visuals import Motion, transition_for, video_track
@@ -47,7 +48,7 @@ class Composer:
         crf: int = 23,
         transition: str = "fade",
         motion: Motion = "pan",
-        music_path: Path | None = None,
+        music_cache_dir: Path | None = None,
     ) -> None:
         transition_for(transition, 1)  # fail at construction on an unknown transition name
         self.timeout_s = timeout_s
@@ -55,7 +56,7 @@ class Composer:
         self.crf = crf
         self.transition = transition
         self.motion: Motion = motion
-        self.music_path = music_path
+        self.music_cache_dir = music_cache_dir or default_cache_dir()
 
     def render(
         self, timeline: Timeline, out_dir: Path, *, on_progress: ProgressCallback | None = None
@@ -66,6 +67,7 @@ class Composer:
         picture and sound are then joined by stream copy. `on_progress(fraction)` follows the picture encode.
         """
         _check_inputs(timeline)
+        music = resolve_music(timeline.music, mood=timeline.mood, cache_dir=self.music_cache_dir, seed=timeline.title)
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_dead_partials(out_dir)
         plan = plan_render(timeline)
@@ -74,7 +76,6 @@ class Composer:
         write_ass(cues, ass_path, width=timeline.width, height=timeline.height)
         final, thumbnail = out_dir / "video.mp4", out_dir / "thumbnail.jpg"
         temp = {kind: partial_path(out_dir / f"{kind}.{ext}") for kind, ext in _TEMP_FILES}
-        music = choose_music(self.music_path, seed=timeline.title)
         try:
             sheet = self._produce(plan, timeline, cues, temp, music=music, on_progress=on_progress)
             os.replace(temp["video"], final)

@@ -64,7 +64,7 @@ def music(tmp_path) -> Path:
 
 def test_render_writes_a_complete_normalised_video(narrated, music, tmp_path) -> None:
     out = tmp_path / "out"
-    video = Composer(preset="ultrafast", music_path=music.parent).render(narrated, out)
+    video = Composer(preset="ultrafast").render(narrated.model_copy(update={"music": str(music.parent)}), out)
 
     assert isinstance(video, RenderedVideo)
     names = sorted(p.name for p in out.iterdir())
@@ -87,6 +87,7 @@ def test_render_writes_a_complete_normalised_video(narrated, music, tmp_path) ->
 
 
 def test_captions_start_when_their_sentences_are_heard(narrated, tmp_path) -> None:
+    narrated = narrated.model_copy(update={"music": "none"})  # onsets are found in silence between sentences
     video = Composer(preset="ultrafast").render(narrated, tmp_path / "out")
 
     cues = srt_cues(video.captions_path)
@@ -112,7 +113,7 @@ def test_silent_timeline_gets_a_silent_track_of_the_same_length(voice, make_stil
         [(make_still("a", 320, 180), 1.5, "Quiet.", quiet), (make_still("b", 320, 180, seed=3), 1.5, "Still.", None)],
         width=320,
         height=180,
-    )
+    ).model_copy(update={"music": "none"})
     video = Composer(preset="ultrafast").render(timeline, tmp_path / "out")
 
     durations = stream_durations(video.path)
