@@ -11,6 +11,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from api.check_cli import check
 from api.prompts_cli import db_app, prompts_app
 from api.serve_cli import app as serve_app
 from api.youtube_cli import youtube_app
@@ -36,6 +37,7 @@ app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
 app.add_typer(youtube_app, name="youtube")
 app.add_typer(serve_app, name="serve")
+app.command()(check)
 
 
 @app.command()

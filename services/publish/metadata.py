@@ -1,8 +1,14 @@
-"""The published description of a video: title, description with media credits, scenes, sources."""
+"""The published description of a video: title, description with media credits, scenes, sources.
 
-from services.models import RenderedVideo, Timeline
+metadata.json also records what a quality check needs to judge the video without re-deriving the timeline: the
+length asked for, the frame, caption style, music and mood, and per scene where it starts, each shot's footage
+(size, length, score, how far it is upscaled) and whether it fell back to a generated card.
+"""
+
+from services.models import MediaAsset, RenderedVideo, Timeline, TimelineClip
 
 DESCRIPTION_MAX_CHARS = 5000
+GENERATED_PROVIDER = "generated"
 
 
 def credits(timeline: Timeline) -> list[str]:
@@ -17,6 +23,20 @@ def full_description(timeline: Timeline) -> str:
     return text[:DESCRIPTION_MAX_CHARS]
 
 
+def upscale_factor(asset: MediaAsset, width: int, height: int) -> float | None:
+    """How much the asset is enlarged to cover a width x height frame; None when its size is unknown."""
+    if asset.width <= 0 or asset.height <= 0:
+        return None
+    return round(max(width / asset.width, height / asset.height), 3)
+
+
+def shot_times(clip: TimelineClip) -> list[tuple[float, float]]:
+    """(start, duration) of each shot on the video clock: the scene split evenly among asset and extra_assets."""
+    count = 1 + len(clip.extra_assets)
+    length = clip.scene.duration_s / count
+    return [(round(clip.start_s + i * length, 3), round(length, 3)) for i in range(count)]
+
+
 def video_metadata(video: RenderedVideo, timeline: Timeline) -> dict:
     """Everything a reader of metadata.json needs to know what the video is and where its media came from."""
     return {
@@ -24,25 +44,47 @@ def video_metadata(video: RenderedVideo, timeline: Timeline) -> dict:
         "description": full_description(timeline),
         "language": timeline.language,
         "duration_s": round(video.duration_s, 3),
+        "target_duration_s": timeline.target_duration_s,
         "width": video.width,
         "height": video.height,
+        "frame": {
+            "width": timeline.width,
+            "height": timeline.height,
+            "fps": timeline.fps,
+            "transition_s": timeline.transition_s,
+        },
+        "caption_style": timeline.caption_style,
+        "music": timeline.music,
+        "mood": timeline.mood,
         "sha256": video.sha256,
-        "scenes": [
-            {
-                "index": c.scene.index,
-                "start_s": c.start_s,
-                "duration_s": c.scene.duration_s,
-                "narration": c.scene.narration,
-                "visual_query": c.scene.visual_query,
-                "media": {
-                    "provider": c.asset.provider,
-                    "kind": c.asset.kind,
-                    "source_url": c.asset.source_url,
-                    "attribution": c.asset.attribution,
-                    "license": c.asset.license,
-                    "score": c.asset.score,
-                },
-            }
-            for c in timeline.clips
-        ],
+        "scenes": [_scene(c, timeline) for c in timeline.clips],
+    }
+
+
+def _scene(clip: TimelineClip, timeline: Timeline) -> dict:
+    return {
+        "index": clip.scene.index,
+        "start_s": clip.start_s,
+        "duration_s": clip.scene.duration_s,
+        "narration": clip.scene.narration,
+        "visual_query": clip.scene.visual_query,
+        "generated_fallback": clip.asset.provider == GENERATED_PROVIDER,
+        "media": _media(clip.asset, timeline),
+        "extra_media": [_media(asset, timeline) for asset in clip.extra_assets],
+        "shots": [{"start_s": start, "duration_s": length} for start, length in shot_times(clip)],
+    }
+
+
+def _media(asset: MediaAsset, timeline: Timeline) -> dict:
+    return {
+        "provider": asset.provider,
+        "kind": asset.kind,
+        "source_url": asset.source_url,
+        "attribution": asset.attribution,
+        "license": asset.license,
+        "score": asset.score,
+        "width": asset.width,
+        "height": asset.height,
+        "duration_s": asset.duration_s,
+        "upscale": upscale_factor(asset, timeline.width, timeline.height),
     }
