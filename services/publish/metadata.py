@@ -5,6 +5,7 @@ length asked for, the frame, caption style, music and mood, and per scene where 
 (size, length, score, how far it is upscaled) and whether it fell back to a generated card.
 """
 
+from services.compose.music import music_credit
 from services.models import MediaAsset, RenderedVideo, Timeline, TimelineClip
 
 DESCRIPTION_MAX_CHARS = 5000
@@ -20,7 +21,8 @@ def credits(timeline: Timeline) -> list[str]:
 def full_description(timeline: Timeline) -> str:
     credit_lines = credits(timeline)
     text = timeline.description + ("\n\nMedia credits:\n" + "\n".join(credit_lines) if credit_lines else "")
-    return text[:DESCRIPTION_MAX_CHARS]
+    music = music_credit(timeline.music, timeline.mood)
+    return (text + (f"\n\n{music}" if music else ""))[:DESCRIPTION_MAX_CHARS]
 
 
 def upscale_factor(asset: MediaAsset, width: int, height: int) -> float | None:
