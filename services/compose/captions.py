@@ -117,7 +117,8 @@ def _chunks(sentence: str, max_chars: int) -> list[str]:
         return [sentence]
     count = math.ceil(len(sentence) / max_chars)
     target = len(sentence) / count
-    chunks, current, used = [], "", 0
+    chunks: list[str] = []
+    current, used = "", 0
     for word in sentence.split():
         candidate = f"{current} {word}".strip()
         rest_fits = len(sentence) - used - len(current) <= (count - len(chunks) - 1) * max_chars
