@@ -11,22 +11,24 @@ from pathlib import Path
 
 import ffmpeg
 
-from services.compose.captions import Cue, caption_metrics, write_ass
+from services.compose.caption_style import caption_layout
+from services.compose.captions import Cue, write_ass
 from services.compose.fonts import FONTS_DIR
 from services.compose.plan import RenderPlan
+from services.models import CaptionStyle
 
 Stream = ffmpeg.nodes.FilterableStream
-BAND_LINES = 6
-"""Font sizes of room above the bottom margin: a cue wraps to two lines, three at most, at the style's size."""
 
 
-def with_captions(video: Stream, cues: list[Cue], plan: RenderPlan, *, script_path: Path) -> Stream:
+def with_captions(
+    video: Stream, cues: list[Cue], plan: RenderPlan, *, script_path: Path, style: CaptionStyle = "subtitle"
+) -> Stream:
     """`video` with the cues burned in; `script_path` receives the slotted script libass reads."""
     if not cues:
         return video
-    top, bottom = caption_band(plan.width, plan.height)
-    slotted = [Cue(start_s=k + 1, end_s=k + 2, text=cue.text) for k, cue in enumerate(cues)]
-    write_ass(slotted, script_path, width=plan.width, height=plan.height)
+    top, bottom = caption_band(plan.width, plan.height, style)
+    slotted = [cue.model_copy(update={"start_s": k + 1, "end_s": k + 2}) for k, cue in enumerate(cues)]
+    write_ass(slotted, script_path, width=plan.width, height=plan.height, style=style)
     canvas = f"color=c=black@0:s={plan.width}x{plan.height}:r=1:d={len(cues) + 1},format=yuva420p"
     images = ffmpeg.input(canvas, f="lavfi").video
     images = images.filter("subtitles", filename=str(script_path), fontsdir=str(FONTS_DIR), alpha=1)
@@ -42,11 +44,11 @@ def with_captions(video: Stream, cues: list[Cue], plan: RenderPlan, *, script_pa
     return ffmpeg.filter([video, layer], "overlay", x=0, y=top, format="yuv420", eof_action="pass")
 
 
-def caption_band(width: int, height: int) -> tuple[int, int]:
+def caption_band(width: int, height: int, style: CaptionStyle = "subtitle") -> tuple[int, int]:
     """Top and bottom rows (even, for 4:2:0 chroma) of the area captions can cover, outline and shadow included."""
-    font_size, margin_v, _ = caption_metrics(width, height)
-    top = max(0, 2 * math.floor((height - margin_v - BAND_LINES * font_size) / 2))
-    bottom = min(height, 2 * math.ceil((height - margin_v + font_size / 2) / 2))
+    layout = caption_layout(width, height, style)
+    top = max(0, 2 * math.floor((height - layout.margin_v - layout.band_lines * layout.font_size) / 2))
+    bottom = min(height, 2 * math.ceil((height - layout.margin_v + layout.font_size / 2) / 2))
     return top, bottom
 
 

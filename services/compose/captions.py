@@ -4,10 +4,13 @@ import math
 import re
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from services.compose.caption_style import SHORTS_HIGHLIGHT, CaptionLayout, caption_layout
+from services.compose.caption_text import ass_literal, clean_caption_text, srt_literal
 from services.compose.fonts import FONT_FAMILY
 from services.compose.plan import RenderPlan
+from services.models import CaptionStyle
 from services.storyboard.language import split_sentences
 
 MAX_CUE_CHARS = 84
@@ -15,9 +18,13 @@ MAX_CUE_CHARS_PORTRAIT = 56
 
 
 class Cue(BaseModel):
+    """A caption shown from start_s to end_s; with `words`, a group of words where `highlight` is being spoken."""
+
     start_s: float
     end_s: float
     text: str
+    words: list[str] = Field(default_factory=list)
+    highlight: int | None = None
 
 
 def caption_cues(plan: RenderPlan) -> list[Cue]:
@@ -29,16 +36,15 @@ def caption_cues(plan: RenderPlan) -> list[Cue]:
         narration = scene.clip.narration
         if narration is not None and narration.sentences:
             offset = scene.narration_start_s
-            spans = [(s.text, offset + s.start_s, offset + s.end_s) for s in narration.sentences]
+            spans = [(clean_caption_text(s.text), offset + s.start_s, offset + s.end_s) for s in narration.sentences]
         else:
-            start, end = scene.seen_alone
-            spans = [(" ".join(split_sentences(scene.clip.scene.narration)), start, end)]
+            spans = [(clean_caption_text(scene.clip.scene.narration), *scene.seen_alone)]
         for text, start, end in spans:
-            cues.extend(_timed_pieces(text, start, end, max_chars=max_chars))
-    return _without_overlaps(cues, limit=plan.duration_s)
+            cues.extend(timed_pieces(text, start, end, max_chars=max_chars))
+    return without_overlaps(cues, limit=plan.duration_s)
 
 
-def _timed_pieces(text: str, start: float, end: float, *, max_chars: int) -> list[Cue]:
+def timed_pieces(text: str, start: float, end: float, *, max_chars: int) -> list[Cue]:
     """Readable pieces of `text`, sharing [start, end] in proportion to their length."""
     pieces = [p for s in split_sentences(text) for p in _chunks(s, max_chars)]
     total_chars = sum(len(p) for p in pieces) or 1
@@ -50,7 +56,7 @@ def _timed_pieces(text: str, start: float, end: float, *, max_chars: int) -> lis
     return cues
 
 
-def _without_overlaps(cues: list[Cue], *, limit: float) -> list[Cue]:
+def without_overlaps(cues: list[Cue], *, limit: float) -> list[Cue]:
     """Cues end before the next one starts and within the video, so players never stack two captions."""
     fixed: list[Cue] = []
     for cue, nxt in zip(cues, [*cues[1:], None], strict=False):
@@ -60,35 +66,48 @@ def _without_overlaps(cues: list[Cue], *, limit: float) -> list[Cue]:
     return fixed
 
 
-def write_ass(cues: list[Cue], path: Path, *, width: int, height: int) -> None:
-    """An ASS script with one bottom-centred style sized for the frame and safe margins.
-
-    Portrait videos keep captions above the bottom fifth, where phone apps draw their own buttons and titles.
-    """
-    font_size, margin_v, margin_h = caption_metrics(width, height)
+def write_ass(cues: list[Cue], path: Path, *, width: int, height: int, style: CaptionStyle = "subtitle") -> None:
+    """An ASS script with one bottom-centred style sized for the frame, inside its safe area (see caption_style)."""
+    layout = caption_layout(width, height, style)
     header = (
         "[Script Info]\nScriptType: v4.00+\nWrapStyle: 0\nScaledBorderAndShadow: yes\n"
         f"PlayResX: {width}\nPlayResY: {height}\n\n[V4+ Styles]\n"
         "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic,"
         " Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment,"
         " MarginL, MarginR, MarginV, Encoding\n"
-        f"Style: Caption,{FONT_FAMILY},{font_size},&H00FFFFFF,&H00FFFFFF,&H00101010,&H80000000,-1,0,0,0,100,100,0,0,"
-        f"1,{max(2, font_size // 14)},1,2,{margin_h},{margin_h},{margin_v},1\n\n"
+        f"Style: Caption,{FONT_FAMILY},{layout.font_size},&H00FFFFFF,&H00FFFFFF,&H00101010,&H80000000,"
+        f"{-1 if layout.bold else 0},0,0,0,100,100,0,0,1,{layout.outline},{layout.shadow},2,"
+        f"{layout.margin_l},{layout.margin_r},{layout.margin_v},1\n\n"
         "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
     )
     events = "".join(
-        f"Dialogue: 0,{_ass_time(c.start_s)},{_ass_time(c.end_s)},Caption,,0,0,0,,{_ass_text(c.text)}\n" for c in cues
+        f"Dialogue: 0,{_ass_time(c.start_s)},{_ass_time(c.end_s)},Caption,,0,0,0,,{_ass_event_text(c, layout, width)}\n"
+        for c in cues
     )
     path.write_text(header + events, encoding="utf-8")
 
 
-def caption_metrics(width: int, height: int) -> tuple[int, int, int]:
-    """Font size, bottom margin and side margins of the caption style, in pixels."""
-    return round(min(width, height) * 0.05), round(height * (0.2 if height > width else 0.08)), round(width * 0.07)
+def _ass_event_text(cue: Cue, layout: CaptionLayout, width: int) -> str:
+    """The cue's literal text, the spoken word coloured, narrowed when one word is longer than a line."""
+    words = cue.words or cue.text.split()
+    longest = max((len(w) for w in words), default=0)
+    fit = min(100, math.floor(100 * layout.line_chars(width) / longest)) if longest else 100
+    prefix = f"{{\\fscx{fit}\\fscy{fit}}}" if fit < 100 else ""
+    if cue.highlight is None:
+        return prefix + ass_literal(cue.text)
+    drawn = [
+        f"{{\\1c{SHORTS_HIGHLIGHT}}}{ass_literal(w)}{{\\1c&H00FFFFFF&}}" if i == cue.highlight else ass_literal(w)
+        for i, w in enumerate(cue.words)
+    ]
+    return prefix + " ".join(drawn)
 
 
 def write_srt(cues: list[Cue], path: Path) -> None:
-    blocks = [f"{n}\n{_srt_time(c.start_s)} --> {_srt_time(c.end_s)}\n{c.text}\n" for n, c in enumerate(cues, start=1)]
+    """SubRip cues as plain text (see caption_text.srt_literal: no tags or override blocks a player would apply)."""
+    blocks = [
+        f"{n}\n{_srt_time(c.start_s)} --> {_srt_time(c.end_s)}\n{srt_literal(c.text)}\n"
+        for n, c in enumerate(cues, start=1)
+    ]
     path.write_text("\n".join(blocks), encoding="utf-8")
 
 
@@ -98,7 +117,8 @@ def _chunks(sentence: str, max_chars: int) -> list[str]:
         return [sentence]
     count = math.ceil(len(sentence) / max_chars)
     target = len(sentence) / count
-    chunks, current, used = [], "", 0
+    chunks: list[str] = []
+    current, used = "", 0
     for word in sentence.split():
         candidate = f"{current} {word}".strip()
         rest_fits = len(sentence) - used - len(current) <= (count - len(chunks) - 1) * max_chars
@@ -111,10 +131,6 @@ def _chunks(sentence: str, max_chars: int) -> list[str]:
         else:
             current = candidate
     return [*chunks, current] if current else chunks
-
-
-def _ass_text(text: str) -> str:
-    return text.replace("\\", "/").replace("{", "(").replace("}", ")").replace("\n", " ")
 
 
 def _ass_time(seconds: float) -> str:

@@ -20,10 +20,11 @@ from services.compose.contact_sheet import write_contact_sheet
 from services.compose.music import default_cache_dir, resolve_music
 from services.compose.plan import RenderPlan, plan_render
 from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
+from services.compose.shorts import shorts_cues
 from services.compose.visuals import Motion, transition_for, video_track
 from services.exceptions import ComposeError
 from services.ffmpeg import probe, run_ffmpeg
-from services.models import RenderedVideo, Timeline
+from services.models import CaptionStyle, RenderedVideo, Timeline
 from services.partials import partial_path, remove_dead_partials
 
 _INPUT_NUMBER = re.compile(r"\[(?:in|ist|vist|aist)#(\d+)")
@@ -71,9 +72,10 @@ class Composer:
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_dead_partials(out_dir)
         plan = plan_render(timeline)
-        cues = caption_cues(plan)
+        readable = caption_cues(plan)
+        cues = shorts_cues(plan) if timeline.caption_style == "shorts" else readable
         ass_path, srt_path = out_dir / "captions.ass", out_dir / "captions.srt"
-        write_ass(cues, ass_path, width=timeline.width, height=timeline.height)
+        write_ass(cues, ass_path, width=timeline.width, height=timeline.height, style=timeline.caption_style)
         final, thumbnail = out_dir / "video.mp4", out_dir / "thumbnail.jpg"
         temp = {kind: partial_path(out_dir / f"{kind}.{ext}") for kind, ext in _TEMP_FILES}
         try:
@@ -83,7 +85,7 @@ class Composer:
         finally:
             for path in temp.values():
                 path.unlink(missing_ok=True)
-        write_srt(cues, srt_path)
+        write_srt(readable, srt_path)
         info = probe(final)
         return RenderedVideo(
             path=final,
@@ -113,7 +115,7 @@ class Composer:
             )
             sheet_path = temp["picture"].parent / "contact_sheet.png"
             sheet = pool.submit(write_contact_sheet, timeline, sheet_path, timeout_s=self.timeout_s)
-            args = self._picture_args(plan, cues, temp["slots"], temp["picture"])
+            args = self._picture_args(plan, cues, temp["slots"], temp["picture"], timeline.caption_style)
             _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
             at_s = sum(plan.scenes[0].seen_alone) / 2
             still = pool.submit(_thumbnail, temp["picture"], temp["thumbnail"], at_s=at_s, timeout_s=self.timeout_s)
@@ -121,9 +123,11 @@ class Composer:
             still.result()
             return sheet.result()
 
-    def _picture_args(self, plan: RenderPlan, cues: list[Cue], script_path: Path, output: Path) -> list[str]:
+    def _picture_args(
+        self, plan: RenderPlan, cues: list[Cue], script_path: Path, output: Path, style: CaptionStyle
+    ) -> list[str]:
         video = video_track(plan, motion=self.motion, transition=self.transition)
-        video = with_captions(video, cues, plan, script_path=script_path)
+        video = with_captions(video, cues, plan, script_path=script_path, style=style)
         picture = ffmpeg.output(
             video,
             str(output),
