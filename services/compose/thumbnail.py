@@ -78,7 +78,8 @@ def _sixteen_by_nine(frame: Stream, timeline: Timeline) -> Stream:
     """The frame at 1280x720: scaled when it is 16:9, else centred on a blurred, dimmed fill of itself."""
     if timeline.width * HEIGHT == timeline.height * WIDTH:
         return frame.filter("scale", WIDTH, HEIGHT, flags="bicubic").filter("setsar", 1)
-    fill, front = frame.split()
+    copies = frame.split()
+    fill, front = copies[0], copies[1]
     fill = _cover(fill, WIDTH // 8, HEIGHT // 8).filter("boxblur", 4, 2)
     fill = fill.filter("scale", WIDTH, HEIGHT, flags="bicubic").filter("eq", brightness=-0.18, saturation=0.8)
     front = front.filter("scale", -2, HEIGHT, flags="bicubic").filter("setsar", 1)

@@ -20,7 +20,7 @@ from services.ffmpeg import run_ffmpeg
 from services.media.card_phrase import card_phrase
 from services.models import MediaAsset, Scene
 
-CARD_VERSION = "card-2"
+CARD_VERSION = "card-3"
 """Part of every card's cache key: a new look never reuses cards drawn by an older one."""
 MIN_TEXT_SHARE = 0.05
 """The phrase's smallest font size as a share of the short side: readable on a phone and on the contact sheet."""
@@ -72,7 +72,7 @@ class GeneratedVisuals:
         """Draw the card under a temporary name; keep `<card>.txt` beside it with the phrase as drawn."""
         path.parent.mkdir(parents=True, exist_ok=True)
         width, height = size
-        layout = card_layout(phrase, width, height)
+        layout = card_layout(phrase, width, height, index=number - 1)
         text_file = path.with_suffix(".txt")
         number_file = path.with_name(f".{path.stem}.{os.getpid()}.number.txt")
         text_file.write_text(layout.text.text, encoding="utf-8")
@@ -106,8 +106,9 @@ def safe_box(width: int, height: int) -> tuple[int, int, int, int]:
     return round(x0 * width), round(y0 * height), round(x1 * width), round(y1 * height)
 
 
-def card_layout(phrase: str, width: int, height: int) -> CardLayout:
-    """Number, accent line and phrase, stacked and centred vertically in the safe box, left-aligned."""
+def card_layout(phrase: str, width: int, height: int, *, index: int = 0) -> CardLayout:
+    """Number, accent line and phrase, stacked and left-aligned: at the top of the safe box for even scenes, at
+    its bottom for odd ones, so a crossfade between two cards does not stack one phrase on the other."""
     box = safe_box(width, height)
     x0, y0, x1, y1 = box
     short = min(width, height)
@@ -122,7 +123,7 @@ def card_layout(phrase: str, width: int, height: int) -> CardLayout:
         max_size=max(16, round(short * 0.12)),
         min_size=max(10, round(short * MIN_TEXT_SHARE)),
     )
-    top = y0 + (y1 - y0 - header - text.height) // 2
+    top = y0 if index % 2 == 0 else y1 - header - text.height
     accent_y = top + round(number_size * 1.5)
     return CardLayout(
         box=box,

@@ -58,7 +58,7 @@ def test_card_text_stays_inside_the_safe_area(size: tuple[int, int], tmp_path: P
     mask = ink(asset.local_path, 1, width, height)
     x0, y0, x1, y1 = bbox(mask)
     box = safe_box(width, height)
-    assert (box[0] <= x0 and box[1] <= y0 and x1 <= box[2] and y1 <= box[3]), ((x0, y0, x1, y1), box)
+    assert box[0] <= x0 and box[1] <= y0 and x1 <= box[2] and y1 <= box[3], ((x0, y0, x1, y1), box)
     assert mask.sum() > width * height * 0.01, "the phrase is drawn large"
     if height > width:
         assert y1 < 0.8 * height and x1 < 0.85 * width, "clear of the app's buttons and of the captions"
@@ -84,7 +84,7 @@ def test_cyrillic_phrase_renders_every_line(tmp_path: Path) -> None:
     assert phrase == "История искусственного интеллекта началась"
     metrics = font_metrics(BOLD_FONT)
     assert all(metrics.has_glyph(ch) for ch in phrase if not ch.isspace()), "no character falls back to tofu"
-    layout = card_layout(phrase, 1080, 1080)
+    layout = card_layout(phrase, 1080, 1080, index=1)
     mask = ink(asset.local_path, 1, 1080, 1080)
     for number, _ in enumerate(layout.text.lines):
         top = layout.text_y + number * layout.text.line_height
@@ -95,7 +95,7 @@ def test_cyrillic_phrase_renders_every_line(tmp_path: Path) -> None:
 def test_long_phrases_wrap_into_three_lines_at_most() -> None:
     phrase = "Unbelievably comprehensive internationalization documentation everywhere"
     for width, height in [(1920, 1080), (1080, 1920), (1080, 1080)]:
-        layout = card_layout(phrase, width, height)
+        layout = card_layout(phrase, width, height, index=1)
         x0, y0, x1, y1 = layout.box
         assert len(layout.text.lines) <= 3
         drawn = " ".join(layout.text.lines)
@@ -125,3 +125,12 @@ def test_phrase_comes_from_the_narration_never_the_visual_query() -> None:
     for narration in ["Here is how the engine of the car works in the cold.", "Today it shows up in the city."]:
         words = card_phrase(narration).split()
         assert 2 <= len(words) <= 6 and words[-1].lower() not in {"the", "a", "of", "in", "to"}, words
+
+
+def test_neighbouring_cards_put_their_phrases_apart_for_the_crossfade() -> None:
+    phrase = "Today artificial intelligence shows up"
+    for width, height in [(1080, 1920), (1920, 1080), (1080, 1080)]:
+        even, odd = card_layout(phrase, width, height, index=0), card_layout(phrase, width, height, index=1)
+        assert odd.text_y - even.text_y >= even.text.line_height, "at least a line apart"
+        if height > width:
+            assert even.text_y + even.text.height <= odd.number_y, "portrait cards never overlap"
