@@ -1,4 +1,8 @@
-"""A contact sheet of the chosen media: one numbered tile per scene, so a reviewer sees the picks at a glance."""
+"""A contact sheet of the chosen media: one numbered tile per scene, so a reviewer sees the picks at a glance.
+
+Tiles show what the scene shows: the still (or a generated card, whose phrase stays legible at this size), or a
+frame a third into the part of a clip the scene uses, cropped to the video's aspect like the composed frame.
+"""
 
 import math
 import os
@@ -8,41 +12,37 @@ import ffmpeg
 
 from services.compose.fonts import BOLD_FONT
 from services.ffmpeg import run_ffmpeg
-from services.models import Timeline
+from services.models import Timeline, TimelineClip
 from services.partials import partial_path
 
-TILE_LONG_SIDE = 320
+TILE_SHORT_SIDE = 288
+"""A 1080-pixel side shrinks 3.75x: a card's phrase (at least 5% of the short side) stays readable (14+ px)."""
 MAX_COLUMNS = 4
+PADDING = 6
+Stream = ffmpeg.nodes.FilterableStream
+
+
+def tile_size(width: int, height: int) -> tuple[int, int]:
+    scale = TILE_SHORT_SIDE / min(width, height)
+    return _even(width * scale), _even(height * scale)
+
+
+def sheet_size(timeline: Timeline) -> tuple[int, int]:
+    """Pixels of the sheet: tiles in rows of at most MAX_COLUMNS, PADDING between them and around them."""
+    tile_w, tile_h = tile_size(timeline.width, timeline.height)
+    columns = min(MAX_COLUMNS, len(timeline.clips))
+    rows = math.ceil(len(timeline.clips) / columns)
+    return columns * (tile_w + PADDING) + PADDING, rows * (tile_h + PADDING) + PADDING
 
 
 def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> Path:
-    """Tiles at the video's aspect in scene order (first frame of a video clip), written atomically as PNG."""
-    scale = TILE_LONG_SIDE / max(timeline.width, timeline.height)
-    tile_w, tile_h = _even(timeline.width * scale), _even(timeline.height * scale)
-    tiles = []
-    for number, clip in enumerate(timeline.clips, start=1):
-        options = {"t": 1} if clip.asset.kind == "video" else {}
-        source = ffmpeg.input(str(clip.asset.local_path), **options)
-        tile = source.video.filter("trim", end_frame=1).filter("setpts", "PTS-STARTPTS")
-        tile = tile.filter("scale", tile_w, tile_h, force_original_aspect_ratio="increase")
-        tile = tile.filter("crop", tile_w, tile_h).filter("setsar", 1).filter("format", "rgb24")
-        tiles.append(
-            tile.drawtext(
-                fontfile=str(BOLD_FONT),
-                text=str(number),
-                fontsize=max(14, tile_h // 6),
-                fontcolor="white",
-                box=1,
-                boxcolor="black@0.6",
-                boxborderw=6,
-                x=8,
-                y=8,
-            )
-        )
+    """Tiles at the video's aspect in scene order, each numbered in its lower left corner, written atomically."""
+    tile_w, tile_h = tile_size(timeline.width, timeline.height)
+    tiles = [_tile(clip, number, tile_w, tile_h) for number, clip in enumerate(timeline.clips, start=1)]
     columns = min(MAX_COLUMNS, len(tiles))
     rows = math.ceil(len(tiles) / columns)
     sheet = ffmpeg.concat(*tiles, v=1, a=0) if len(tiles) > 1 else tiles[0]
-    sheet = sheet.filter("tile", f"{columns}x{rows}", padding=6, margin=6, color="0x202020")
+    sheet = sheet.filter("tile", f"{columns}x{rows}", padding=PADDING, margin=PADDING, color="0x202020")
     partial = partial_path(path)
     args = ffmpeg.output(sheet, str(partial), vframes=1, f="image2", update=1).get_args()
     try:
@@ -51,6 +51,29 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+def _tile(clip: TimelineClip, number: int, tile_w: int, tile_h: int) -> Stream:
+    asset = clip.asset
+    options = {}
+    if asset.kind == "video":
+        shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
+        options = {"ss": f"{shown / 3:.3f}"}
+    source = ffmpeg.input(str(asset.local_path), **options)
+    tile = source.video.filter("trim", end_frame=1).filter("setpts", "PTS-STARTPTS")
+    tile = tile.filter("scale", tile_w, tile_h, force_original_aspect_ratio="increase", flags="bicubic")
+    tile = tile.filter("crop", tile_w, tile_h).filter("setsar", 1).filter("format", "rgb24")
+    return tile.drawtext(
+        fontfile=str(BOLD_FONT),
+        text=str(number),
+        fontsize=max(12, tile_h // 10),
+        fontcolor="white",
+        box=1,
+        boxcolor="black@0.6",
+        boxborderw=max(3, tile_h // 40),
+        x=max(6, tile_h // 30),
+        y=f"h-text_h-{max(6, tile_h // 30)}",
+    )
 
 
 def _even(value: float) -> int:

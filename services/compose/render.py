@@ -1,8 +1,9 @@
 """Composing the timeline into an MP4 with one ffmpeg filter graph for the picture (built with ffmpeg-python).
 
 Steps, each one ffmpeg process with a timeout: the picture with burned-in captions; meanwhile, in parallel, the
-sound (mix, measure, normalise, AAC) and the contact sheet; then picture and sound are joined by stream copy into a
-temporary file, renamed into place only when complete, while the thumbnail is taken from the picture.
+sound (mix, measure, normalise, AAC), the contact sheet and the thumbnail (from the best scene's own media, see
+thumbnail.py); then picture and sound are joined by stream copy into a temporary file, renamed into place only when
+complete.
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from services.compose.music import default_cache_dir, resolve_music
 from services.compose.plan import RenderPlan, plan_render
 from services.compose.progress import ProgressCallback, run_ffmpeg_with_progress
 from services.compose.shorts import shorts_cues
+from services.compose.thumbnail import write_thumbnail
 from services.compose.visuals import Motion, transition_for, video_track
 from services.exceptions import ComposeError
 from services.ffmpeg import probe, run_ffmpeg
@@ -108,17 +110,16 @@ class Composer:
         music: Path | None,
         on_progress: ProgressCallback | None,
     ) -> Path:
-        """Picture here, sound and contact sheet on worker threads; then mux and thumbnail. Returns the sheet."""
+        """Picture here; sound, contact sheet and thumbnail on worker threads; then mux. Returns the sheet."""
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="compose") as pool:
             sound = pool.submit(
                 render_audio, plan, music=music, work_path=temp["mix"], out_path=temp["sound"], timeout_s=self.timeout_s
             )
             sheet_path = temp["picture"].parent / "contact_sheet.png"
             sheet = pool.submit(write_contact_sheet, timeline, sheet_path, timeout_s=self.timeout_s)
+            still = pool.submit(write_thumbnail, timeline, temp["thumbnail"], timeout_s=self.timeout_s)
             args = self._picture_args(plan, cues, temp["slots"], temp["picture"], timeline.caption_style)
             _run_naming_inputs(args, timeline, timeout_s=self.timeout_s, on_progress=on_progress)
-            at_s = sum(plan.scenes[0].seen_alone) / 2
-            still = pool.submit(_thumbnail, temp["picture"], temp["thumbnail"], at_s=at_s, timeout_s=self.timeout_s)
             _mux(temp["picture"], sound.result(), temp["video"], timeout_s=self.timeout_s)
             still.result()
             return sheet.result()
@@ -140,12 +141,6 @@ class Composer:
             f="mp4",
         )
         return ["-loglevel", "error", *picture.get_args()]  # keeps a failure's cause inside the stderr tail
-
-
-def _thumbnail(picture: Path, path: Path, *, at_s: float, timeout_s: float) -> Path:
-    args = ["-ss", f"{at_s:.3f}", "-i", str(picture), "-frames:v", "1", "-q:v", "3", "-update", "1", str(path)]
-    run_ffmpeg(args, timeout_s=timeout_s, what="extracting the thumbnail")
-    return path
 
 
 def _mux(picture: Path, sound: Path, output: Path, *, timeout_s: float) -> None:

@@ -1,21 +1,46 @@
-"""Generated visuals: a distinct title card per scene when no footage matches, rendered by ffmpeg."""
+"""Generated visuals: a title card per scene when no footage matches, rendered by ffmpeg.
 
-import colorsys
+A card shows the scene's key phrase (from its narration, see card_phrase) large and left-aligned, a small scene
+number and a thin accent line, on a soft two-colour gradient with a glow and a vignette. The palette comes from
+the video (one family of hues per video), varied per scene. Text is drawn literally (drawtext with
+`expansion=none` and a text file), so `%`, `\\`, `{}`, `:` and quotes show as typed.
+"""
+
 import hashlib
 import os
 from pathlib import Path
 
 import ffmpeg
+from pydantic import BaseModel
 
-from services.compose.fonts import BOLD_FONT
+from services.compose.card_art import Palette, card_background, palette_for
+from services.compose.fonts import BOLD_FONT, REGULAR_FONT
+from services.compose.text_layout import TextBlock, fit_text
 from services.ffmpeg import run_ffmpeg
+from services.media.card_phrase import card_phrase
 from services.models import MediaAsset, Scene
 
-GRADIENT_TYPES = ["linear", "radial", "circular", "spiral", "square"]
+CARD_VERSION = "card-3"
+"""Part of every card's cache key: a new look never reuses cards drawn by an older one."""
+MIN_TEXT_SHARE = 0.05
+"""The phrase's smallest font size as a share of the short side: readable on a phone and on the contact sheet."""
+Stream = ffmpeg.nodes.FilterableStream
+
+
+class CardLayout(BaseModel):
+    """Where a card's pieces go, in pixels; everything lies inside `box` (see safe_box)."""
+
+    box: tuple[int, int, int, int]
+    text: TextBlock
+    text_x: int
+    text_y: int
+    number_size: int
+    number_y: int
+    accent: tuple[int, int, int, int]
 
 
 class GeneratedVisuals:
-    """Renders a gradient card with the scene's visual query; colours and shape derive from a seed."""
+    """Renders a title card per scene; colours follow the video's seed and the scene's number."""
 
     name = "generated"
 
@@ -24,10 +49,12 @@ class GeneratedVisuals:
         self.timeout_s = timeout_s
 
     def generate(self, scene: Scene, *, width: int, height: int, seed: str) -> MediaAsset:
-        digest = hashlib.sha256(f"{seed}|{scene.index}|{scene.visual_query}|{width}x{height}".encode()).hexdigest()
+        phrase = card_phrase(scene.narration, fallback=seed) or f"{scene.index + 1:02d}"
+        key = f"{CARD_VERSION}|{seed}|{scene.index}|{phrase}|{width}x{height}"
+        digest = hashlib.sha256(key.encode()).hexdigest()
         path = self.cache_dir / "generated" / f"{digest[:24]}.png"
         if not path.exists():
-            self._render(path, scene=scene, width=width, height=height, digest=digest)
+            self._render(path, phrase=phrase, number=scene.index + 1, size=(width, height), seed=seed)
         return MediaAsset(
             scene_index=scene.index,
             provider=self.name,
@@ -41,33 +68,99 @@ class GeneratedVisuals:
             score=0.0,
         )
 
-    def _render(self, path: Path, *, scene: Scene, width: int, height: int, digest: str) -> None:
+    def _render(self, path: Path, *, phrase: str, number: int, size: tuple[int, int], seed: str) -> None:
+        """Draw the card under a temporary name; keep `<card>.txt` beside it with the phrase as drawn."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        text_file = path.with_name(f".{path.stem}.{os.getpid()}.txt")
-        text_file.write_text(scene.visual_query.upper()[:60], encoding="utf-8")
-        number = int(digest[:12], 16)
-        colours = [_colour((number >> (8 * i)) % 360, 0.55 + 0.1 * i, 0.35 + 0.2 * (i % 2)) for i in range(3)]
-        card = ffmpeg.input(
-            f"gradients=s={width}x{height}:c0={colours[0]}:c1={colours[1]}:c2={colours[2]}:n=3"
-            f":seed={number % 100000}:type={GRADIENT_TYPES[number % len(GRADIENT_TYPES)]}",
-            f="lavfi",
-        ).drawtext(
-            fontfile=str(BOLD_FONT),
-            textfile=str(text_file),
-            fontsize=max(32, min(width, height) // 14),
-            fontcolor="white@0.85",
-            x="(w-text_w)/2",
-            y="h*0.18",
-            borderw=2,
-            bordercolor="black@0.4",
-        )
+        width, height = size
+        layout = card_layout(phrase, width, height, index=number - 1)
+        text_file = path.with_suffix(".txt")
+        number_file = path.with_name(f".{path.stem}.{os.getpid()}.number.txt")
+        text_file.write_text(layout.text.text, encoding="utf-8")
+        number_file.write_text(f"{number:02d}", encoding="utf-8")
+        palette = palette_for(seed, number - 1)
+        card = draw_card_text(card_background(width, height, palette), layout, palette, text_file, number_file)
         partial = path.with_name(f".{path.stem}.{os.getpid()}.png")
         args = ffmpeg.output(card, str(partial), vframes=1).get_args()
-        run_ffmpeg(args, timeout_s=self.timeout_s, what=f"generating a visual for scene {scene.index}")
-        os.replace(partial, path)
-        text_file.unlink(missing_ok=True)
+        try:
+            run_ffmpeg(args, timeout_s=self.timeout_s, what=f"generating a visual for scene {number - 1}")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+            number_file.unlink(missing_ok=True)
 
 
-def _colour(hue: int, saturation: float, value: float) -> str:
-    r, g, b = colorsys.hsv_to_rgb(hue / 360, min(saturation, 1.0), min(value, 1.0))
-    return f"0x{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+def safe_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """The part of a card that text may use (x0, y0, x1, y1).
+
+    The composer pans a still across the frame, enlarging it by up to ~14% and shifting it, so the box keeps
+    clear of the edges by more than that. Portrait cards keep the text in the upper half: the bottom fifth
+    belongs to the phone app's buttons, the right edge to its icons, and captions sit above the bottom fifth.
+    """
+    if height > width:
+        fractions = (0.14, 0.12, 0.74, 0.56)
+    elif width > height:
+        fractions = (0.10, 0.14, 0.88, 0.68)
+    else:
+        fractions = (0.10, 0.12, 0.86, 0.64)
+    x0, y0, x1, y1 = fractions
+    return round(x0 * width), round(y0 * height), round(x1 * width), round(y1 * height)
+
+
+def card_layout(phrase: str, width: int, height: int, *, index: int = 0) -> CardLayout:
+    """Number, accent line and phrase, stacked and left-aligned: at the top of the safe box for even scenes, at
+    its bottom for odd ones, so a crossfade between two cards does not stack one phrase on the other."""
+    box = safe_box(width, height)
+    x0, y0, x1, y1 = box
+    short = min(width, height)
+    number_size = max(12, round(short * 0.032))
+    accent_h = max(2, round(short * 0.005))
+    header = number_size * 2 + accent_h
+    text = fit_text(
+        phrase,
+        BOLD_FONT,
+        box_w=x1 - x0,
+        box_h=y1 - y0 - header,
+        max_size=max(16, round(short * 0.12)),
+        min_size=max(10, round(short * MIN_TEXT_SHARE)),
+    )
+    top = y0 if index % 2 == 0 else y1 - header - text.height
+    accent_y = top + round(number_size * 1.5)
+    return CardLayout(
+        box=box,
+        text=text,
+        text_x=x0,
+        text_y=top + header,
+        number_size=number_size,
+        number_y=top,
+        accent=(x0, accent_y, max(8, round(short * 0.09)), accent_h),
+    )
+
+
+def draw_card_text(
+    background: Stream, layout: CardLayout, palette: Palette, text_file: Path, number_file: Path
+) -> Stream:
+    x, y, w, h = layout.accent
+    card = background.drawtext(
+        fontfile=str(REGULAR_FONT),
+        textfile=str(number_file),
+        expansion="none",
+        fontsize=layout.number_size,
+        fontcolor="white@0.5",
+        x=layout.text_x,
+        y=layout.number_y,
+    )
+    card = card.drawbox(x, y, w, h, color=f"{palette.accent}@0.9", thickness="fill")
+    shadow = max(1, layout.text.font_size // 40)
+    return card.drawtext(
+        fontfile=str(BOLD_FONT),
+        textfile=str(text_file),
+        expansion="none",
+        fontsize=layout.text.font_size,
+        fontcolor="white",
+        shadowx=0,
+        shadowy=shadow,
+        shadowcolor="black@0.35",
+        x=layout.text_x,
+        y=layout.text_y,
+        y_align="font",
+    )

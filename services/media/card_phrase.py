@@ -1,0 +1,116 @@
+"""The short phrase a generated card shows: the key words of the scene's narration, in the narration's own script.
+
+No parser is at hand offline, so the phrase is found by punctuation and function words: the first clause of the
+first sentence (a short opener such as "At its core," or "Still," is skipped), cut to at most six words where a
+function word starts a new phrase, never ending on an article, preposition or conjunction.
+"""
+
+import re
+
+from services.storyboard.language import split_sentences
+
+MAX_WORDS = 6
+MIN_WORDS = 3
+OPENER_WORDS = 3
+"""A first clause this short, followed by more text, is an opener ("At its core,") rather than the point."""
+
+_CLAUSE_BREAK = re.compile(r"\s*[,;()\[\]]\s*|\s+[—–-]\s+")
+_EDGE_PUNCTUATION = " \t.,;:!?…—–-"
+_QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"), ("‘", "’"))
+_LEADING_JOINERS = set("and but so yet or и а но і та y pero und aber et mais".split())
+_FUNCTION_WORDS = {
+    # en
+    *"a an the of in on at to for from with by about into over under than as and or but so if that which who".split(),
+    *"around across through between after before during without within near like until since while".split(),
+    *"is are was were be been has have had it its this these those their our your we they you i worth".split(),
+    # ru / uk
+    *"в во на с со о об от до по за из к ко у для про при без над под через и а но или что чтобы как это".split(),
+    *"же ли бы не он она они оно его её их мы вы ты я того чем".split(),
+    *"у в на з із зі до від по за про для над під через і й та а але чи що щоб як це не він вона вони їх ніж".split(),
+    # es / de / fr
+    *"el la los las un una unos unas de del al en con por para sobre y o que es son se lo su sus".split(),
+    *"der die das den dem des ein eine einer einem einen und oder von zu zum zur mit über für auf im ist".split(),
+    *"le la les un une des du de d' l' au aux en dans sur pour par avec et ou que qui est sont ce cette".split(),
+}
+_WEAK_ENDINGS = {
+    *"actually really even still also just very long much more most often qu'il qu'elle n'y n'est c'est".split(),
+    *"ещё еще уже очень задолго ще вже дуже noch auch sehr schon todavía mucho muy más encore très bien".split(),
+}
+"""Words that may stand inside a phrase but make a weak last word."""
+
+
+def card_phrase(narration: str, *, fallback: str = "") -> str:
+    """Two to six words that say what the scene is about, taken from its narration; `fallback` when it has none."""
+    sentences = split_sentences(narration)
+    words = _clause_words(sentences[0]) if sentences else []
+    while words and _bare(words[0]) in _LEADING_JOINERS and len(words) > MIN_WORDS:
+        words = words[1:]
+    phrase = _balanced_quotes(" ".join(_cut(words)).strip(_EDGE_PUNCTUATION))
+    if not re.search(r"\w", phrase):
+        return " ".join(fallback.split())
+    return phrase
+
+
+def _clause_words(sentence: str) -> list[str]:
+    """The first clause's words (with the separators kept inside), past a short opener, grown to MIN_WORDS."""
+    separators = _CLAUSE_BREAK.findall(sentence)
+    clauses = _CLAUSE_BREAK.split(sentence)
+    pieces = [(clause, sep) for clause, sep in zip(clauses, [*separators, ""], strict=True) if clause.strip()]
+    if not pieces:
+        return []
+    rest_words = sum(_word_count(c) for c, _ in pieces[1:])
+    if len(pieces) > 1 and _word_count(pieces[0][0]) <= OPENER_WORDS and rest_words >= 2:
+        pieces = pieces[1:]
+    text, count = "", 0
+    for clause, sep in pieces:
+        text += clause
+        count += _word_count(clause)
+        if count >= MIN_WORDS:
+            break
+        text += sep if sep.strip() in {"—", "–", "-"} else " "
+    return text.split()
+
+
+def _cut(words: list[str]) -> list[str]:
+    """At most MAX_WORDS words, ending where a function word begins the next phrase if such a place exists."""
+    if len(words) <= MAX_WORDS:
+        return _without_trailing_function_words(words)
+    for end in range(MAX_WORDS, MIN_WORDS - 1, -1):
+        if _is_function(words[end]) and not _is_weak_ending(words[end - 1]):
+            return words[:end]
+    return _without_trailing_function_words(words[:MAX_WORDS])
+
+
+def _without_trailing_function_words(words: list[str]) -> list[str]:
+    kept = list(words)
+    while len(kept) > 1 and _is_weak_ending(kept[-1]):
+        kept.pop()
+    return kept
+
+
+def _is_function(word: str) -> bool:
+    return _bare(word) in _FUNCTION_WORDS
+
+
+def _is_weak_ending(word: str) -> bool:
+    return _bare(word) in _FUNCTION_WORDS or _bare(word) in _WEAK_ENDINGS
+
+
+def _bare(word: str) -> str:
+    return word.strip(_EDGE_PUNCTUATION + "«»“”„\"'‘’").lower()
+
+
+def _word_count(text: str) -> int:
+    return sum(1 for word in text.split() if re.search(r"\w", word))
+
+
+def _balanced_quotes(phrase: str) -> str:
+    """Drop a quote mark whose partner was cut away."""
+    for opening, closing in _QUOTE_PAIRS:
+        if opening == "„" and opening not in phrase:
+            continue
+        if phrase.count(opening) != phrase.count(closing):
+            phrase = phrase.replace(opening, "").replace(closing, "")
+    if phrase.count('"') % 2:
+        phrase = phrase.replace('"', "")
+    return phrase
