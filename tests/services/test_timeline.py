@@ -58,5 +58,5 @@ def test_scenes_stretch_to_their_narration(tmp_path: Path) -> None:
         board, [[], []], visuals=GeneratedVisuals(tmp_path), transition_s=0.5, narrations=[None, speech]
     )
     assert timeline.clips[0].scene.duration_s == 3
-    assert timeline.clips[1].scene.duration_s == pytest.approx(4.0 + 0.6 + 0.5)
+    assert timeline.clips[1].scene.duration_s == pytest.approx(4.0 + 0.4 + 0.5)
     assert timeline.clips[1].narration == speech
