@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
 from services.exceptions import P2VError
 from services.media.generated import GeneratedVisuals
@@ -85,11 +85,12 @@ def choose_extras(
 ) -> dict[int, list[MediaAsset]]:
     """More footage for scenes longer than a shot: each scene's best remaining fitting candidates, none reused."""
     by_scene = {c[0].scene_index: c for c in candidates if c}
-    taken, extras = set(used), {}
+    taken = set(used)
+    extras: dict[int, list[MediaAsset]] = {}
     for scene in scenes:
         wanted = shots_for(scene.duration_s) - 1
         pool = sorted(by_scene.get(scene.index, []), key=lambda a: (-a.score, a.provider, a.asset_id))
-        picked = []
+        picked: list[MediaAsset] = []
         for asset in pool:
             if len(picked) == wanted:
                 break

@@ -11,7 +11,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 
 from services.storyboard.language import STOPWORDS
 

@@ -38,7 +38,9 @@ SEMANTIC_WEIGHT = 0.7
 _NAME_NOISE = re.compile(r"\w*\d\w*")  # IMG_0001, DSC00042: camera numbering says nothing
 
 
-class _Described(BaseModel):
+class MediaFile(BaseModel):
+    """A file of the folder and the text that describes it (name words, sidecar text, keywords, description)."""
+
     path: Path
     kind: MediaKind
     text: str
@@ -71,7 +73,7 @@ class LocalFolderProvider:
                 break
         return assets
 
-    def relevance(self, scene: Scene, catalogue: list[_Described]) -> list[float]:
+    def relevance(self, scene: Scene, catalogue: list[MediaFile]) -> list[float]:
         """Per file, its score for the scene in [0, 1]; 0 when it is no candidate."""
         language = detect_language(scene.narration or scene.visual_query)
         query, narration = strip_generic(scene.visual_query), strip_generic(scene.narration)
@@ -89,7 +91,7 @@ class LocalFolderProvider:
             scores.append(round(min(score, 1.0), 4) if relevant else 0.0)
         return scores
 
-    def _catalogue(self) -> list[_Described]:
+    def _catalogue(self) -> list[MediaFile]:
         if not self.folder.is_dir():
             return []
         files = sorted(p for p in self.folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
@@ -100,7 +102,7 @@ def _weighted(query_part: float, narration_part: float | None) -> float:
     return query_part if narration_part is None else QUERY_WEIGHT * query_part + (1 - QUERY_WEIGHT) * narration_part
 
 
-def _describe(path: Path) -> _Described:
+def _describe(path: Path) -> MediaFile:
     kind: MediaKind = "image" if path.suffix.lower() in IMAGE_SUFFIXES else "video"
     parts = [_NAME_NOISE.sub(" ", path.stem.replace("-", " ").replace("_", " "))]
     attribution = license_ = ""
@@ -112,7 +114,7 @@ def _describe(path: Path) -> _Described:
         parts += [" ".join(map(str, meta.get("keywords", []))), str(meta.get("description", ""))]
         attribution, license_ = meta.get("attribution", ""), meta.get("license", "")
     text = " ".join(p.strip() for p in parts if p.strip())
-    return _Described(path=path, kind=kind, text=text, attribution=attribution, license=license_)
+    return MediaFile(path=path, kind=kind, text=text, attribution=attribution, license=license_)
 
 
 _vectors: dict[tuple[str, str], list[float]] = {}
@@ -139,7 +141,7 @@ def _probe_cached(path: Path, mtime_ns: int):  # noqa: ANN202 - cache key includ
     return probe(path)
 
 
-def _to_asset(item: _Described, *, scene_index: int, score: float) -> MediaAsset:
+def _to_asset(item: MediaFile, *, scene_index: int, score: float) -> MediaAsset:
     info = _probe_cached(item.path, item.path.stat().st_mtime_ns)
     return MediaAsset(
         scene_index=scene_index,
