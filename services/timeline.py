@@ -31,8 +31,12 @@ NARRATION_PADDING_S = 0.4
 """Silence after a scene's speech: the next scene's speech starts this long after (both have the same lead-in)."""
 MAX_UPSCALE = 2.0
 """Footage scaled up more than this to cover the frame looks soft; it is used only when nothing else fits."""
+UPSCALED_SCORE = 0.5
+"""Such footage counts (and is reported) with its score multiplied by this."""
 SHOT_S, MAX_SHOT_S = 4.5, 6.0
 """Peers cut every 3-6 s: a scene gets about one shot per 4.5 s, none longer than 6 s when footage allows."""
+OPENING_WEIGHT = 1.5
+"""The opening scene's scores count more in the assignment: viewers decide in its first seconds."""
 DURATION_TOLERANCE = 0.10
 FETCH_WORKERS = 4
 _FITS, _UPSCALED = 2.0, 1.0  # assignment bonuses: any footage beats a card, footage that fits beats upscaled
@@ -53,19 +57,25 @@ def choose_assets(candidates: list[list[MediaAsset]], *, frame: tuple[int, int] 
     """Each scene's footage, maximising the total score over all scenes; one asset never goes to two scenes.
 
     A scene whose only candidates are taken gets nothing (a card). With `frame`, footage needing more than
-    MAX_UPSCALE is chosen only where no fitting candidate is left; it is then logged and its score halved.
+    MAX_UPSCALE is chosen only where no fitting candidate is left; it is then logged and its score lowered.
+    The first scene's scores weigh OPENING_WEIGHT times more, so ties and trade-offs favour the opening.
     """
     scenes = [c for c in candidates if c]
     if not scenes:
         return {}
     keys = sorted({_key(a) for c in scenes for a in c})
     column = {key: i for i, key in enumerate(keys)}
+    opening = min(a.scene_index for c in scenes for a in c)
     weights = np.full((len(scenes), len(keys) + len(scenes)), _FORBIDDEN)
     for row, scene_candidates in enumerate(scenes):
         weights[row, len(keys) + row] = 0.0  # this scene's own "no asset" column
         for asset in scene_candidates:
-            bonus = _UPSCALED if frame and upscale_factor(asset, frame) > MAX_UPSCALE else _FITS
-            weights[row, column[_key(asset)]] = max(weights[row, column[_key(asset)]], bonus + asset.score)
+            upscaled = frame is not None and upscale_factor(asset, frame) > MAX_UPSCALE
+            score = asset.score * (UPSCALED_SCORE if upscaled else 1.0)
+            weight = (_UPSCALED if upscaled else _FITS) + score * (
+                OPENING_WEIGHT if asset.scene_index == opening else 1.0
+            )
+            weights[row, column[_key(asset)]] = max(weights[row, column[_key(asset)]], weight)
     rows, columns = linear_sum_assignment(weights, maximize=True)
     chosen: dict[int, MediaAsset] = {}
     for row, col in zip(rows, columns, strict=True):
@@ -244,7 +254,7 @@ def _flag_upscale(asset: MediaAsset, frame: tuple[int, int]) -> MediaAsset:
         "scene %d: %s %s (%dx%d) is scaled up %.1fx to cover %dx%d: nothing sharper fits the scene",
         asset.scene_index, asset.provider, asset.asset_id, asset.width, asset.height, factor, *frame,
     )  # fmt: skip
-    return asset.model_copy(update={"score": round(asset.score / 2, 4)})
+    return asset.model_copy(update={"score": round(asset.score * UPSCALED_SCORE, 4)})
 
 
 def _fit_to_narration(scene: Scene, narration: NarrationAudio | None, transition_s: float, *, opening: bool) -> Scene:

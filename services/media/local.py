@@ -30,7 +30,11 @@ from services.storyboard.language import detect_language
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv"}
 MIN_SEMANTIC = 0.4
-"""MiniLM cosine of related texts is ~0.6-0.7, of unrelated ones below 0.3 (measured on scene/sidecar pairs)."""
+"""MiniLM cosine of related texts is ~0.6-0.7, of unrelated ones below 0.3 (measured on English and Spanish
+scene/sidecar pairs)."""
+MIN_SEMANTIC_NON_LATIN = 0.65
+"""MiniLM learnt English: any two Russian texts measure 0.4-0.6 ("чёрные дыры" vs "кошка спит на диване": 0.48),
+related ones ~0.7. Scripts other than Latin rely on the stemmed overlap unless the meaning is very close."""
 MIN_OVERLAP = 0.3
 """Share of the visual query's content words a file must name (stemmed) when the meanings are not close."""
 SEMANTIC_WEIGHT = 0.7
@@ -76,6 +80,7 @@ class LocalFolderProvider:
     def relevance(self, scene: Scene, catalogue: list[MediaFile]) -> list[float]:
         """Per file, its score for the scene in [0, 1]; 0 when it is no candidate."""
         language = detect_language(scene.narration or scene.visual_query)
+        floor = MIN_SEMANTIC if _latin(f"{scene.visual_query} {scene.narration}") else MIN_SEMANTIC_NON_LATIN
         query, narration = strip_generic(scene.visual_query), strip_generic(scene.narration)
         vectors = _embed_cached(self.embedder, [query, narration, *(strip_generic(i.text) for i in catalogue)])
         query_vector, narration_vector, *described = vectors
@@ -86,7 +91,7 @@ class LocalFolderProvider:
             words = stems(item.text, language)
             matched = coverage(scene.visual_query, words, language)
             overlap = _weighted(matched, coverage(scene.narration, words, language) if narration else None)
-            relevant = semantic >= MIN_SEMANTIC or matched >= MIN_OVERLAP
+            relevant = semantic >= floor or matched >= MIN_OVERLAP
             score = SEMANTIC_WEIGHT * max(semantic, 0.0) + (1 - SEMANTIC_WEIGHT) * overlap
             scores.append(round(min(score, 1.0), 4) if relevant else 0.0)
         return scores
@@ -96,6 +101,10 @@ class LocalFolderProvider:
             return []
         files = sorted(p for p in self.folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
         return [_describe(p) for p in files]
+
+
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text if ch.isalpha())
 
 
 def _weighted(query_part: float, narration_part: float | None) -> float:
