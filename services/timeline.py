@@ -35,8 +35,8 @@ UPSCALED_SCORE = 0.5
 """Such footage counts (and is reported) with its score multiplied by this."""
 SHOT_S, MAX_SHOT_S = 4.5, 6.0
 """Peers cut every 3-6 s: a scene gets about one shot per 4.5 s, none longer than 6 s when footage allows."""
-OPENING_WEIGHT = 1.5
-"""The opening scene's scores count more in the assignment: viewers decide in its first seconds."""
+OPENING_WEIGHT = 1.1
+"""The opening scene's scores count a little more in the assignment: near-ties go to the first seconds."""
 DURATION_TOLERANCE = 0.10
 FETCH_WORKERS = 4
 _FITS, _UPSCALED = 2.0, 1.0  # assignment bonuses: any footage beats a card, footage that fits beats upscaled
@@ -58,7 +58,7 @@ def choose_assets(candidates: list[list[MediaAsset]], *, frame: tuple[int, int] 
 
     A scene whose only candidates are taken gets nothing (a card). With `frame`, footage needing more than
     MAX_UPSCALE is chosen only where no fitting candidate is left; it is then logged and its score lowered.
-    The first scene's scores weigh OPENING_WEIGHT times more, so ties and trade-offs favour the opening.
+    The first scene's scores weigh OPENING_WEIGHT times more, so near-ties favour the opening.
     """
     scenes = [c for c in candidates if c]
     if not scenes:
