@@ -39,7 +39,7 @@ OPENING_WEIGHT = 1.1
 """The opening scene's scores count a little more in the assignment: near-ties go to the first seconds."""
 DURATION_TOLERANCE = 0.10
 FETCH_WORKERS = 4
-_FITS, _UPSCALED = 2.0, 1.0  # assignment bonuses: any footage beats a card, footage that fits beats upscaled
+_FITS, _UPSCALED = 2.0, 1.0
 _FORBIDDEN = -1e9
 Fetch = Callable[[MediaAsset], MediaAsset]
 Key = tuple[str, str]
@@ -65,17 +65,11 @@ def choose_assets(candidates: list[list[MediaAsset]], *, frame: tuple[int, int] 
         return {}
     keys = sorted({_key(a) for c in scenes for a in c})
     column = {key: i for i, key in enumerate(keys)}
-    opening = min(a.scene_index for c in scenes for a in c)
     weights = np.full((len(scenes), len(keys) + len(scenes)), _FORBIDDEN)
     for row, scene_candidates in enumerate(scenes):
         weights[row, len(keys) + row] = 0.0  # this scene's own "no asset" column
         for asset in scene_candidates:
-            upscaled = frame is not None and upscale_factor(asset, frame) > MAX_UPSCALE
-            score = asset.score * (UPSCALED_SCORE if upscaled else 1.0)
-            weight = (_UPSCALED if upscaled else _FITS) + score * (
-                OPENING_WEIGHT if asset.scene_index == opening else 1.0
-            )
-            weights[row, column[_key(asset)]] = max(weights[row, column[_key(asset)]], weight)
+            weights[row, column[_key(asset)]] = max(weights[row, column[_key(asset)]], _weight(asset, frame))
     rows, columns = linear_sum_assignment(weights, maximize=True)
     chosen: dict[int, MediaAsset] = {}
     for row, col in zip(rows, columns, strict=True):
@@ -83,6 +77,13 @@ def choose_assets(candidates: list[list[MediaAsset]], *, frame: tuple[int, int] 
             asset = max((a for a in scenes[row] if _key(a) == keys[col]), key=lambda a: a.score)
             chosen[asset.scene_index] = _flag_upscale(asset, frame) if frame else asset
     return chosen
+
+
+def _weight(asset: MediaAsset, frame: tuple[int, int] | None) -> float:
+    """Any footage beats a card (0), footage that fits beats upscaled footage, then the score decides."""
+    upscaled = frame is not None and upscale_factor(asset, frame) > MAX_UPSCALE
+    score = asset.score * (UPSCALED_SCORE if upscaled else 1.0) * (OPENING_WEIGHT if asset.scene_index == 0 else 1.0)
+    return (_UPSCALED if upscaled else _FITS) + score
 
 
 def shots_for(duration_s: float) -> int:
