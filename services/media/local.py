@@ -82,10 +82,13 @@ class LocalFolderProvider:
         language = detect_language(scene.narration or scene.visual_query)
         floor = MIN_SEMANTIC if _latin(f"{scene.visual_query} {scene.narration}") else MIN_SEMANTIC_NON_LATIN
         query, narration = strip_generic(scene.visual_query), strip_generic(scene.narration)
-        vectors = _embed_cached(self.embedder, [query, narration, *(strip_generic(i.text) for i in catalogue)])
-        query_vector, narration_vector, *described = vectors
+        texts = [strip_generic(item.text) for item in catalogue]
+        query_vector, narration_vector, *described = _embed_cached(self.embedder, [query, narration, *texts])
         scores = []
-        for item, vector in zip(catalogue, described, strict=True):
+        for item, text, vector in zip(catalogue, texts, described, strict=True):
+            if not text:  # "IMG_0001.jpg" without a sidecar says nothing: no embedding of "" may decide
+                scores.append(0.0)
+                continue
             meaning = cosine(query_vector, vector) if query else 0.0
             semantic = _weighted(meaning, cosine(narration_vector, vector) if narration else None)
             words = stems(item.text, language)

@@ -29,6 +29,7 @@ def folder(tmp_path: Path) -> Path:
     (tmp_path / "IMG_0102.json").write_text(
         json.dumps({"keywords": ["calm", "cup", "tea"], "description": "a calm morning with green tea"})
     )
+    make_still(tmp_path / "IMG_0103.jpg", colour="blue")  # no sidecar: nothing describes it, never a candidate
     return tmp_path
 
 
