@@ -94,17 +94,15 @@ def provider_names(settings: Settings) -> list[str]:
 def build_providers(
     settings: Settings, *, throttle: Throttle = no_throttle, embedder: Embedder | None = None
 ) -> list[MediaProvider]:
-    """Every configured provider, in search order; stock sites share one embedder for ranking."""
+    """Every configured provider, in search order, sharing one embedder (loaded on its first use) for ranking."""
     names = provider_names(settings)
     throttle = limited(throttle, settings.rate_limit_map)
-    if any(name in STOCK_SOURCES for name in names):
-        embedder = embedder or build_embedder(settings)
+    embedder = embedder or build_embedder(settings)
     providers: list[MediaProvider] = []
     for name in names:
         if name == "local":
-            providers.append(LocalFolderProvider(settings.media_dir))
+            providers.append(LocalFolderProvider(settings.media_dir, embedder=embedder))
         else:
-            assert embedder is not None
             providers.append(RankedProvider(STOCK_SOURCES[name][1](settings, throttle), embedder=embedder))
     return providers
 

@@ -1,71 +1,151 @@
-"""Local media folder provider: the user's own images and videos, matched by file names and sidecars.
+"""Local media folder provider: the user's own images and videos, matched to a scene by meaning.
 
-A file `media/red-fox-in-snow.jpg` is described by the words "red fox snow". A sidecar next to it adds words
+A file `media/red-fox-in-snow.jpg` is described by the words "red fox in snow". A sidecar next to it adds words
 and credits: `red-fox-in-snow.txt` (free text) or `red-fox-in-snow.json`
-(`{"keywords": [...], "attribution": "...", "license": "..."}`).
+(`{"keywords": [...], "description": "...", "attribution": "...", "license": "..."}`).
+
+A file's relevance to a scene combines two signals, each weighting the visual query over the narration:
+similarity of meaning (the project's embedder) and stemmed word overlap (so inflections match across languages
+MiniLM knows badly). A file weak on both is no candidate, so the scene falls back to a card instead of random
+footage; generic words such as "calm" or "wide shot" count in neither signal.
 """
 
 import json
+import re
+import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from services.embeddings import Embedder, KeywordEmbedder, cosine
 from services.exceptions import MediaError
 from services.ffmpeg import probe
-from services.media.keywords import overlap_score, tokens
+from services.media.keywords import coverage, stems, strip_generic
+from services.media.ranking import QUERY_WEIGHT
 from services.models import Aspect, MediaAsset, MediaKind, Scene
+from services.storyboard.language import detect_language
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv"}
+MIN_SEMANTIC = 0.4
+"""MiniLM cosine of related texts is ~0.6-0.7, of unrelated ones below 0.3 (measured on English and Spanish
+scene/sidecar pairs)."""
+MIN_SEMANTIC_NON_LATIN = 0.65
+"""MiniLM learnt English: any two Russian texts measure 0.4-0.6 ("чёрные дыры" vs "кошка спит на диване": 0.48),
+related ones ~0.7. Scripts other than Latin rely on the stemmed overlap unless the meaning is very close."""
+MIN_OVERLAP = 0.3
+"""Share of the visual query's content words a file must name (stemmed) when the meanings are not close."""
+SEMANTIC_WEIGHT = 0.7
+"""Meaning decides; overlap separates near ties and carries languages the embedder does not know."""
+_NAME_NOISE = re.compile(r"\w*\d\w*")  # IMG_0001, DSC00042: camera numbering says nothing
 
 
-class _Described(BaseModel):
+class MediaFile(BaseModel):
+    """A file of the folder and the text that describes it (name words, sidecar text, keywords, description)."""
+
     path: Path
     kind: MediaKind
-    words: set[str]
+    text: str
     attribution: str = ""
     license: str = ""
 
 
 class LocalFolderProvider:
-    """Searches a folder (recursively) for media whose words overlap the scene's visual query."""
+    """Searches a folder (recursively) for media whose description means what the scene shows."""
 
     name = "local"
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, embedder: Embedder | None = None) -> None:
         self.folder = folder
+        self.embedder = embedder or KeywordEmbedder()
 
     def search(self, scene: Scene, *, aspect: Aspect, limit: int = 10) -> list[MediaAsset]:
-        scored = [(overlap_score(scene.visual_query, item.words), item) for item in self._catalogue()]
-        ranked = sorted([(s, i) for s, i in scored if s > 0], key=lambda pair: (-pair[0], str(pair[1].path)))
+        catalogue = self._catalogue()
+        if not catalogue:
+            return []
+        scored = [(s, item) for s, item in zip(self.relevance(scene, catalogue), catalogue, strict=True) if s > 0]
+        scored.sort(key=lambda pair: (-pair[0], str(pair[1].path)))
         assets = []
-        for score, item in ranked[:limit]:
+        for score, item in scored:
             try:
                 assets.append(_to_asset(item, scene_index=scene.index, score=score))
             except MediaError:
                 continue
+            if len(assets) == limit:
+                break
         return assets
 
-    def _catalogue(self) -> list[_Described]:
+    def relevance(self, scene: Scene, catalogue: list[MediaFile]) -> list[float]:
+        """Per file, its score for the scene in [0, 1]; 0 when it is no candidate."""
+        language = detect_language(scene.narration or scene.visual_query)
+        floor = MIN_SEMANTIC if _latin(f"{scene.visual_query} {scene.narration}") else MIN_SEMANTIC_NON_LATIN
+        query, narration = strip_generic(scene.visual_query), strip_generic(scene.narration)
+        texts = [strip_generic(item.text) for item in catalogue]
+        query_vector, narration_vector, *described = _embed_cached(self.embedder, [query, narration, *texts])
+        scores = []
+        for item, text, vector in zip(catalogue, texts, described, strict=True):
+            if not text:  # "IMG_0001.jpg" without a sidecar says nothing: no embedding of "" may decide
+                scores.append(0.0)
+                continue
+            meaning = cosine(query_vector, vector) if query else 0.0
+            semantic = _weighted(meaning, cosine(narration_vector, vector) if narration else None)
+            words = stems(item.text, language)
+            matched = coverage(scene.visual_query, words, language)
+            overlap = _weighted(matched, coverage(scene.narration, words, language) if narration else None)
+            relevant = semantic >= floor or matched >= MIN_OVERLAP
+            score = SEMANTIC_WEIGHT * max(semantic, 0.0) + (1 - SEMANTIC_WEIGHT) * overlap
+            scores.append(round(min(score, 1.0), 4) if relevant else 0.0)
+        return scores
+
+    def _catalogue(self) -> list[MediaFile]:
         if not self.folder.is_dir():
             return []
         files = sorted(p for p in self.folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
         return [_describe(p) for p in files]
 
 
-def _describe(path: Path) -> _Described:
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text if ch.isalpha())
+
+
+def _weighted(query_part: float, narration_part: float | None) -> float:
+    return query_part if narration_part is None else QUERY_WEIGHT * query_part + (1 - QUERY_WEIGHT) * narration_part
+
+
+def _describe(path: Path) -> MediaFile:
     kind: MediaKind = "image" if path.suffix.lower() in IMAGE_SUFFIXES else "video"
-    words = tokens(path.stem.replace("-", " "))
+    parts = [_NAME_NOISE.sub(" ", path.stem.replace("-", " ").replace("_", " "))]
     attribution = license_ = ""
     text_sidecar, json_sidecar = path.with_suffix(".txt"), path.with_suffix(".json")
     if text_sidecar.is_file():
-        words |= tokens(text_sidecar.read_text(encoding="utf-8", errors="replace"))
+        parts.append(text_sidecar.read_text(encoding="utf-8", errors="replace"))
     if json_sidecar.is_file():
         meta = json.loads(json_sidecar.read_text(encoding="utf-8"))
-        words |= tokens(" ".join(meta.get("keywords", [])))
+        parts += [" ".join(map(str, meta.get("keywords", []))), str(meta.get("description", ""))]
         attribution, license_ = meta.get("attribution", ""), meta.get("license", "")
-    return _Described(path=path, kind=kind, words=words, attribution=attribution, license=license_)
+    text = " ".join(p.strip() for p in parts if p.strip())
+    return MediaFile(path=path, kind=kind, text=text, attribution=attribution, license=license_)
+
+
+_vectors: dict[tuple[str, str], list[float]] = {}
+_vectors_lock = threading.Lock()
+_MAX_CACHED_VECTORS = 50_000
+
+
+def _embed_cached(embedder: Embedder, texts: Sequence[str]) -> list[list[float]]:
+    """Embeddings by (model, text): every scene's search compares against the same file descriptions."""
+    with _vectors_lock:
+        missing = list(dict.fromkeys(t for t in texts if (embedder.model, t) not in _vectors))
+    if missing:
+        fresh = embedder.embed(missing)
+        with _vectors_lock:
+            if len(_vectors) > _MAX_CACHED_VECTORS:
+                _vectors.clear()
+            _vectors.update({(embedder.model, t): v for t, v in zip(missing, fresh, strict=True)})
+    with _vectors_lock:
+        return [_vectors[(embedder.model, t)] for t in texts]
 
 
 @lru_cache(maxsize=4096)
@@ -73,7 +153,7 @@ def _probe_cached(path: Path, mtime_ns: int):  # noqa: ANN202 - cache key includ
     return probe(path)
 
 
-def _to_asset(item: _Described, *, scene_index: int, score: float) -> MediaAsset:
+def _to_asset(item: MediaFile, *, scene_index: int, score: float) -> MediaAsset:
     info = _probe_cached(item.path, item.path.stat().st_mtime_ns)
     return MediaAsset(
         scene_index=scene_index,
@@ -87,5 +167,5 @@ def _to_asset(item: _Described, *, scene_index: int, score: float) -> MediaAsset
         duration_s=info.duration_s if item.kind == "video" else None,
         attribution=item.attribution,
         license=item.license or "user-supplied",
-        score=round(score, 4),
+        score=score,
     )

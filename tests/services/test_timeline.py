@@ -1,21 +1,26 @@
+import logging
 from pathlib import Path
 
 import pytest
 
+from services.compose.plan import plan_render
+from services.exceptions import MediaError
 from services.media.generated import GeneratedVisuals
+from services.media.local import LocalFolderProvider
 from services.models import MediaAsset, NarrationAudio, Scene, Storyboard
-from services.timeline import build_timeline, choose_assets
+from services.timeline import build_timeline, choose_assets, shots_for
+from tests.media_checks import make_still
 
 
-def _asset(scene: int, asset_id: str, score: float) -> MediaAsset:
+def _asset(scene: int, asset_id: str, score: float, size: tuple[int, int] = (100, 100)) -> MediaAsset:
     return MediaAsset(
         scene_index=scene,
         provider="local",
         kind="image",
         asset_id=asset_id,
         source_url=f"file:///{asset_id}",
-        width=100,
-        height=100,
+        width=size[0],
+        height=size[1],
         score=score,
     )
 
@@ -30,6 +35,13 @@ def test_an_asset_is_never_used_twice_when_others_exist() -> None:
     chosen = choose_assets(list(shared))
     assert chosen[1].asset_id == "a"
     assert chosen[0].asset_id == "b"
+
+
+def test_global_assignment_gives_the_opening_scene_its_best_match() -> None:
+    """Greedy by score hands "a" to scene 1 (0.85) and leaves scene 0 with 0.3; the total is best the other way."""
+    candidates = [[_asset(0, "a", 0.8), _asset(0, "b", 0.3)], [_asset(1, "a", 0.85), _asset(1, "b", 0.75)]]
+    chosen = choose_assets(candidates)
+    assert (chosen[0].asset_id, chosen[1].asset_id) == ("a", "b")
 
 
 def test_scene_whose_only_candidate_is_taken_gets_nothing() -> None:
@@ -58,5 +70,79 @@ def test_scenes_stretch_to_their_narration(tmp_path: Path) -> None:
         board, [[], []], visuals=GeneratedVisuals(tmp_path), transition_s=0.5, narrations=[None, speech]
     )
     assert timeline.clips[0].scene.duration_s == 3
-    assert timeline.clips[1].scene.duration_s == pytest.approx(4.0 + 0.6 + 0.5)
+    assert timeline.clips[1].scene.duration_s == pytest.approx(4.0 + 0.4 + 0.5)
     assert timeline.clips[1].narration == speech
+
+
+def test_a_scene_shows_no_more_than_its_narration_needs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Planned 8 s scenes with ~3 s of speech: the scenes shrink to the speech, pauses stay short."""
+    scenes = [Scene(index=i, narration=f"s{i}", visual_query=f"q{i}", duration_s=8) for i in range(3)]
+    board = Storyboard(title="T", description="d", language="en", aspect="16:9", scenes=scenes, target_duration_s=24)
+    speech = [
+        NarrationAudio(scene_index=i, path=tmp_path / f"{i}.wav", duration_s=d, voice="test")
+        for i, d in enumerate([3.0, 2.5, 3.2])
+    ]
+    candidates = [[_asset(i, f"a{i}", 0.5, size=(1920, 1080))] for i in range(3)]
+    with caplog.at_level(logging.INFO, logger="services.timeline"):
+        timeline = build_timeline(
+            board, candidates, visuals=GeneratedVisuals(tmp_path), transition_s=0.5, narrations=speech
+        )
+    durations = [c.scene.duration_s for c in timeline.clips]
+    assert durations == pytest.approx([3.0 + 0.4 + 0.25, 2.5 + 0.4 + 0.5, 3.2 + 0.4 + 0.5])
+    plan = plan_render(timeline)
+    ends = [s.narration_start_s + n.duration_s for s, n in zip(plan.scenes, speech, strict=True)]
+    pauses = [nxt.narration_start_s - end for nxt, end in zip(plan.scenes[1:], ends, strict=False)]
+    assert all(0.3 <= p <= 0.6 for p in pauses), pauses
+    assert all(end <= s.seen_alone[1] for s, end in zip(plan.scenes, ends, strict=True)), "speech over a crossfade"
+    assert timeline.duration_s == pytest.approx(3.65 + 3.4 + 4.1 - 2 * 0.5)
+    assert f"asked 24.0 s, got {timeline.duration_s:.1f} s" in caplog.text
+    assert any(r.levelno == logging.WARNING and "asked" in r.message for r in caplog.records)
+
+
+def test_long_scenes_get_more_shots_from_their_own_candidates(tmp_path: Path) -> None:
+    """A 12 s scene cuts every 3-6 s; a 4 s one shows a single shot; no footage appears twice."""
+    for i, words in enumerate(["red fox snow", "red fox in snow", "fox snow winter", "red fox running snow"]):
+        make_still(tmp_path / "media" / f"IMG_{i}.jpg", size="1920x1080")
+        (tmp_path / "media" / f"IMG_{i}.txt").write_text(words)
+    provider = LocalFolderProvider(tmp_path / "media")
+    scenes = [
+        Scene(index=0, narration="", visual_query="red fox snow", duration_s=12),
+        Scene(index=1, narration="", visual_query="red fox snow", duration_s=4),
+    ]
+    board = Storyboard(title="T", description="d", language="en", aspect="16:9", scenes=scenes)
+    candidates = [provider.search(s, aspect="16:9") for s in scenes]
+    failing = str((tmp_path / "media" / "IMG_2.jpg").resolve())
+
+    def fetch(asset: MediaAsset) -> MediaAsset:
+        if asset.asset_id == failing:
+            raise MediaError("download failed")
+        return asset
+
+    timeline = build_timeline(board, candidates, visuals=GeneratedVisuals(tmp_path), transition_s=0.5, fetch=fetch)
+    long_scene, short_scene = timeline.clips
+    assert shots_for(12) == 3 and shots_for(4) == 1 and shots_for(6.5) == 2
+    assert len(long_scene.extra_assets) == 1, "three wanted, but only two unused candidates are left after a failure"
+    assert short_scene.extra_assets == []
+    shown = [a.asset_id for c in timeline.clips for a in [c.asset, *c.extra_assets]]
+    assert len(shown) == len(set(shown)) == 3 and failing not in shown
+    best = max(candidates[0], key=lambda a: a.score)
+    assert long_scene.asset.asset_id == best.asset_id or short_scene.asset.asset_id == best.asset_id
+
+
+def test_footage_needing_a_big_upscale_is_used_only_when_nothing_else_fits(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    small = make_still(tmp_path / "media" / "red-fox-snow.jpg", size="451x300")
+    make_still(tmp_path / "media" / "fox-in-deep-snow-winter-morning.jpg", size="1080x1920")
+    scene = Scene(index=0, narration="", visual_query="red fox snow", duration_s=4)
+    board = Storyboard(title="T", description="d", language="en", aspect="9:16", scenes=[scene])
+    found = LocalFolderProvider(tmp_path / "media").search(scene, aspect="9:16")
+    assert found[0].local_path == small.resolve(), "the small photo matches best"
+    timeline = build_timeline(board, [found], visuals=GeneratedVisuals(tmp_path), transition_s=0.5)
+    assert timeline.clips[0].asset.local_path.name == "fox-in-deep-snow-winter-morning.jpg"
+
+    with caplog.at_level(logging.WARNING, logger="services.timeline"):
+        alone = build_timeline(board, [found[:1]], visuals=GeneratedVisuals(tmp_path), transition_s=0.5)
+    assert alone.clips[0].asset.local_path == small.resolve()
+    assert alone.clips[0].asset.score == pytest.approx(found[0].score / 2, abs=1e-4)
+    assert "scaled up 6.4x" in caplog.text
