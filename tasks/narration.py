@@ -20,5 +20,5 @@ def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None)
     spans, paced to fit the scene's planned duration."""
     settings = get_settings()
     narrator = narrator or build_narrator(settings, language)
-    target_s = speech_target_s(scene.duration_s, settings.transition_s)
+    target_s = speech_target_s(scene.duration_s, settings.transition_s, is_first=scene.index == 0)
     return narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration", target_s=target_s)

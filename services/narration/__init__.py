@@ -35,10 +35,12 @@ class SilentNarrator:
         return None
 
 
-def speech_target_s(scene_duration_s: float, transition_s: float) -> float:
+def speech_target_s(scene_duration_s: float, transition_s: float, *, is_first: bool = False) -> float:
     """How long a scene's speech should last: the timeline gives a narrated scene its narration plus
-    NARRATION_PADDING_S plus the transition, so speech of this length keeps the storyboard's duration."""
-    return max(MIN_SPEECH_S, round(scene_duration_s - NARRATION_PADDING_S - transition_s, 3))
+    NARRATION_PADDING_S plus the transition (half of it for the opening scene, which has no incoming crossfade),
+    so speech of this length keeps the storyboard's duration."""
+    overlap = transition_s / 2 if is_first else transition_s
+    return max(MIN_SPEECH_S, round(scene_duration_s - NARRATION_PADDING_S - overlap, 3))
 
 
 def _openai(settings: Settings) -> Narrator:

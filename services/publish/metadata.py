@@ -5,8 +5,11 @@ length asked for, the frame, caption style, music and mood, and per scene where 
 (size, length, score, how far it is upscaled) and whether it fell back to a generated card.
 """
 
+import math
+
 from services.compose.music import music_credit
 from services.models import MediaAsset, RenderedVideo, Timeline, TimelineClip
+from services.timeline import upscale_factor
 
 DESCRIPTION_MAX_CHARS = 5000
 GENERATED_PROVIDER = "generated"
@@ -25,11 +28,10 @@ def full_description(timeline: Timeline) -> str:
     return (text + (f"\n\n{music}" if music else ""))[:DESCRIPTION_MAX_CHARS]
 
 
-def upscale_factor(asset: MediaAsset, width: int, height: int) -> float | None:
-    """How much the asset is enlarged to cover a width x height frame; None when its size is unknown."""
-    if asset.width <= 0 or asset.height <= 0:
-        return None
-    return round(max(width / asset.width, height / asset.height), 3)
+def _upscale(asset: MediaAsset, timeline: Timeline) -> float | None:
+    """How much the asset is enlarged to cover the frame; None when its size is unknown."""
+    factor = upscale_factor(asset, (timeline.width, timeline.height))
+    return round(factor, 3) if math.isfinite(factor) else None
 
 
 def shot_times(clip: TimelineClip) -> list[tuple[float, float]]:
@@ -88,5 +90,5 @@ def _media(asset: MediaAsset, timeline: Timeline) -> dict:
         "width": asset.width,
         "height": asset.height,
         "duration_s": asset.duration_s,
-        "upscale": upscale_factor(asset, timeline.width, timeline.height),
+        "upscale": _upscale(asset, timeline),
     }

@@ -68,4 +68,5 @@ def test_fitted_speed_is_clamped() -> None:
 def test_speech_target_leaves_room_for_padding_and_transition() -> None:
     assert speech_target_s(6.0, 0.5) == pytest.approx(6.0 - NARRATION_PADDING_S - 0.5)
     assert speech_target_s(1.2, 0.5) == 1.0
+    assert speech_target_s(6.0, 0.5, is_first=True) == pytest.approx(6.0 - NARRATION_PADDING_S - 0.25)
     assert SilentNarrator().narrate(SCENE, language="en", out_dir=Path("."), target_s=3.0) is None
