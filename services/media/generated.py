@@ -49,7 +49,10 @@ class GeneratedVisuals:
         self.timeout_s = timeout_s
 
     def generate(self, scene: Scene, *, width: int, height: int, seed: str) -> MediaAsset:
-        phrase = card_phrase(scene.narration, fallback=seed) or f"{scene.index + 1:02d}"
+        """The scene's card; `seed` is the video's title, which the opening card shows (an intro's first clause
+        is rarely a phrase worth a card: "Today we look at ...")."""
+        opening = scene.index == 0 and seed.strip()
+        phrase = seed.strip() if opening else card_phrase(scene.narration, fallback=seed) or f"{scene.index + 1:02d}"
         key = f"{CARD_VERSION}|{seed}|{scene.index}|{phrase}|{width}x{height}"
         digest = hashlib.sha256(key.encode()).hexdigest()
         path = self.cache_dir / "generated" / f"{digest[:24]}.png"

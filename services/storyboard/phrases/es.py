@@ -2,7 +2,7 @@ LANG = "es"
 PHRASES = {
     "intro": [
         "Hoy hablamos {a}. Quédate hasta el final, vale la pena.",
-        "Este video trata {a}. Esto es lo que necesitas saber.",
+        "Vamos a hablar {a}. Esto es lo que necesitas saber.",
         "Una pequeña historia {a}. Vamos allá.",
     ],
     "story": [

@@ -1,7 +1,7 @@
 LANG = "fr"
 PHRASES = {
     "intro": [
-        "Cette vidéo porte {a}. Restez jusqu'au bout, ça vaut le coup.",
+        "Parlons un peu {a}. Restez jusqu'au bout, ça vaut le coup.",
         "Aujourd'hui, on se penche {a}. Voici ce qu'il faut savoir.",
         "Un petit tour d'horizon {a}. C'est parti.",
     ],
