@@ -3,14 +3,12 @@
 The music's gain and ducking threshold are set against the narration's measured loudness (a quick ebur128 pass
 over each), so the balance is the same for a quiet espeak voice, a loud TTS voice, the bundled beds and any file.
 
-The mix is rendered once to a float WAV while ebur128 measures it in the same ffmpeg run (first pass, several times
-cheaper than loudnorm's own analysis); the video render then applies one gain when that keeps true peaks under the
-ceiling, or loudnorm with the measurements otherwise (second pass), so the result lands on -14 LUFS integrated with
-true peaks at or below -1 dBTP.
+The mix is rendered once to a float WAV while ebur128 measures it in the same ffmpeg run; the sound track then
+applies one gain, with a look-ahead limiter on the peaks when the gain alone would push them over the ceiling, so
+the result lands on -14 LUFS integrated with true peaks at or below -1 dBTP.
 """
 
 import hashlib
-import json
 import re
 from pathlib import Path
 
@@ -24,7 +22,10 @@ from services.ffmpeg import run_ffmpeg
 TARGET_LUFS = -14.0
 TARGET_TRUE_PEAK_DB = -2.0
 """The limiter aims 1 dB under the -1 dBTP promise: AAC encoding overshoots sharp peaks by up to about 1 dB."""
-TARGET_LRA = 11.0
+LIMIT_DBFS = -3.0
+"""The limiter's sample-peak ceiling: inter-sample peaks and AAC encoding add up to about 1.5 dB, so true peaks
+stay at or below -1 dBTP."""
+LIMIT_PASSES = 3
 SILENCE_LUFS = -60.0
 """Below this the mix is treated as silence: normalising it would only amplify noise (or divide by -inf)."""
 MUSIC_GAIN_DB = -14.0
@@ -38,7 +39,6 @@ DUCK_BELOW_VOICE_DB, DUCK_RATIO = 12.0, 3.0
 MUSIC_GAIN_RANGE_DB = (-60.0, 24.0)
 MUSIC_FADE_IN_S, MUSIC_FADE_OUT_S = 1.0, 2.5
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac"}
-_JSON_BLOCK = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
 _SUMMARY = {
     "input_i": re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS"),
     "input_thresh": re.compile(r"Threshold:\s+(-?[\d.]+|-inf) LUFS"),
@@ -50,13 +50,12 @@ Stream = ffmpeg.nodes.FilterableStream
 
 
 class Loudness(BaseModel):
-    """EBU R128 measurements of the mix (ebur128's summary), in loudnorm's terms."""
+    """EBU R128 measurements of the mix (ebur128's summary)."""
 
     input_i: float
     input_tp: float
     input_lra: float
     input_thresh: float
-    target_offset: float = 0.0
 
     @property
     def gain_db(self) -> float:
@@ -64,7 +63,7 @@ class Loudness(BaseModel):
 
     @property
     def gain_alone_fits(self) -> bool:
-        """One gain reaches the target without pushing true peaks over the ceiling (loudnorm's linear case)."""
+        """One gain reaches the target without pushing true peaks over the ceiling."""
         return self.input_tp + self.gain_db <= TARGET_TRUE_PEAK_DB
 
 
@@ -114,8 +113,6 @@ def mix_audio(plan: RenderPlan, *, music: Path | None, out_path: Path, timeout_s
     loudness = _parse_loudness(stderr)
     if loudness.input_i < SILENCE_LUFS:
         return None
-    if not loudness.gain_alone_fits:
-        loudness = _loudnorm_first_pass(out_path, timeout_s=timeout_s)
     return MixedAudio(path=out_path, loudness=loudness)
 
 
@@ -125,38 +122,51 @@ def render_audio(plan: RenderPlan, *, music: Path | None, work_path: Path, out_p
     Runs apart from the picture (the composer starts it in parallel and muxes both with stream copy).
     """
     mixed = mix_audio(plan, music=music, out_path=work_path, timeout_s=timeout_s)
-    track = audio_track(mixed, duration_s=plan.duration_s)
-    args = ffmpeg.output(track, str(out_path), acodec="aac", ar=48000, audio_bitrate="160k", f="mp4").get_args()
-    run_ffmpeg(args, timeout_s=timeout_s, what="encoding the sound track")
+    passes = [work_path.with_suffix(f".limited{n}.wav") for n in range(LIMIT_PASSES)]
+    try:
+        for limited in passes:
+            if mixed is None or mixed.loudness.gain_alone_fits:
+                break
+            mixed = _limit(mixed, out_path=limited, timeout_s=timeout_s)
+        track = audio_track(mixed, duration_s=plan.duration_s)
+        args = ffmpeg.output(track, str(out_path), acodec="aac", ar=48000, audio_bitrate="160k", f="mp4").get_args()
+        run_ffmpeg(args, timeout_s=timeout_s, what="encoding the sound track")
+    finally:
+        for limited in passes:
+            limited.unlink(missing_ok=True)
     return out_path
 
 
-def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
-    """The final sound: the mix normalised with the measured values, or digital silence of the same length.
+def _limit(mixed: MixedAudio, *, out_path: Path, timeout_s: float) -> MixedAudio:
+    """The mix at the target gain with its peaks limited, measured again: limiting peaky audio (clicks, espeak)
+    lowers its loudness, so the next gain makes up for it; a few passes converge on the target."""
+    copies = _gained(mixed).asplit()
+    rendered = ffmpeg.output(copies[0], str(out_path), acodec="pcm_f32le", ar=48000, f="wav")
+    measure = copies[1].filter("ebur128", peak="true", framelog="quiet")
+    args = ffmpeg.merge_outputs(rendered, ffmpeg.output(measure, "-", f="null")).get_args()
+    stderr = run_ffmpeg(args, timeout_s=timeout_s, what="limiting the sound's peaks")
+    return MixedAudio(path=out_path, loudness=_parse_loudness(stderr))
 
-    When one gain reaches the target without pushing true peaks over the ceiling (what loudnorm calls linear
-    mode), a plain `volume` applies it: the same result without loudnorm's 192 kHz round trip.
+
+def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
+    """The final sound: the mix brought to the target loudness by one gain, or digital silence of the same length.
+
+    When that gain would push peaks over the ceiling (espeak and clicks are peaky), a look-ahead limiter holds
+    them at LIMIT_DBFS; render_audio measures the limited mix again first, so the loudness stays on target.
     """
     if mixed is None:
         return ffmpeg.input("anullsrc=r=48000:cl=stereo", f="lavfi", t=f"{duration_s:.6f}").audio
+    return _gained(mixed).filter("atrim", end=f"{duration_s:.6f}")
+
+
+def _gained(mixed: MixedAudio) -> Stream:
+    """The mix with the gain that reaches the target loudness, its peaks limited when the gain alone overshoots."""
     m = mixed.loudness
-    source = ffmpeg.input(str(mixed.path)).audio
+    gained = ffmpeg.input(str(mixed.path)).audio.filter("volume", f"{m.gain_db:.2f}dB", precision="float")
     if m.gain_alone_fits:
-        volume = source.filter("volume", f"{m.gain_db:.2f}dB", precision="float")
-        return volume.filter("atrim", end=f"{duration_s:.6f}")
-    normalised = source.filter(
-        "loudnorm",
-        I=TARGET_LUFS,
-        TP=TARGET_TRUE_PEAK_DB,
-        LRA=min(50.0, max(TARGET_LRA, m.input_lra + 1.0)),
-        measured_I=m.input_i,
-        measured_TP=m.input_tp,
-        measured_LRA=m.input_lra,
-        measured_thresh=m.input_thresh,
-        offset=m.target_offset,
-        linear="true",
-    )
-    return normalised.filter("aresample", 48000).filter("atrim", end=f"{duration_s:.6f}")
+        return gained
+    ceiling = 10 ** (LIMIT_DBFS / 20)
+    return gained.filter("alimiter", limit=f"{ceiling:.4f}", attack=5, release=60, level=0, latency=1)
 
 
 def _voice_bus(plan: RenderPlan) -> Stream | None:
@@ -220,17 +230,6 @@ def _music_bed(music: Path, total: float, *, gain_db: float) -> Stream:
 
 def _stereo(stream: Stream) -> Stream:
     return stream.filter("aformat", sample_fmts="fltp", sample_rates=48000, channel_layouts="stereo")
-
-
-def _loudnorm_first_pass(path: Path, *, timeout_s: float) -> Loudness:
-    """loudnorm's own analysis, needed only when its limiter must act (peaky audio): it adds the gain offset."""
-    args = ["-i", str(path), "-af", f"loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK_DB}:print_format=json"]
-    stderr = run_ffmpeg([*args, "-f", "null", "-"], timeout_s=timeout_s, what="measuring loudness")
-    blocks = _JSON_BLOCK.findall(stderr)
-    if not blocks:
-        raise ComposeError("measuring loudness: loudnorm printed no measurements", returncode=0, stderr_tail="")
-    raw = json.loads(blocks[-1])
-    return Loudness(**{key: _number(raw[key]) for key in Loudness.model_fields})
 
 
 def _parse_loudness(stderr: str) -> Loudness:
