@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from services.compose.caption_text import clean_caption_text
+
 ELLIPSIS = "…"
 EXTRA_LINE_COST = 0.88
 """A split with one line more must allow a font this much larger to win: two lines read better than three."""
@@ -72,9 +74,10 @@ def fit_text(
 
     Near-equal sizes prefer fewer lines (EXTRA_LINE_COST), then the most even lengths. Text that does not fit
     at `min_size` loses words from its end (marked with an ellipsis); a word wider than the box is cut into pieces.
+    Emoji and bidi controls are left out: the bundled font has no emoji, and a box is worse than nothing.
     """
     metrics = font_metrics(font)
-    words = _breakable(text.split()[:MAX_WORDS], metrics, box_w / min_size)
+    words = _breakable(clean_caption_text(text).split()[:MAX_WORDS], metrics, box_w / min_size)
     if not words:
         raise ValueError("no text to fit")
     while True:

@@ -16,6 +16,12 @@ _SPACES = re.compile(r"\s+")
 _TRAILING_JUNK = re.compile(
     r"(?:[\s,;:—–-]+|\s+(?:in|for|as|and|with|в|для|и|і|та|en|para|y|con|für|und|mit|pour|et|avec))+$", p.FLAGS
 )
+_QUOTES = "\"'«»“”„"
+_TRAILING_VIDEO = re.compile(
+    r"(?:\s*[,;:—–-]\s*(?:an?\s+|un\s+|una\s+|ein\s+|une\s+)?|\s+(?:an?|un|una|ein|une)\s+)"
+    r"(?:short\s+|quick\s+)?(?:video|clip|explainer|film|видео|ролик|відео|vídeo|vidéo)$",
+    p.FLAGS,
+)
 _WITH_TONE = re.compile(
     r"(?:,\s*)?\b(?:with|in|с|з|в|у|con|en|mit|in|avec|sur)\s+(?:an?\s+|un\s+|una\s+|einem?\s+|une?\s+)?(?P<tone>[\w'-]+)"
     r"\s+(?:music|vibe|mood|tone|feel|feeling|style|музык\w*|музик\w*|настроени\w*|настро\w*|тоне|música|"
@@ -192,9 +198,28 @@ def _strip_instruction(text: str) -> tuple[str, str]:
 def _finish(text: str) -> str:
     text = _squash(re.sub(r"\s+([,.;:!?])", r"\1", text))
     for _ in range(3):
-        text = p.LEADING_JUNK.sub("", text).strip(" .!?…;\"'«»“”„")
-        text = _TRAILING_JUNK.sub("", text).strip(" .!?…;\"'«»“”„")
+        text = _strip_edges(p.LEADING_JUNK.sub("", text))
+        text = _strip_edges(_TRAILING_JUNK.sub("", text))
+        text = _strip_edges(_TRAILING_VIDEO.sub("", text))
     return text
+
+
+def _strip_edges(text: str) -> str:
+    """Punctuation off both ends; a quote mark only when it has no partner left ('"50% off" sales' keeps it)."""
+    text = text.strip(" .!?…;")
+    while text and text[0] in _QUOTES and text.count(text[0]) % 2 == 1 and not _closes(text):
+        text = text[1:].strip(" .!?…;")
+    while text and text[-1] in _QUOTES and text.count(text[-1]) % 2 == 1 and not _opens(text):
+        text = text[:-1].strip(" .!?…;")
+    return text
+
+
+def _closes(text: str) -> bool:
+    return text[0] in "«“„" and any(c in text for c in "»”“")
+
+
+def _opens(text: str) -> bool:
+    return text[-1] in "»”" and any(c in text for c in "«“„")
 
 
 def _case(topic: str, prompt: str, lang: str) -> str:
