@@ -11,6 +11,7 @@ import pytest
 from services.compose import Composer
 from services.compose.plan import plan_render
 from services.compose.visuals import shot_frames
+from services.exceptions import ComposeError
 from services.ffmpeg import ffmpeg_exe, run_ffmpeg
 from services.models import MediaAsset
 from tests.services.compose.compose_helpers import make_timeline, stream_durations
@@ -124,3 +125,14 @@ def test_shots_split_a_scene_evenly_and_are_never_shorter_than_the_minimum() -> 
     assert shot_frames(75, 3, min_frames=30) == [38, 37]
     assert shot_frames(20, 3, min_frames=30) == [20]
     assert sum(shot_frames(149, 4, min_frames=30)) == 149
+
+
+def test_a_missing_extra_asset_is_refused_before_rendering(make_still, tmp_path) -> None:
+    first, gone = make_still("first", 64, 36), make_still("gone", 64, 36)
+    gone.local_path.unlink()
+    timeline = make_timeline([(first, 2.0, "", None)], width=W, height=H)
+    timeline.clips[0].extra_assets = [gone]
+
+    with pytest.raises(ComposeError, match="gone.png does not exist"):
+        Composer().render(timeline, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
