@@ -73,7 +73,7 @@ def test_the_pan_moves_by_even_sub_pixel_steps(marker_still, tmp_path) -> None:
     assert abs(steps.sum()) > 0.06 * W, f"travel {steps.sum():.1f} px is not clearly visible"
     direction = np.sign(steps.sum())
     assert (steps * direction).min() > 0.1, f"the pan stands still somewhere: {np.round(steps, 2)}"
-    assert np.abs(np.diff(steps)).max() < 0.3, f"uneven steps: {np.round(steps, 2)}"
+    assert np.abs(np.diff(steps)).max() < 0.35, f"uneven steps: {np.round(steps, 2)}"
     middle, ends = np.abs(steps[25:35]).mean(), np.abs(np.r_[steps[:5], steps[-5:]]).mean()
     assert middle > 1.3 * ends, "eased: faster in the middle than at the ends"
 
