@@ -1,8 +1,8 @@
 """Motion on stills (Ken Burns): a smooth sub-pixel pan by default, the old whole-pixel pan, a slow zoom.
 
 The smooth pan resamples nothing per frame. The still is scaled once to a box a little larger than the frame, and
-PHASES copies of it are made, copy k shifted by k * 2 / PHASES pixels along the pan (linear interpolation, once
-per shot). The copies are stacked into one tall (or wide) "phase atlas" frame, repeated by reference, and each
+PHASES copies of it are made, copy k shifted by k * 2 / PHASES pixels along the pan (bilinear `perspective` on
+PHASES repeats of the frame, once per shot), and `tile` stacks them into one tall (or wide) "phase atlas" frame, repeated by reference, and each
 output frame is a `crop` of it: an even whole-pixel offset along the pan plus the choice of copy, so the picture
 moves in 1/4-pixel steps while a frame costs what the whole-pixel pan costs. Offsets stay even so the half-size
 chroma planes of yuv420p move exactly with the luma. The travel is eased (half linear, half cosine) so a shot
@@ -10,7 +10,6 @@ starts and ends gently without ever standing still inside a crossfade.
 """
 
 import math
-from collections.abc import Iterator
 from typing import Literal
 
 import ffmpeg
@@ -65,35 +64,15 @@ def _smooth_pan(
     width, height, fps = size
     extra = travel + travel % 2 + 4  # room for the copies' shifts: the crop never reaches the box's edge
     box_w, box_h = (width + extra, height) if horizontal else (width, height + extra)
-    still = cover(source, box_w, box_h, pix_fmt="yuv444p")  # full-size chroma, so it shifts with the luma
-    copies = iter(still.split())  # ffmpeg-python sizes the split by the outputs taken
-    phases = [_shifted(copies, k * 2 / PHASES, horizontal) for k in range(PHASES)]
-    stacked = ffmpeg.filter(phases, "vstack" if horizontal else "hstack", inputs=PHASES)
-    atlas = stacked.filter("format", "yuv420p")
+    copies = cover(source, box_w, box_h).filter("loop", loop=PHASES - 1, size=1, start=0).filter("setpts", "N")
+    dx, dy = (f"in*{2 / PHASES}", "0") if horizontal else ("0", f"in*{2 / PHASES}")
+    corners = {"x0": dx, "y0": dy, "x1": f"W+{dx}", "y1": dy, "x2": dx, "y2": f"H+{dy}", "x3": f"W+{dx}", "y3": f"H+{dy}"}
+    shifted = copies.filter("perspective", interpolation="linear", eval="frame", **corners)
+    atlas = shifted.filter("tile", layout=f"1x{PHASES}" if horizontal else f"{PHASES}x1")
     quantum = f"round(({eased_position(travel, shot.frames, forward=forward)})*{PHASES / 2})"
     offset, phase = f"2*floor({quantum}/{PHASES})", f"mod({quantum},{PHASES})"
-    step_w, step_h = (width + extra - 2, height) if horizontal else (width, height + extra - 2)
-    x, y = (offset, f"{phase}*{step_h}") if horizontal else (f"{phase}*{step_w}", offset)
+    x, y = (offset, f"{phase}*{box_h}") if horizontal else (f"{phase}*{box_w}", offset)
     return repeat(atlas, shot.frames, fps).filter("crop", width, height, x=x, y=y, exact=1)
-
-
-def _shifted(copies: Iterator[Stream], shift: float, horizontal: bool) -> Stream:
-    """The picture moved by `shift` (0 <= shift < 2) pixels towards the origin along the pan, 2 pixels smaller.
-
-    Linear interpolation between the two whole-pixel crops around the shift, weighted by its fraction (`mix`,
-    one frame per shot); no per-pixel lookup tables, unlike `perspective`, which kept 18 MB per copy at 1080p.
-    """
-    whole, fraction = int(shift), shift - int(shift)
-
-    def crop(stream: Stream, at: int) -> Stream:
-        w, h = ("iw-2", "ih") if horizontal else ("iw", "ih-2")
-        return stream.filter("crop", w, h, x=at if horizontal else 0, y=0 if horizontal else at, exact=1)
-
-    near = crop(next(copies), whole)
-    if fraction == 0:
-        return near
-    far = crop(next(copies), whole + 1)
-    return ffmpeg.filter([near, far], "mix", inputs=2, weights=f"{1 - fraction} {fraction}")
 
 
 def _pixel_pan(
