@@ -128,8 +128,6 @@ def _video_clip(path: str, duration_s: float | None, frames: int, plan: RenderPl
     source = ffmpeg.input(path, t=f"{slot_s / factor + 1.0:.3f}").video
     if factor > 1.0:
         source = source.filter("setpts", f"{factor:.6f}*(PTS-STARTPTS)")
-    held = cover(source.filter("fps", plan.fps), plan.width, plan.height).filter(
-        "tpad", stop=frames, stop_mode="clone"
-    )
+    held = cover(source.filter("fps", plan.fps), plan.width, plan.height).filter("tpad", stop=frames, stop_mode="clone")
     trimmed = held.filter("trim", end_frame=frames)
     return trimmed.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
