@@ -10,6 +10,8 @@ MoviePy renders the first --moviepy-scenes scenes only (it is slow); its time is
 The encode floor feeds x264 the same number of frames of one still, already in yuv420p, with no filters at all.
 A second row, "content", feeds x264 the composer's own frames (its output decoded to raw yuv420p beforehand): the
 encode cost of this timeline's pictures (pan, transitions, captions), which no renderer of it can go below.
+The composer renders twice: "composer" with the default smooth sub-pixel pan, "pixel-pan" with the former
+whole-pixel pan (motion="pixel_pan"); their speed ratio is printed (target: smooth >= 80% of whole-pixel).
 """
 
 import argparse
@@ -104,8 +106,8 @@ def run_content_floor(timeline: Timeline, out: Path) -> tuple[int, float, float]
 def worker(kind: str, timeline_json: Path, out: Path) -> None:
     timeline = Timeline.model_validate_json(timeline_json.read_text())
     started = time.perf_counter()
-    if kind == "composer":
-        Composer().render(timeline, out)
+    if kind in ("composer", "pixel-pan"):
+        Composer(motion="pan" if kind == "composer" else "pixel_pan").render(timeline, out)
         frames, wall = plan_render(timeline).total_frames, time.perf_counter() - started
     elif kind == "moviepy":
         from benchmarks.moviepy_reference import render_with_moviepy
@@ -138,7 +140,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--transition", type=float, default=0.5)
     parser.add_argument("--moviepy-scenes", type=int, default=4, help="0 skips MoviePy")
-    parser.add_argument("--worker", choices=["composer", "moviepy", "floor", "content"])
+    parser.add_argument("--worker", choices=["composer", "pixel-pan", "moviepy", "floor", "content"])
     parser.add_argument("--timeline", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -147,7 +149,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="p2v-bench-") as tmp:
         work = Path(tmp)
         timeline = build_timeline(work, scenes=args.scenes, seconds=args.seconds, transition=args.transition)
-        results = {"composer": measure("composer", timeline, work), "floor": measure("floor", timeline, work)}
+        results = {"composer": measure("composer", timeline, work)}
+        results["pixel-pan"] = measure("pixel-pan", timeline, work)
+        results["floor"] = measure("floor", timeline, work)
         results["content"] = measure("content", timeline, work)
         if args.moviepy_scenes:
             part = timeline.model_copy(update={"clips": timeline.clips[: args.moviepy_scenes]})
@@ -168,6 +172,8 @@ def report(results: dict, timeline: Timeline) -> None:
         note = ""
         if kind == "content":
             note = "  (x264 alone on the composer's frames, CPU of the encode only)"
+        if kind == "pixel-pan":
+            note = "  (the composer with the former whole-pixel pan)"
         if kind == "moviepy":
             note = f"  (rendered {r['frames']} frames = first scenes only; rate extrapolated per frame)"
         print(
@@ -184,6 +190,10 @@ def report(results: dict, timeline: Timeline) -> None:
         f"x264 alone on the composer's frames: {rates['content'] / rates['floor']:.0%} of the floor's speed,"
         f" by CPU time per frame {cpu['floor'] / cpu['content']:.0%} (the most a renderer of this timeline can reach);"
         f" composer vs that: {rates['composer'] / rates['content']:.0%}, by CPU {cpu['content'] / cpu['composer']:.0%}"
+    )
+    print(
+        f"smooth pan vs whole-pixel pan: {rates['composer'] / rates['pixel-pan']:.0%} of its speed (target >= 80%);"
+        f" by CPU time per frame {cpu['pixel-pan'] / cpu['composer']:.0%}"
     )
     print(f"composer realtime factor: {rates['composer'] / fps:.2f}x (target >= 6x)")
     if "moviepy" in rates:

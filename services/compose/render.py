@@ -156,7 +156,7 @@ def _check_inputs(timeline: Timeline) -> None:
     A FIFO or device would block ffmpeg until its timeout; refusing it here names the file instead.
     """
     for clip in timeline.clips:
-        paths = [("media", clip.asset.local_path)]
+        paths = [("media", asset.local_path) for asset in (clip.asset, *clip.extra_assets)]
         if clip.narration is not None:
             paths.append(("narration", clip.narration.path))
         for what, path in paths:

@@ -1,24 +1,28 @@
-"""The picture half of the filter graph: scenes at the output size, slow pan/zoom on stills, transitions.
+"""The picture half of the filter graph: scenes at the output size, shots within scenes, transitions.
 
 Speed comes from doing per-frame work only where it is unavoidable: a still is scaled once and its frame repeated,
-and the pan is a `crop` whose offset moves by whole pixels at a steady cadence (no resampling per frame, no
-jitter). Video clips are resampled to constant frame rate before scaling, so only output frames are scaled.
-"""
+and its motion is a per-frame `crop` (services/compose/kenburns.py). Video clips are resampled to constant frame
+rate before scaling, so only output frames are scaled.
 
-import math
-from typing import Literal
+A scene shows its asset, then each of `clip.extra_assets`, its frames split evenly among them (hard cuts, each shot
+with its own pan direction). A video clip shorter than its shot never loops back to its start (a visible jump):
+it is slowed down by up to SLOW_LIMIT, and if still short its last frame is held to the end of the shot.
+"""
 
 import ffmpeg
 
+from services.compose.kenburns import Motion, Shot, Stream, cover, still_stream
 from services.compose.plan import RenderPlan, ScenePlan
+from services.models import MediaAsset
 
-Motion = Literal["pan", "zoom", "none"]
-Stream = ffmpeg.nodes.FilterableStream
+__all__ = ["MIXED_CYCLE", "TRANSITIONS", "Motion", "scene_stream", "shot_frames", "transition_for", "video_track"]
 
 TRANSITIONS = ("fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "smoothleft", "circleopen", "radial")
 MIXED_CYCLE = ("fade", "smoothleft", "circleopen", "fadeblack", "wipeleft", "radial")
-MOTION_SHARE = 0.08
-"""How far a still travels during its scene, as a share of the frame's long side."""
+SLOW_LIMIT = 1.5
+"""The most a video clip shorter than its shot is slowed down before its last frame is held."""
+MIN_SHOT_S = 1.0
+"""Extra assets that would make a scene's shots shorter than this are left out."""
 
 
 def transition_for(style: str, index: int) -> str:
@@ -83,78 +87,47 @@ def _cut(stream: Stream, scene: ScenePlan, overlap: int) -> tuple[Stream | None,
 
 
 def scene_stream(scene: ScenePlan, plan: RenderPlan, *, motion: Motion) -> Stream:
-    """One scene's frames: stills scaled once, repeated and panned; videos trimmed or looped to the scene."""
-    asset = scene.clip.asset
+    """One scene's frames: its shots cut together, each still moving, each video trimmed, slowed or held."""
+    assets = [scene.clip.asset, *scene.clip.extra_assets]
+    counts = shot_frames(scene.frames, len(assets), min_frames=round(MIN_SHOT_S * plan.fps))
+    shots = [
+        _shot_stream(asset, frames, plan, motion=motion, variant=scene.index + i)
+        for i, (asset, frames) in enumerate(zip(assets, counts, strict=False))
+    ]
+    if len(shots) == 1:
+        return shots[0]
+    joined = ffmpeg.concat(*shots, v=1, a=0)
+    return joined.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
+
+
+def shot_frames(frames: int, shots: int, *, min_frames: int) -> list[int]:
+    """Frames per shot: `frames` split evenly among at most `shots` shots of at least `min_frames` each."""
+    count = max(1, min(shots, frames // max(1, min_frames)))
+    bounds = [round(i * frames / count) for i in range(count + 1)]
+    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _shot_stream(asset: MediaAsset, frames: int, plan: RenderPlan, *, motion: Motion, variant: int) -> Stream:
     path = str(asset.local_path)
     if asset.kind == "video":
-        return _video_clip(path, scene, plan)
-    if motion == "none":
-        return _repeat(_cover(ffmpeg.input(path).video, plan.width, plan.height), scene.frames, plan.fps)
+        return _video_clip(path, asset.duration_s, frames, plan)
     aspect = asset.width / asset.height if asset.width and asset.height else plan.width / plan.height
-    travel, step = _travel(scene.frames, plan)
-    if motion == "zoom":
-        return _zoom(path, scene, plan, travel=travel, step=step)
-    horizontal = _pan_axis_horizontal(aspect, plan, scene.index)
-    extra = travel + travel % 2
-    box_w, box_h = (plan.width + extra, plan.height) if horizontal else (plan.width, plan.height + extra)
-    still = _repeat(_cover(ffmpeg.input(path).video, box_w, box_h), scene.frames, plan.fps)
-    forward = (scene.index // 2) % 2 == 0
-    offset = f"floor(n/{step})" if forward else f"{travel}-floor(n/{step})"
-    x, y = (offset, "0") if horizontal else ("0", offset)
-    return still.filter("crop", plan.width, plan.height, x=x, y=y, exact=1)
+    shot = Shot(path=path, aspect=aspect, frames=frames, variant=variant)
+    return still_stream(shot, width=plan.width, height=plan.height, fps=plan.fps, motion=motion)
 
 
-def _travel(frames: int, plan: RenderPlan) -> tuple[int, int]:
-    """Pixels to travel and frames per pixel step: a whole number of frames per pixel keeps the motion even."""
-    target = max(1, round(MOTION_SHARE * max(plan.width, plan.height)))
-    step = max(1, math.ceil((frames - 1) / target))
-    return max(1, (frames - 1) // step), step
+def _video_clip(path: str, duration_s: float | None, frames: int, plan: RenderPlan) -> Stream:
+    """Constant frame rate first (so only kept frames are scaled), cut to the shot; never looped.
 
-
-def _pan_axis_horizontal(aspect: float, plan: RenderPlan, index: int) -> bool:
-    """Pan along the axis the image overflows anyway (no extra zoom); alternate when it fits the frame exactly."""
-    frame_aspect = plan.width / plan.height
-    if abs(aspect - frame_aspect) < 0.01:
-        return index % 2 == 0
-    return aspect > frame_aspect
-
-
-def _zoom(path: str, scene: ScenePlan, plan: RenderPlan, *, travel: int, step: int) -> Stream:
-    """A slow zoom in or out; costs one bilinear scale per frame, unlike the pan."""
-    w, h = plan.width, plan.height
-    box_w, box_h = w + 2 * travel, h + 2 * round(travel * h / w)
-    still = _repeat(_cover(ffmpeg.input(path).video, box_w, box_h), scene.frames, plan.fps)
-    grow = f"floor(n/{step})" if scene.index % 2 == 0 else f"{travel}-floor(n/{step})"
-    zoomed = still.filter(
-        "scale", w=f"{w}+2*({grow})", h=f"{h}+2*round(({grow})*{h}/{w})", eval="frame", flags="bilinear"
-    )
-    return zoomed.filter("crop", w, h, exact=1).filter("setsar", 1)
-
-
-def _video_clip(path: str, scene: ScenePlan, plan: RenderPlan) -> Stream:
-    """Constant frame rate first (so only kept frames are scaled), looped if short, cut to the scene's frames.
-
-    The clip's own sound is dropped: stock footage audio rarely fits, and narration and music own the track.
+    A clip shorter than the shot plays slower (up to SLOW_LIMIT) and then holds its last frame; an unknown
+    duration is taken as long enough, and the hold covers the difference. The clip's own sound is dropped:
+    stock footage audio rarely fits, and narration and music own the track.
     """
-    seconds = scene.frames / plan.fps + 1.0
-    source = ffmpeg.input(path, stream_loop=-1, t=f"{seconds:.3f}").video.filter("fps", plan.fps)
-    trimmed = _cover(source, plan.width, plan.height).filter("trim", end_frame=scene.frames)
+    slot_s = frames / plan.fps
+    factor = min(SLOW_LIMIT, slot_s / duration_s) if duration_s and duration_s < slot_s else 1.0
+    source = ffmpeg.input(path, t=f"{slot_s / factor + 1.0:.3f}").video
+    if factor > 1.0:
+        source = source.filter("setpts", f"{factor:.6f}*(PTS-STARTPTS)")
+    held = cover(source.filter("fps", plan.fps), plan.width, plan.height).filter("tpad", stop=frames, stop_mode="clone")
+    trimmed = held.filter("trim", end_frame=frames)
     return trimmed.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
-
-
-def _repeat(stream: Stream, frames: int, fps: int) -> Stream:
-    """Repeat one prepared frame `frames` times at `fps` (no per-frame decoding or scaling)."""
-    looped = stream.filter("loop", loop=frames - 1, size=1, start=0).filter("settb", f"1/{fps}")
-    return looped.filter("setpts", "N").filter("fps", fps)  # fps only labels the rate: no frame is dropped
-
-
-def _cover(stream: Stream, w: int, h: int) -> Stream:
-    """Scale to cover w x h honouring the sample aspect ratio, centre-crop, square pixels, yuv420p."""
-    wider = f"gt(iw*sar*{h},ih*{w})"
-    stream = stream.filter(
-        "scale",
-        w=f"if({wider},ceil({h}*iw*sar/ih/2)*2,{w})",
-        h=f"if({wider},{h},ceil({w}*ih/(iw*sar)/2)*2)",
-        flags="bicubic",
-    )
-    return stream.filter("crop", w, h).filter("setsar", 1).filter("format", "yuv420p")
