@@ -13,9 +13,14 @@ from services.storyboard.writer import topic_query, write_lines
 DEFAULT_TARGET_S = 40.0
 DEFAULT_MOOD = "calm"
 MIN_AUTO_SCENES, MAX_AUTO_SCENES = 4, 8
+SHORT_VIDEO_S, MIN_SHORT_SCENES = 20.0, 3
+"""Up to 20 seconds, an opening, one middle scene and a close are enough: four would not fit their words."""
 SECONDS_PER_SCENE = 6.0
 SCRIPT_MIN_SENTENCES = 4
-WORDS_PER_SECOND = 2.4  # the offline voice speaks ~2.7 words/s, plus pauses between sentences
+WORDS_PER_SECOND = 2.4
+SPOKEN_WORDS_PER_SECOND = {"en": 2.6, "ru": 2.1, "uk": 1.3, "es": 1.9, "de": 2.1, "fr": 2.5}
+"""Words per second of narration, pauses included: espeak-ng's pace per language at the project's rate (measured:
+en 3.3, ru 2.6, uk 1.6, es 2.4, de 2.6, fr 3.1 words/s of speech), less a fifth for pauses and lead-ins."""
 TITLE_MAX_CHARS = 100
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
 _RU_UK_ABOUT = re.compile(r"^(?:о|об|обо|про)\s(?!то,|те,|том,)", re.IGNORECASE)
@@ -45,7 +50,8 @@ class OfflinePlanner:
         else:
             target = request.duration_s or intent.duration_s or DEFAULT_TARGET_S
             count = _scene_count(request, intent, target)
-            lines = write_lines(intent, book, count, target * WORDS_PER_SECOND)
+            pace = SPOKEN_WORDS_PER_SECOND.get(intent.language, WORDS_PER_SECOND)
+            lines = write_lines(intent, book, count, target * pace)
         weights = [float(len(text.split())) for text, _ in lines]
         durations = fit_durations(weights, target, self.transition_s)
         scenes = [
@@ -81,7 +87,8 @@ def _scene_count(request: VideoRequest, intent: Intent, target: float) -> int:
         return request.scenes
     if intent.structure == "list" and intent.count:
         return min(intent.count + 2, MAX_SCENES)
-    return min(MAX_AUTO_SCENES, max(MIN_AUTO_SCENES, round(target / SECONDS_PER_SCENE)))
+    fewest = MIN_AUTO_SCENES if target > SHORT_VIDEO_S else MIN_SHORT_SCENES
+    return min(MAX_AUTO_SCENES, max(fewest, round(target / SECONDS_PER_SCENE)))
 
 
 def _script_scene_count(request: VideoRequest, *, default: int) -> int:

@@ -11,6 +11,8 @@ from services.storyboard.phrases import Phrasebook
 _HINTS = ["close up", "people", "hands", "wide shot"]
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 Line = tuple[str, str]
+TRIM_ABOVE = 1.1
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 def seeded(intent: Intent) -> random.Random:
@@ -30,7 +32,7 @@ def write_lines(intent: Intent, book: Phrasebook, count: int, words: float) -> l
                                                       middle, rng)  # fmt: skip
     body = [_fmt(line, intent) for line in body]
     texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
-    texts = _fill(texts, words, book, rng)
+    texts = _trim(_fill(texts, words, book, rng), words)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
 
@@ -101,3 +103,15 @@ def _fill(texts: list[str], words: float, book: Phrasebook, rng: random.Random) 
             text = f"{text} {pool.pop()}"
         out.append(text)
     return out
+
+
+def _trim(texts: list[str], words: float) -> list[str]:
+    """Over budget (short videos), the longest lines lose their last sentences, keeping at least one each."""
+    texts = list(texts)
+    while sum(len(t.split()) for t in texts) > words * TRIM_ABOVE:
+        split = [_SENTENCE_END.split(t) for t in texts]
+        longest = max(range(len(texts)), key=lambda i: (len(split[i]) > 1, len(texts[i].split())))
+        if len(split[longest]) < 2:
+            break
+        texts[longest] = " ".join(split[longest][:-1])
+    return texts

@@ -54,7 +54,8 @@ def test_scene_count_and_target_duration_are_honoured() -> None:
 def test_duration_alone_picks_the_scene_count() -> None:
     assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=60)).scenes) == 8
     assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=40)).scenes) == 7
-    assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=10)).scenes) == 4
+    assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=25)).scenes) == 4
+    assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=10)).scenes) == 3
 
 
 def test_a_multi_sentence_prompt_is_used_as_the_script() -> None:
