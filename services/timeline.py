@@ -6,13 +6,13 @@ shot get further footage cut in, and every narrated scene lasts exactly as long 
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
-from services.exceptions import P2VError
+from services.exceptions import MediaError, P2VError
 from services.media.generated import GeneratedVisuals
 from services.models import (
     FPS,
@@ -195,6 +195,7 @@ def fetch_chosen(
         if not todo:
             return {i: ready[(a.scene_index, *_key(a))] for i, a in chosen.items()}
         for asset, result in zip(todo, _fetch_all(fetch, todo), strict=True):
+            result = _unless_duplicate(result, ready.values())
             if isinstance(result, MediaAsset):
                 ready[(asset.scene_index, *_key(asset))] = result
             else:
@@ -219,10 +220,19 @@ def _extras(
         if fetch is None or not todo:
             return {i: [ready.get(_key(a), a) for a in picked] for i, picked in extras.items()}
         for asset, result in zip(todo, _fetch_all(fetch, todo), strict=True):
+            result = _unless_duplicate(result, [*chosen.values(), *ready.values()])
             if isinstance(result, MediaAsset):
                 ready[_key(asset)] = result
             else:
                 _drop(candidates, asset, result)
+
+
+def _unless_duplicate(result: MediaAsset | P2VError, kept: Iterable[MediaAsset]) -> MediaAsset | P2VError:
+    """A download that is the same file as footage already kept (one clip offered by two stock sites lands on one
+    cache entry) counts as failed: the video would show it twice."""
+    if isinstance(result, MediaAsset) and any(k.local_path == result.local_path for k in kept):
+        return MediaError(f"the same file as other footage already chosen ({result.source_url})")
+    return result
 
 
 def _fetch_all(fetch: Fetch, assets: list[MediaAsset]) -> list[MediaAsset | P2VError]:

@@ -98,3 +98,41 @@ def test_explicit_flags_win_over_the_prompt(tmp_path: Path) -> None:
     _assert_posts_well(folder, report)
     assert (metadata["width"], metadata["height"]) == (1080, 1080) and metadata["target_duration_s"] == 15
     assert metadata["language"] == "uk"
+
+
+def test_llm_storyboard_whose_durations_do_not_add_up_keeps_the_asked_length(
+    stock_env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fake OpenAI planner answers 30 + 30 + 23 s for a 20 s request; the video still lasts 20 s +-10%."""
+    from services.settings import get_settings
+    from tests.fakes.openai_api import storyboard_json
+
+    monkeypatch.setenv("P2V_VOICE", "espeak")  # real speech lengths (the fake TTS returns a fixed tone)
+    monkeypatch.setenv("P2V_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    stock_env.storyboards.append(
+        storyboard_json(
+            [
+                (
+                    "Red foxes live in the snow. They hunt at dawn, when the forest is still quiet and cold.",
+                    "red fox snow",
+                    30.0,
+                ),
+                (
+                    "In winter a fox listens for mice under the snow. Then it jumps high and dives in head first.",
+                    "fox hunting snow",
+                    30.0,
+                ),
+                (
+                    "In spring the cubs leave the den. They play in the sun while their parents keep watch.",
+                    "fox cubs playing",
+                    23.0,
+                ),
+            ]
+        )
+    )
+    folder, metadata, report = _make(tmp_path, "Make a video about red foxes", duration_s=20)
+
+    _assert_posts_well(folder, report)
+    assert metadata["target_duration_s"] == 20 and len(metadata["scenes"]) == 3
+    assert {s["media"]["provider"] for s in metadata["scenes"]} != {"generated"}, "stock footage was found"

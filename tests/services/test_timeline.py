@@ -146,3 +146,23 @@ def test_footage_needing_a_big_upscale_is_used_only_when_nothing_else_fits(
     assert alone.clips[0].asset.local_path == small.resolve()
     assert alone.clips[0].asset.score == pytest.approx(found[0].score / 2, abs=1e-4)
     assert "scaled up 6.4x" in caplog.text
+
+
+def test_one_file_offered_by_two_sites_is_shown_once(tmp_path: Path) -> None:
+    """Two stock sites can serve the same clip: their downloads land on one cache file, which must not show twice."""
+    same_file, other_file = make_still(tmp_path / "same.jpg"), make_still(tmp_path / "other.jpg", colour="blue")
+    offered = [
+        [_asset(0, "pexels-1", 0.9), _asset(0, "other", 0.2)],
+        [_asset(1, "pixabay-1", 0.9)],
+    ]
+    downloads = {"pexels-1": same_file, "pixabay-1": same_file, "other": other_file}
+
+    def fetch(asset: MediaAsset) -> MediaAsset:
+        return asset.model_copy(update={"local_path": downloads[asset.asset_id].resolve()})
+
+    timeline = build_timeline(
+        _storyboard(2), offered, visuals=GeneratedVisuals(tmp_path), transition_s=0.5, fetch=fetch
+    )
+    shown = [a.local_path for c in timeline.clips for a in [c.asset, *c.extra_assets]]
+    assert len(shown) == len(set(shown)) == 2
+    assert same_file.resolve() in shown
