@@ -53,6 +53,10 @@ class InvalidStoryboard(ValueError):
     """The model's answer does not fit the run; the message is sent back to the model once."""
 
 
+class LengthMismatch(InvalidStoryboard):
+    """A valid storyboard whose narration cannot be spoken in the asked length: worth one retry, not a failure."""
+
+
 class OpenAIPlanner:
     """Plans with an OpenAI chat model; the system prompt and its parameters come from the prompt store."""
 
@@ -83,13 +87,19 @@ class OpenAIPlanner:
         parameters = prompt.parameters if prompt else {}
         intent = read_intent(request.prompt, language)
         messages[1]["content"] = _user_message(request, language, intent)
+        first_try: PlannedStoryboard | None = None  # valid but of the wrong length: kept should the retry fail
         for attempt in (1, 2):
             answer, raw = self._ask(messages, parameters)
             try:
                 return self._fit(answer, request=request, language=language, intent=intent, last=attempt == 2)
             except InvalidStoryboard as exc:
+                if attempt == 2 and first_try is not None:
+                    log.warning("the corrected storyboard is invalid (%s); keeping the first one", exc)
+                    return self._fit(first_try, request=request, language=language, intent=intent, last=True)
                 if attempt == 2:
                     raise StepError(STEP, f"OpenAI returned an invalid storyboard twice; last problem: {exc}") from None
+                if isinstance(exc, LengthMismatch) and not isinstance(answer, str):
+                    first_try = answer
                 if raw:
                     messages.append({"role": "assistant", "content": raw})
                 messages.append(
@@ -200,7 +210,7 @@ def _check_words(scenes: list[Scene], target_s: float, language: str, *, last: b
         f"write {low}-{high} words in total"
     )
     if not last:
-        raise InvalidStoryboard(problem)
+        raise LengthMismatch(problem)
     log.warning("asked for %g s but the planned narration takes about %.0f s (%d words)", target_s, spoken, words)
 
 

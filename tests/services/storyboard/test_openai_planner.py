@@ -130,3 +130,13 @@ def test_too_few_words_for_the_length_are_sent_back_then_warned_about(
     assert "the narration has 10 words" in retry and "must last 30 s" in retry and "66-90 words" in retry
     assert "asked for 30 s but the planned narration takes about 4 s" in caplog.text
     assert storyboard.target_duration_s == 30
+
+
+def test_an_invalid_correction_keeps_the_first_storyboard_of_the_wrong_length(
+    fake_api: FakeAPI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_api.storyboards.extend([storyboard_json(THREE), '{"title": "no scenes"}'])
+    storyboard = _planner(fake_api, tmp_path).plan(VideoRequest(prompt="foxes", duration_s=30))
+    assert [s.narration for s in storyboard.scenes] == [n for n, _, _ in THREE]
+    assert storyboard.target_duration_s == 30
+    assert "keeping the first one" in caplog.text and "asked for 30 s" in caplog.text
