@@ -182,7 +182,8 @@ def _run_naming_inputs(
             raise
         failed = _failed_input(args, exc.stderr_tail)
         for clip in timeline.clips:
-            for path in (clip.asset.local_path, clip.narration.path if clip.narration else None):
+            footage = [a.local_path for a in (clip.asset, *clip.extra_assets)]
+            for path in (*footage, clip.narration.path if clip.narration else None):
                 if failed is not None and path is not None and str(path) == failed:
                     raise ComposeError(
                         f"rendering the video failed: scene {clip.scene.index} cannot be decoded from {path}",

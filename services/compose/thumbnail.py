@@ -13,6 +13,7 @@ import ffmpeg
 
 from services.compose.card_art import card_background, palette_for
 from services.compose.fonts import BOLD_FONT
+from services.compose.kenburns import cover
 from services.compose.text_layout import TextBlock, fit_text
 from services.exceptions import ComposeError
 from services.ffmpeg import run_ffmpeg
@@ -71,7 +72,7 @@ def _scene_frame(clip: TimelineClip, timeline: Timeline) -> Stream:
         shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
         options = {"ss": f"{shown / 3:.3f}"}
     frame = ffmpeg.input(str(asset.local_path), **options).video.filter("trim", end_frame=1)
-    return _cover(frame, width, height)
+    return cover(frame, width, height)
 
 
 def _sixteen_by_nine(frame: Stream, timeline: Timeline) -> Stream:
@@ -80,7 +81,7 @@ def _sixteen_by_nine(frame: Stream, timeline: Timeline) -> Stream:
         return frame.filter("scale", WIDTH, HEIGHT, flags="bicubic").filter("setsar", 1)
     copies = frame.split()
     fill, front = copies[0], copies[1]
-    fill = _cover(fill, WIDTH // 8, HEIGHT // 8).filter("boxblur", 4, 2)
+    fill = cover(fill, WIDTH // 8, HEIGHT // 8).filter("boxblur", 4, 2)
     fill = fill.filter("scale", WIDTH, HEIGHT, flags="bicubic").filter("eq", brightness=-0.18, saturation=0.8)
     front = front.filter("scale", -2, HEIGHT, flags="bicubic").filter("setsar", 1)
     return ffmpeg.overlay(fill, front, x="(W-w)/2", y=0)
@@ -105,15 +106,3 @@ def _titled(picture: Stream, title: TextBlock, text_file: Path) -> Stream:
         y=top,
         y_align="font",
     )
-
-
-def _cover(stream: Stream, width: int, height: int) -> Stream:
-    """Scale to cover width x height honouring the sample aspect ratio, then centre-crop."""
-    wider = f"gt(iw*sar*{height},ih*{width})"
-    scaled = stream.filter(
-        "scale",
-        w=f"if({wider},ceil({height}*iw*sar/ih/2)*2,{width})",
-        h=f"if({wider},{height},ceil({width}*ih/(iw*sar)/2)*2)",
-        flags="bicubic",
-    )
-    return scaled.filter("crop", width, height).filter("setsar", 1).filter("format", "yuv420p")
