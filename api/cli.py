@@ -1,5 +1,6 @@
 """The `p2v` command line: make a video from a prompt."""
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -90,6 +91,7 @@ def run(
         raise typer.Exit(1) from None
     where = url2pathname(urlparse(publication.url).path) if publication.url.startswith("file:") else publication.url
     console.print(f"[green]Video ready:[/] {where}", soft_wrap=True)
+    _print_length(Path(where).parent / "metadata.json")
 
 
 @app.command()
@@ -108,6 +110,15 @@ def api(
         errors.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from None
     uvicorn.run(rest_app, host=host, port=port)
+
+
+def _print_length(metadata_path: Path) -> None:
+    """Asked vs got length, from the published metadata (a local publication has it beside the video)."""
+    if not metadata_path.is_file():
+        return
+    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    asked = metadata.get("target_duration_s")
+    console.print(f"Length: {metadata['duration_s']:.1f} s" + (f" (asked {asked:g} s)" if asked else ""))
 
 
 def _fail_validation(exc: ValidationError) -> None:

@@ -50,12 +50,13 @@ def fallback_artifact(fallbacks: list[tuple[int, str]]) -> None:
     )
 
 
-def video_artifact(video: RenderedVideo, publication: Publication) -> None:
+def video_artifact(video: RenderedVideo, publication: Publication, *, asked_s: float | None = None) -> None:
+    length = f"{video.duration_s:.1f} s" + (f" (asked {asked_s:g} s)" if asked_s else "")
     create_link_artifact(
         key="video",
         link=publication.url,
         link_text=f"{publication.target}: {publication.external_id}",
-        description=f"{video.width}x{video.height}, {video.duration_s:.1f} s, sha256 {video.sha256[:12]}",
+        description=f"{video.width}x{video.height}, {length}, sha256 {video.sha256[:12]}",
     )
 
 

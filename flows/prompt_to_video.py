@@ -87,7 +87,7 @@ def prompt_to_video(
     video = compose(timeline)
     with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only
         publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
-    video_artifact(video, publication)
+    video_artifact(video, publication, asked_s=timeline.target_duration_s)
     record_lineage(user_prompt_id, publication, [system_prompt])
     return publication
 

@@ -1,6 +1,7 @@
 """The `p2v` front door: bad input is refused before any work; a good prompt prints where the video is."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,10 +61,11 @@ def test_run_makes_a_video_and_prints_its_path(tmp_path: Path) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    printed = done.stdout.split("Video ready:")[1].strip()
+    printed, length = done.stdout.split("Video ready:")[1].strip().splitlines()[:2]
     video = Path(printed)
     assert video.is_file() and video.parent.parent == tmp_path / "out"
     assert decode_errors(video) == ""
     assert "1080x1080" in stream_summary(video)
+    assert re.fullmatch(r"Length: \d+\.\d s \(asked \d+ s\)", length.strip()), length
     for step in ("generate_storyboard", "search_media (4 scenes)", "narrate_scene (4 scenes)", "compose_video"):
         assert step in done.stdout
