@@ -151,7 +151,16 @@ class PromptStore(UserPromptOperations):
                 created.append(default.name)
             except PromptAlreadyExists:  # another process seeded it first
                 pass
+        self._update_untouched_defaults()
         return created
+
+    def _update_untouched_defaults(self) -> None:
+        """A default still at its only version, an earlier release's text, gets the current text as version 2
+        (audited like any commit). A prompt with any commit or rollback of its own is left alone."""
+        for default in DEFAULT_PROMPTS:
+            active = self.get_active_prompt(default.name)
+            if active.text in default.earlier_texts and len(self.history(default.name)) == 1:
+                self.commit(default.name, default.text, author="system", message="default prompt updated")
 
     # -- search ---------------------------------------------------------------------------------------
     def search(
