@@ -11,6 +11,9 @@ PROMPT_MAX_CHARS = 2000
 MIN_SCENES, MAX_SCENES = 1, 20
 MIN_DURATION_S, MAX_DURATION_S = 5.0, 600.0
 FPS = 30
+NARRATION_PADDING_S = 0.4
+"""Silence after a scene's speech: the timeline gives a narrated scene its speech plus this (and the transition),
+and the narrator aims the speech at what is left of the planned scene."""
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 MediaKind = Literal["image", "video"]

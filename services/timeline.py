@@ -14,9 +14,11 @@ from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
 from services.exceptions import MediaError, P2VError
 from services.media.generated import GeneratedVisuals
+from services.media.ranking import MAX_UPSCALE, upscale_factor
 from services.models import (
     FPS,
     FRAME_SIZES,
+    NARRATION_PADDING_S,
     CaptionStyle,
     MediaAsset,
     NarrationAudio,
@@ -27,10 +29,6 @@ from services.models import (
 )
 from services.settings import Settings
 
-NARRATION_PADDING_S = 0.4
-"""Silence after a scene's speech: the next scene's speech starts this long after (both have the same lead-in)."""
-MAX_UPSCALE = 2.0
-"""Footage scaled up more than this to cover the frame looks soft; it is used only when nothing else fits."""
 UPSCALED_SCORE = 0.5
 """Such footage counts (and is reported) with its score multiplied by this."""
 SHOT_S, MAX_SHOT_S = 4.5, 6.0
@@ -44,13 +42,6 @@ _FORBIDDEN = -1e9
 Fetch = Callable[[MediaAsset], MediaAsset]
 Key = tuple[str, str]
 logger = logging.getLogger(__name__)
-
-
-def upscale_factor(asset: MediaAsset, frame: tuple[int, int]) -> float:
-    """How much the asset must be scaled up to cover the frame (1.0 or less: no upscale)."""
-    if asset.width <= 0 or asset.height <= 0:
-        return math.inf
-    return max(frame[0] / asset.width, frame[1] / asset.height)
 
 
 def choose_assets(candidates: list[list[MediaAsset]], *, frame: tuple[int, int] | None = None) -> dict[int, MediaAsset]:

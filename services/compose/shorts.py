@@ -13,11 +13,11 @@ from services.compose.caption_text import clean_caption_text
 from services.compose.captions import MAX_CUE_CHARS, Cue, timed_pieces, without_overlaps
 from services.compose.plan import RenderPlan, ScenePlan
 from services.models import SentenceSpan, WordSpan
+from services.narration.words import caption_words, spread
 
 MAX_WORDS = 4
 HOLD_S = 0.3
 """How long the last word of a group stays up after it is spoken, unless the next group starts sooner."""
-_VOWEL_GROUP = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœāēīōūăĕąęėįųůőűаеёиоуыэюяіїєαεηιουωάέήίόύώ]+|\d")
 _BREAK_AFTER = re.compile(r"[,;:.!?…—–]$")
 
 
@@ -41,45 +41,20 @@ def _sentence_words(scene: ScenePlan) -> list[list[WordSpan]]:
         return [_shifted(sentence_words(s), offset) for s in narration.sentences]
     text = clean_caption_text(scene.clip.scene.narration)
     pieces = timed_pieces(text, *scene.seen_alone, max_chars=MAX_CUE_CHARS)
-    return [spread_by_syllables(tokens(p.text), p.start_s, p.end_s) for p in pieces]
+    return [spread(caption_words(p.text), p.start_s, p.end_s) for p in pieces]
 
 
 def sentence_words(sentence: SentenceSpan) -> list[WordSpan]:
     """The sentence's words as written (punctuation kept), timed by its word spans when they match the text."""
-    written = tokens(clean_caption_text(sentence.text))
+    written = caption_words(clean_caption_text(sentence.text))
     spoken = [w for w in sentence.words if clean_caption_text(w.text)]
     if not written:
         return []
     if not spoken:
-        return spread_by_syllables(written, sentence.start_s, sentence.end_s)
+        return spread(written, sentence.start_s, sentence.end_s)
     if len(spoken) == len(written):
         return [WordSpan(text=t, start_s=w.start_s, end_s=w.end_s) for t, w in zip(written, spoken, strict=True)]
     return [w.model_copy(update={"text": clean_caption_text(w.text)}) for w in spoken]
-
-
-def tokens(text: str) -> list[str]:
-    """Words split at spaces; a token without letters or digits (a dash, a lone quote) joins the word before it."""
-    out: list[str] = []
-    for token in text.split():
-        if out and not any(ch.isalnum() for ch in token):
-            out[-1] = f"{out[-1]} {token}"
-        else:
-            out.append(token)
-    return out
-
-
-def syllables(word: str) -> int:
-    return max(1, len(_VOWEL_GROUP.findall(word.lower())))
-
-
-def spread_by_syllables(words: list[str], start: float, end: float) -> list[WordSpan]:
-    total = sum(syllables(w) for w in words) or 1
-    spans, cursor = [], start
-    for word in words:
-        length = (end - start) * syllables(word) / total
-        spans.append(WordSpan(text=word, start_s=round(cursor, 3), end_s=round(cursor + length, 3)))
-        cursor += length
-    return spans
 
 
 def group_words(words: list[WordSpan], *, max_chars: int, max_words: int = MAX_WORDS) -> list[list[WordSpan]]:

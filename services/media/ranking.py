@@ -1,5 +1,6 @@
 """Filtering and ranking stock candidates: right orientation, big enough, long enough, closest in meaning."""
 
+import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -38,6 +39,13 @@ def orientation(aspect: Aspect) -> str:
     return "landscape" if width > height else "portrait" if height > width else "square"
 
 
+def upscale_factor(asset: MediaAsset, frame: tuple[int, int]) -> float:
+    """How much the asset must be scaled up to cover the frame (1.0 or less: no upscale; inf: size unknown)."""
+    if asset.width <= 0 or asset.height <= 0:
+        return math.inf
+    return max(frame[0] / asset.width, frame[1] / asset.height)
+
+
 def fits(asset: MediaAsset, *, aspect: Aspect, min_duration_s: float) -> bool:
     """Right orientation, big enough to fill the frame, and (for videos) at least as long as the scene."""
     frame_w, frame_h = FRAME_SIZES[aspect]
@@ -49,7 +57,7 @@ def fits(asset: MediaAsset, *, aspect: Aspect, min_duration_s: float) -> bool:
         return False
     if wanted == "square" and not 1 / MAX_SQUARE_RATIO <= ratio <= MAX_SQUARE_RATIO:
         return False
-    if max(frame_w / asset.width, frame_h / asset.height) > MAX_UPSCALE:
+    if upscale_factor(asset, (frame_w, frame_h)) > MAX_UPSCALE:
         return False
     return asset.kind != "video" or asset.duration_s is None or asset.duration_s >= min_duration_s
 

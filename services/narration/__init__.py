@@ -4,13 +4,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from services.exceptions import NarrationError
-from services.models import NarrationAudio, Scene
+from services.models import NARRATION_PADDING_S, NarrationAudio, Scene
 from services.narration.audio import SentenceNarrator
 from services.narration.base import Narrator, SentenceVoice
 from services.narration.espeak import EspeakVoice, espeak_available
 from services.narration.openai_tts import OpenAIVoice
 from services.settings import Settings
-from services.timeline import NARRATION_PADDING_S
 
 __all__ = [
     "NARRATORS",

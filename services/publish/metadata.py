@@ -8,8 +8,8 @@ length asked for, the frame, caption style, music and mood, and per scene where 
 import math
 
 from services.compose.music import music_credit
+from services.media.ranking import upscale_factor
 from services.models import MediaAsset, RenderedVideo, Timeline, TimelineClip
-from services.timeline import upscale_factor
 
 DESCRIPTION_MAX_CHARS = 5000
 GENERATED_PROVIDER = "generated"

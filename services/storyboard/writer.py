@@ -91,18 +91,16 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
 
 
 def _fill(texts: list[str], words: float, book: Phrasebook, rng: random.Random) -> list[str]:
-    """Extra sentences for the scenes that are short of their share of the word budget, never one twice."""
+    """Extra sentences, never one twice, each to the middle scene with the fewest words, while the whole narration
+    is short of the word budget by more than half the next sentence (so each one brings the total closer)."""
     pool = list(book.more)
     rng.shuffle(pool)
+    texts = list(texts)
     middle = range(1, len(texts) - 1) if len(texts) > 2 else range(len(texts))
-    ends = sum(len(texts[i].split()) for i in range(len(texts)) if i not in middle)
-    share = (words - ends) / len(middle)
-    out = []
-    for i, text in enumerate(texts):
-        while i in middle and pool and len(text.split()) + len(pool[-1].split()) / 2 < share:
-            text = f"{text} {pool.pop()}"
-        out.append(text)
-    return out
+    while pool and words - sum(len(t.split()) for t in texts) > len(pool[-1].split()) / 2:
+        shortest = min(middle, key=lambda i: len(texts[i].split()))
+        texts[shortest] = f"{texts[shortest]} {pool.pop()}"
+    return texts
 
 
 def _trim(texts: list[str], words: float) -> list[str]:

@@ -5,8 +5,9 @@ import pytest
 from services.compose.caption_style import caption_layout
 from services.compose.caption_text import ass_literal, clean_caption_text, srt_literal
 from services.compose.captions import Cue, write_ass, write_srt
-from services.compose.shorts import group_words, sentence_words, spread_by_syllables, syllables, tokens
+from services.compose.shorts import group_words, sentence_words
 from services.models import SentenceSpan, WordSpan
+from services.narration.words import caption_words, spread, syllables
 
 EMOJI_TEXT = "Hello ❤️ world 👍🏽 🇺🇦 👨‍👩‍👧 ⭐ 1\u20e3 \U000e0067 to\u200dday \u202eagain\u202c"
 
@@ -57,7 +58,7 @@ def test_syllables_are_vowel_groups(word, count) -> None:
 
 
 def test_a_sentence_without_word_spans_is_shared_by_syllables() -> None:
-    spans = spread_by_syllables(["I", "understand", "it"], 1.0, 2.0)
+    spans = spread(["I", "understand", "it"], 1.0, 2.0)
     assert [(w.start_s, w.end_s) for w in spans] == [(1.0, 1.2), (1.2, 1.8), (1.8, 2.0)]
 
 
@@ -73,11 +74,11 @@ def test_word_spans_time_the_written_words_punctuation_kept() -> None:
 
 
 def test_tokens_keep_a_lone_dash_with_its_word() -> None:
-    assert tokens("Fast — and cheap") == ["Fast —", "and", "cheap"]
+    assert caption_words("Fast — and cheap") == ["Fast —", "and", "cheap"]
 
 
 def test_groups_hold_one_to_four_words_break_at_commas_and_leave_no_orphan() -> None:
-    words = spread_by_syllables("one two three four five, six seven eight nine ten".split(), 0, 5)
+    words = spread("one two three four five, six seven eight nine ten".split(), 0, 5)
     groups = [[w.text for w in g] for g in group_words(words, max_chars=40)]
     assert groups == [["one", "two", "three", "four"], ["five,"], ["six", "seven", "eight"], ["nine", "ten"]]
     narrow = [[w.text for w in g] for g in group_words(words, max_chars=12)]

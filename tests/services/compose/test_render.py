@@ -159,7 +159,7 @@ def test_timeout_names_the_step_and_leaves_no_video(narrated, tmp_path) -> None:
 
 
 def test_peaky_narration_is_limited_to_the_true_peak_ceiling(make_still, tmp_path) -> None:
-    """Quiet speech with loud clicks cannot reach -14 LUFS by gain alone: the limiter passes must hold loudness and peaks."""
+    """Quiet speech with loud clicks cannot reach -14 LUFS by gain alone: the limiter passes hold loudness and peaks."""
     path = tmp_path / "clicks.wav"
     clicks = "aevalsrc='0.05*sin(2*PI*300*t)+0.95*lt(mod(t,0.25),0.0005)':s=48000:d=5"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", clicks, str(path)], check=True)

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from services.models import Scene
+from services.models import NARRATION_PADDING_S, Scene
 from services.narration import SilentNarrator, build_narrator, speech_target_s
 from services.narration.audio import fitted_speed
-from services.timeline import NARRATION_PADDING_S
 from tests.conftest import fake_settings
 from tests.fakes.stock_apis import FakeAPI
 
