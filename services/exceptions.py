@@ -70,6 +70,10 @@ class ProviderAuthError(ProviderError):
     retryable = False
 
 
+class ProviderForbidden(ProviderAuthError):
+    """403: the provider (or an edge in front of it) refused this request or client, not necessarily the key."""
+
+
 class ProviderRequestRefused(ProviderError):
     """The provider rejected the request itself (other 4xx): retrying the same request cannot help."""
 
@@ -98,3 +102,16 @@ class NarrationError(StepError):
 
 class PublishRefused(PublishError):
     """The target refused the publication (quota, credentials, policy): retrying cannot help."""
+
+
+class PlannerStopped(StepError):
+    """The model stopped before a usable answer (output token limit, content filter, refusal): retrying as-is
+    would bill the same call again, so Prefect must not retry it."""
+
+    def __init__(self, step: str, reason: str, message: str) -> None:
+        super().__init__(step, message)
+        self.reason = reason
+
+
+class UnlicensedMedia(PublishError):
+    """The timeline holds stock previews that were never licensed; they may go into drafts, never be published."""

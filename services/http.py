@@ -8,6 +8,7 @@ or a log line: errors carry the provider name and status only, and httpx's own r
 
 import contextlib
 import functools
+import importlib.metadata
 import logging
 import random
 import re
@@ -15,15 +16,35 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused, ProviderResponseError
+from services.exceptions import (
+    ProviderAuthError,
+    ProviderError,
+    ProviderForbidden,
+    ProviderRequestRefused,
+    ProviderResponseError,
+)
 from services.ratelimit import Started, Throttle, no_throttle
+
+if TYPE_CHECKING:  # services.media imports this module
+    from services.media.response_cache import ResponseCache
 
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:key|dp_apikey|api_key|apikey|access_token|token)=)[^&\s\"']+")
 _BODY_EXCERPT_CHARS = 160
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("prompt-to-video")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
+USER_AGENT = f"prompt-to-video/{_version()} (self-hosted video pipeline; httpx/{httpx.__version__})"
+"""Sent on every provider request and download: some CDNs and edges block the default python-httpx agent."""
 
 
 def redact_url(text: str) -> str:
@@ -60,6 +81,7 @@ class ProviderHttp:
         max_wait_s: float = 60.0,
         throttle: Throttle = no_throttle,
         secrets: tuple[str, ...] = (),
+        cache: "ResponseCache | None" = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -72,23 +94,35 @@ class ProviderHttp:
         self._secrets = tuple(s for s in secrets if s)
         self._sleep = sleep
         self._timeout_s = timeout_s
+        self.cache = cache
         self._client = httpx.Client(
-            headers=headers or {},
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
             timeout=timeout_s,
             follow_redirects=True,
             transport=transport,
             verify=_ssl_context(),
         )
 
-    def get_json(self, url: str, *, params: dict[str, Any] | None = None) -> Any:
-        """The decoded JSON body of a successful GET."""
+    def get_json(
+        self, url: str, *, params: dict[str, Any] | None = None, cache_if: Callable[[Any], bool] | None = None
+    ) -> Any:
+        """The decoded JSON body of a successful GET; from the response cache when it holds this query.
+
+        `cache_if` decides whether a successful answer may be stored (a provider reporting errors in a 200 body).
+        """
+        key = self.cache.key(self.provider, url, params) if self.cache else ""
+        if self.cache and (cached := self.cache.get(self.provider, key)) is not None:
+            return cached
         response = self.send(url, params=params)
         try:
-            return response.json()
+            answer = response.json()
         except ValueError:
             raise ProviderResponseError(
                 self.provider, "the answer is not valid JSON", status=response.status_code
             ) from None
+        if self.cache and (cache_if is None or cache_if(answer)):
+            self.cache.put(self.provider, key, answer, secrets=self._secrets)
+        return answer
 
     def send(
         self, url: str, *, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
@@ -141,8 +175,10 @@ class ProviderHttp:
 
     def _error(self, response: httpx.Response) -> ProviderError:
         status = response.status_code
-        if status in (401, 403):
+        if status == 401:
             return ProviderAuthError(self.provider, f"the API key was refused; check {self.key_name}", status=status)
+        if status == 403:
+            return ProviderForbidden(self.provider, _FORBIDDEN, status=status)
         if status == 429:
             return ProviderError(self.provider, "rate limited", status=status)
         if status >= 500:
@@ -166,6 +202,12 @@ class ProviderHttp:
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full-range jitter, so concurrent scenes don't retry in lockstep."""
         return self.backoff_s * (2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+
+
+_FORBIDDEN = (
+    "forbidden: the request was blocked (a firewall or edge in front of the API, or an account without access to "
+    "this resource); this is not a refused key"
+)
 
 
 def _on_headers_sent(started: Started) -> Callable[[str, dict[str, Any]], None]:

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     pexels_base_url: str = "https://api.pexels.com"
     pixabay_base_url: str = "https://pixabay.com/api"
     depositphotos_base_url: str = "https://api.depositphotos.com"
-    openai_model: str = Field("gpt-4o-mini", description="Storyboard model unless the prompt store says otherwise.")
+    openai_model: str | None = Field(
+        None, description="Storyboard model; when set it wins over the prompt store's parameters (else gpt-4o-mini)."
+    )
     openai_tts_model: str = "gpt-4o-mini-tts"
     openai_tts_voice: str = "alloy"
     voice: Literal["auto", "openai", "espeak", "silent"] = Field(
@@ -58,6 +60,10 @@ class Settings(BaseSettings):
     http_backoff_s: float = Field(1.0, ge=0, description="First retry delay; doubles each try, with jitter.")
     http_max_wait_s: float = Field(60.0, ge=0, description="Longest Retry-After we are willing to sleep.")
     cache_max_bytes: int = Field(5 * 1024**3, gt=0, description="Download cache size before LRU eviction.")
+    response_cache_ttl_s: float = Field(
+        24 * 3600.0, ge=0, description="How long stock search answers are reused (Pixabay asks for 24 h); 0 = off."
+    )
+    response_cache_max_bytes: int = Field(64 * 1024**2, gt=0, description="Search answer cache size before eviction.")
     results_dir: Path | None = Field(
         None, description="Where Prefect persists task results and cache records (default: <data_dir>/results)."
     )

@@ -1,6 +1,7 @@
 from prefect import task
 
 from services.media import GeneratedVisuals, build_cache
+from services.media.ranking import checked_fetch
 from services.models import CaptionStyle, MediaAsset, NarrationAudio, Storyboard, Timeline
 from services.settings import get_settings
 from services.timeline import build_timeline, with_render_choices
@@ -24,6 +25,6 @@ def merge_media(
         visuals=visuals,
         transition_s=settings.transition_s,
         narrations=narrations,
-        fetch=build_cache(settings).fetch,
+        fetch=checked_fetch(build_cache(settings).fetch, storyboard),
     )
     return with_render_choices(timeline, settings, captions=captions, music=music)

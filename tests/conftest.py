@@ -19,6 +19,7 @@ os.environ.update(
     P2V_DATA_DIR=str(_ROOT / "d"),
     P2V_OUTPUT_DIR=str(_ROOT / "output"),
     P2V_MEDIA_DIR=str(_ROOT / "media"),
+    P2V_RESPONSE_CACHE_TTL_S="0",  # flow tests share one data dir but change the fake catalogue; cache tests opt in
 )
 for key in ("OPENAI_API_KEY", "PEXELS_API_KEY", "PIXABAY_API_KEY", "DEPOSITPHOTOS_API_KEY"):
     os.environ.pop(key, None)

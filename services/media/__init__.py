@@ -17,6 +17,7 @@ from services.media.local import LocalFolderProvider
 from services.media.pexels import PexelsSource
 from services.media.pixabay import PixabaySource
 from services.media.ranking import CandidateSource, RankedProvider
+from services.media.response_cache import ResponseCache
 from services.models import Aspect, MediaAsset, Scene
 from services.ratelimit import Throttle, limited, no_throttle
 from services.settings import Settings
@@ -27,6 +28,7 @@ __all__ = [
     "MediaProvider",
     "build_cache",
     "build_providers",
+    "build_response_cache",
     "provider_names",
     "search_scene",
 ]
@@ -34,7 +36,10 @@ logger = logging.getLogger(__name__)
 
 
 def provider_http(settings: Settings, name: str, key: SecretStr, *, throttle: Throttle, **kwargs) -> ProviderHttp:
-    """The retrying HTTP client for one provider, tuned by settings; `key` is only used to redact it."""
+    """The retrying HTTP client for one provider, tuned by settings; `key` is only used to redact it.
+
+    Its JSON answers go through the 24 h response cache (off when P2V_RESPONSE_CACHE_TTL_S is 0).
+    """
     return ProviderHttp(
         name,
         key_name=f"{name.upper()}_API_KEY",
@@ -44,7 +49,19 @@ def provider_http(settings: Settings, name: str, key: SecretStr, *, throttle: Th
         max_wait_s=settings.http_max_wait_s,
         throttle=throttle,
         secrets=(key.get_secret_value(),),
+        cache=build_response_cache(settings),
         **kwargs,
+    )
+
+
+def build_response_cache(settings: Settings) -> ResponseCache | None:
+    """The on-disk cache of search answers under <data_dir>/cache/responses, or None when its TTL is 0."""
+    if settings.response_cache_ttl_s <= 0:
+        return None
+    return ResponseCache(
+        settings.cache_dir / "responses",
+        ttl_s=settings.response_cache_ttl_s,
+        max_bytes=settings.response_cache_max_bytes,
     )
 
 

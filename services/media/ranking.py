@@ -7,8 +7,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from services.embeddings import Embedder, cosine
-from services.exceptions import ProviderResponseError
-from services.models import FRAME_SIZES, Aspect, MediaAsset, Scene
+from services.exceptions import MediaError, ProviderResponseError
+from services.models import FRAME_SIZES, Aspect, MediaAsset, Scene, Storyboard
 
 MAX_UPSCALE = 2.0
 """A candidate must cover the frame when scaled up by at most this much (960x540 is enough for 1080p)."""
@@ -16,6 +16,9 @@ QUERY_WEIGHT = 0.75
 """The visual query says what to show; the narration (often in another language) only nudges."""
 MAX_SQUARE_RATIO = 2.0
 """For a square frame any orientation is cropped to the centre, but not a panorama."""
+
+
+Fetch = Callable[[MediaAsset], MediaAsset]
 
 
 class Candidate(BaseModel):
@@ -112,3 +115,33 @@ def parse_items(
     except (KeyError, TypeError, ValueError) as exc:
         raise ProviderResponseError(provider, f"unexpected answer shape ({type(exc).__name__}: {exc})") from None
     return [c for c in found if c is not None]
+
+
+def checked_fetch(fetch: Fetch, storyboard: Storyboard) -> Fetch:
+    """`fetch` (a download), then the size and length checks of `fits` again on what was actually downloaded.
+
+    A search answer can describe a file other than the one we get (Depositphotos gives the original's 6000x4000 and
+    no duration for a 640x360 preview). A download that would need more than MAX_UPSCALE, or a video whose length
+    the search did not tell (so `fits` could not check it) and whose probed length is shorter than its scene, raises
+    MediaError, so the timeline drops it and chooses again.
+    """
+    frame = FRAME_SIZES[storyboard.aspect]
+    lengths = {scene.index: scene.duration_s for scene in storyboard.scenes}
+
+    def fetch_checked(asset: MediaAsset) -> MediaAsset:
+        got = fetch(asset)
+        if asset.local_path is not None:
+            return got  # a local file was measured when it was found
+        where = f"{asset.provider} {asset.asset_id} (scene {asset.scene_index})"
+        factor = upscale_factor(got, frame)
+        if factor > MAX_UPSCALE:
+            raise MediaError(
+                f"{where}: the downloaded file is {got.width}x{got.height}, announced {asset.width}x{asset.height}; "
+                f"covering {frame[0]}x{frame[1]} needs {factor:.1f}x, past the {MAX_UPSCALE:g}x limit"
+            )
+        wanted = lengths.get(asset.scene_index, 0.0)
+        if got.kind == "video" and asset.duration_s is None and (got.duration_s or 0.0) < wanted:
+            raise MediaError(f"{where}: the downloaded video lasts {got.duration_s or 0:.1f} s, the scene {wanted:g} s")
+        return got
+
+    return fetch_checked

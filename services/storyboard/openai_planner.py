@@ -1,7 +1,10 @@
 """The OpenAI planner: structured outputs parsed straight into the Storyboard model, then checked against the run.
 
 Transient failures (429 honouring Retry-After, 5xx, timeouts) are retried by the openai client itself; a refused
-key fails at once. A storyboard that does not validate is sent back once with the validation error.
+key fails at once. A storyboard that does not validate is sent back once with the validation error. An answer cut
+at the output token limit (finish_reason "length") is asked once more with twice the limit; a content filter stop
+or a refusal is one PlannerStopped error naming the step (a StepError, so Prefect does not bill it twice more).
+Model and parameters: services/storyboard/openai_options.py.
 """
 
 import logging
@@ -10,11 +13,20 @@ from typing import Any
 import openai
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused, StepError
+from services.exceptions import (
+    PlannerStopped,
+    ProviderAuthError,
+    ProviderError,
+    ProviderForbidden,
+    ProviderRequestRefused,
+    StepError,
+)
+from services.http import USER_AGENT
 from services.models import Aspect, Mood, Scene, Storyboard, VideoRequest
 from services.storyboard.base import PlannerPrompt
 from services.storyboard.intent import Intent, read_intent
 from services.storyboard.language import detect_language
+from services.storyboard.openai_options import TOKEN_LIMITS, choose_model, request_options, token_limit
 from services.storyboard.timing import MAX_SCENE_S, MIN_SCENE_S, fit_durations
 
 log = logging.getLogger(__name__)
@@ -23,7 +35,7 @@ WORDS_PER_SECOND = 2.6
 WORD_TOLERANCE = 0.3
 UNSPACED_LANGUAGES = {"zh", "ja", "th", "lo", "km", "my", "ko"}
 TITLE_MAX_CHARS = 100
-DEFAULT_TEMPERATURE = 0.7
+MAX_OUTPUT_TOKENS = 32_768
 DEFAULT_SYSTEM_PROMPT = """You write storyboards for short narrated videos made from stock footage.
 Return a title, a one-paragraph description and the scenes, in order.
 Write the title, the description and every narration in the language whose code is given by the user.
@@ -66,16 +78,22 @@ class OpenAIPlanner:
         self,
         api_key: SecretStr,
         *,
-        model: str,
+        model: str | None = None,
         base_url: str | None = None,
         transition_s: float = 0.5,
         timeout_s: float = 60.0,
         max_retries: int = 3,
     ) -> None:
-        self.model = model
+        self.model = model  # P2V_OPENAI_MODEL: None unless set, so the prompt version's model can apply
         self.transition_s = transition_s
         self._key = api_key.get_secret_value()
-        self._client = openai.OpenAI(api_key=self._key, base_url=base_url, timeout=timeout_s, max_retries=max_retries)
+        self._client = openai.OpenAI(
+            api_key=self._key,
+            base_url=base_url,
+            timeout=timeout_s,
+            max_retries=max_retries,
+            default_headers={"User-Agent": USER_AGENT},
+        )
 
     def plan(self, request: VideoRequest, *, system_prompt: PlannerPrompt | None = None) -> Storyboard:
         language = request.language or detect_language(request.prompt)
@@ -84,7 +102,7 @@ class OpenAIPlanner:
             {"role": "system", "content": prompt.text if prompt else DEFAULT_SYSTEM_PROMPT},
             {"role": "user", "content": ""},
         ]
-        parameters = prompt.parameters if prompt else {}
+        parameters = dict(prompt.parameters) if prompt else {}
         intent = read_intent(request.prompt, language)
         messages[1]["content"] = _user_message(request, language, intent)
         first_try: PlannedStoryboard | None = None  # valid but of the wrong length: kept should the retry fail
@@ -110,20 +128,49 @@ class OpenAIPlanner:
     def _ask(self, messages: list[dict[str, str]], parameters: dict[str, Any]) -> tuple[PlannedStoryboard | str, str]:
         """The parsed storyboard, or what is wrong with the answer; and the raw text when there is one."""
         try:
-            completion = self._client.chat.completions.parse(
-                model=parameters.get("model", self.model),
-                temperature=parameters.get("temperature", DEFAULT_TEMPERATURE),
-                messages=messages,  # type: ignore[arg-type]
-                response_format=PlannedStoryboard,
-            )
+            completion = self._within_limit(messages, parameters)
         except ValidationError as exc:  # the answer is not JSON of the Storyboard's shape
             return _summary(exc), ""
-        except openai.APIError as exc:
-            raise self._provider_error(exc) from None
         message = completion.choices[0].message
         if message.refusal:
-            raise StepError(STEP, f"OpenAI refused to write this storyboard: {message.refusal[:200]}")
+            raise _stopped("refusal", f"OpenAI refused to write this storyboard: {message.refusal[:200]}")
         return message.parsed or "the answer holds no storyboard", message.content or ""
+
+    def _within_limit(self, messages: list[dict[str, str]], parameters: dict[str, Any]) -> Any:
+        """The completion; cut at the output token limit, asked once more with twice the limit, which `parameters`
+        then keeps for the rest of this plan."""
+        model = choose_model(self.model, parameters)
+        limit = token_limit(parameters)
+        try:
+            return self._complete(messages, request_options(model, parameters))
+        except openai.LengthFinishReasonError:
+            if limit is None or limit >= MAX_OUTPUT_TOKENS:
+                message = f"{model} reached its output token limit before the storyboard was complete"
+                raise _stopped("length", message) from None
+            bigger = 2 * limit
+        log.warning("the storyboard was cut at %d output tokens; asking once more with %d", limit, bigger)
+        for name in TOKEN_LIMITS:
+            parameters.pop(name, None)
+        parameters["max_completion_tokens"] = bigger
+        try:
+            return self._complete(messages, request_options(model, parameters))
+        except openai.LengthFinishReasonError:
+            message = f"the storyboard was cut at {limit} and again at {bigger} output tokens; raise "
+            raise _stopped("length", message + "max_completion_tokens in the prompt version") from None
+
+    def _complete(self, messages: list[dict[str, str]], options: dict[str, Any]) -> Any:
+        """One chat call; a content filter stop and API errors become our typed errors."""
+        try:
+            return self._client.chat.completions.parse(
+                messages=messages,  # type: ignore[arg-type]
+                response_format=PlannedStoryboard,
+                **options,
+            )
+        except openai.ContentFilterFinishReasonError:
+            message = "OpenAI's content filter stopped the storyboard; rephrase the prompt"
+            raise _stopped("content_filter", message) from None
+        except openai.APIError as exc:
+            raise self._provider_error(exc) from None
 
     def _fit(
         self, answer: PlannedStoryboard | str, *, request: VideoRequest, language: str, intent: Intent, last: bool
@@ -159,8 +206,12 @@ class OpenAIPlanner:
         )
 
     def _provider_error(self, exc: openai.APIError) -> ProviderError:
-        if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        if isinstance(exc, openai.AuthenticationError):
             return ProviderAuthError("openai", "the API key was refused; check OPENAI_API_KEY", status=exc.status_code)
+        if isinstance(exc, openai.PermissionDeniedError):
+            return ProviderForbidden(
+                "openai", "forbidden: this key or project may not use this model or endpoint", status=exc.status_code
+            )
         if isinstance(exc, openai.APITimeoutError):
             return ProviderError("openai", "no answer in time (after retries)")
         if isinstance(exc, openai.APIConnectionError):
@@ -170,6 +221,10 @@ class OpenAIPlanner:
         if status is not None and 400 <= status < 500 and status != 429:
             return ProviderRequestRefused("openai", f"request refused: {detail}", status=status)
         return ProviderError("openai", f"{detail} (after retries)", status=status)
+
+
+def _stopped(reason: str, message: str) -> PlannerStopped:
+    return PlannerStopped(STEP, reason, message)
 
 
 def _user_message(request: VideoRequest, language: str, intent: Intent) -> str:

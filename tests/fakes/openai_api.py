@@ -13,6 +13,7 @@ import math
 import re
 import struct
 import wave
+from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import TYPE_CHECKING, Any
@@ -28,16 +29,68 @@ def json_answer(payload: Any) -> Answer:
     return 200, json.dumps(payload).encode(), {}
 
 
+@dataclass
+class ChatAnswer:
+    """A queued chat answer with a stop other than "stop": "content_filter", or a refusal (structured outputs)."""
+
+    content: str | None
+    finish_reason: str = "stop"
+    refusal: str | None = None
+
+
+REASONING_MODELS = {"o1", "o1-mini", "o3", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano"}
+"""Per the API reference these take only the default temperature (1) and `max_completion_tokens`, not `max_tokens`."""
+CHARS_PER_TOKEN = 4
+
+
 def chat(api: "FakeAPI", seen: "Seen") -> Answer:
+    """POST /v1/chat/completions. An answer longer than `max_completion_tokens` (or `max_tokens`) is cut there with
+    finish_reason "length", counting CHARS_PER_TOKEN characters a token."""
     if seen.headers.get("Authorization") != f"Bearer {OPENAI_KEY}":
         return 401, b'{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}', {}
-    content = api.storyboards.popleft() if api.storyboards else "{}"
+    body = json.loads(seen.body)
+    refused = _unsupported(body)
+    if refused is not None:
+        return refused
+    queued = api.storyboards.popleft() if api.storyboards else "{}"
+    answer = queued if isinstance(queued, ChatAnswer) else ChatAnswer(queued)
+    content, finish = answer.content, answer.finish_reason
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    if content is not None and limit is not None and len(content) > limit * CHARS_PER_TOKEN:
+        content, finish = content[: limit * CHARS_PER_TOKEN], "length"
+    tokens = math.ceil(len(content or answer.refusal or "") / CHARS_PER_TOKEN)
     return json_answer({
-        "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content, "refusal": None}}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": body.get("model", "gpt-4o-mini"),
+        "choices": [{"index": 0, "finish_reason": finish,
+                     "message": {"role": "assistant", "content": content, "refusal": answer.refusal}}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": tokens, "total_tokens": tokens + 1},
     })  # fmt: skip
+
+
+def _unsupported(body: dict[str, Any]) -> Answer | None:
+    """A reasoning model's 400 for parameters it does not take, worded like the API's."""
+    if body.get("model") not in REASONING_MODELS:
+        return None
+    if "temperature" in body and body["temperature"] != 1:
+        return _refused_param(
+            "temperature",
+            f"Unsupported value: 'temperature' does not support {body['temperature']} with this model. "
+            "Only the default (1) value is supported.",
+            "unsupported_value",
+        )
+    if "max_tokens" in body:
+        return _refused_param(
+            "max_tokens",
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' "
+            "instead.",
+            "unsupported_parameter",
+        )
+    return None
+
+
+def _refused_param(param: str, message: str, code: str) -> Answer:
+    error = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+    return 400, json.dumps({"error": error}).encode(), {}
 
 
 SPEECH_S = 0.6

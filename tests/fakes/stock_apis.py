@@ -15,12 +15,24 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from services.ffmpeg import run_ffmpeg
-from tests.fakes.openai_api import OPENAI_KEY, Answer, chat, embeddings, json_answer, speech, transcriptions
+from tests.fakes.openai_api import (
+    OPENAI_KEY,
+    Answer,
+    ChatAnswer,
+    chat,
+    embeddings,
+    json_answer,
+    speech,
+    transcriptions,
+)
 
 PEXELS_KEY = "pexels-SECRET-KEY-0123456789"
 PIXABAY_KEY = "pixabay-SECRET-KEY-0123456789"
 DEPOSIT_KEY = "deposit-SECRET-KEY-0123456789"
 ALL_KEYS = (OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, DEPOSIT_KEY)
+
+
+EDGE_BLOCK_PAGE = b"<html><title>Access denied | Error 1010</title>The owner of this website has banned your access based on your browser's signature.</html>"  # noqa: E501
 
 
 @dataclass
@@ -42,6 +54,7 @@ class Item:
     height: int = 1080
     duration: float = 30.0
     file: str = "video-a.mp4"
+    preview: str = ""  # Depositphotos: the small watermarked preview its search answer links to (default: `file`)
 
 
 @dataclass
@@ -72,6 +85,11 @@ def make_media(folder: Path) -> Path:
          str(folder / "speech.wav")],
         timeout_s=60, what="fake speech",
     )  # fmt: skip
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "color=c=gray:s=640x360:d=2:r=15", "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", str(folder / "preview-640x360.mp4")],
+        timeout_s=60, what="fake preview",
+    )  # fmt: skip
     (folder / "broken.mp4").write_bytes(b"<html>not a video</html>")
     return folder
 
@@ -84,8 +102,9 @@ class FakeAPI:
         self.catalogue: list[Item] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.seen: list[Seen] = []
-        self.storyboards: deque[str] = deque()
+        self.storyboards: deque[str | ChatAnswer] = deque()
         self.latency_s = 0.0
+        self.blocked_agents: tuple[str, ...] = ()  # User-Agent prefixes an edge in front of the APIs answers 403
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
@@ -102,6 +121,7 @@ class FakeAPI:
         self.seen.clear()
         self.storyboards.clear()
         self.latency_s = 0.0
+        self.blocked_agents = ()
 
     def requests(self, route: str) -> list[Seen]:
         return [s for s in self.seen if _route(s.path) == route]
@@ -157,6 +177,8 @@ def _handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
             if fault is not None:
                 time.sleep(fault.delay_s)
                 return self._send(fault.status, fault.body, fault.headers)
+            if api.blocked_agents and seen.headers.get("User-Agent", "").startswith(api.blocked_agents):
+                return self._send(403, EDGE_BLOCK_PAGE, {"Content-Type": "text/html"})
             route = _route(parsed.path)
             handler = ROUTES.get(route)
             if handler is None:
@@ -253,7 +275,8 @@ def _depositphotos(api: FakeAPI, seen: Seen) -> Answer:
     result = [
         {
             "id": i.id, "itype": i.kind, "title": i.words, "description": "", "width": i.width, "height": i.height,
-            "url_big": f"{api.url}/files/{i.file}", "mp4": f"{api.url}/files/{i.file}" if i.kind == "video" else "",
+            "url_big": f"{api.url}/files/{i.preview or i.file}",
+            "mp4": f"{api.url}/files/{i.preview or i.file}" if i.kind == "video" else "",
             "itemurl": f"https://depositphotos.com/{i.id}/stock.html", "username": "Depo Author",
         }
         for i in _matching(api, seen.query["dp_search_query"])

@@ -3,8 +3,8 @@ from itertools import pairwise
 
 import pytest
 
-from services.exceptions import ProviderAuthError, ProviderError, ProviderResponseError
-from services.http import ProviderHttp, redact_url
+from services.exceptions import ProviderAuthError, ProviderError, ProviderForbidden, ProviderResponseError
+from services.http import USER_AGENT, ProviderHttp, redact_url
 from services.ratelimit import RateLimiter
 from tests.fakes.stock_apis import PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
 
@@ -102,3 +102,48 @@ def test_every_retry_waits_for_the_rate_limit_as_the_server_counts(fake_api: Fak
     arrivals = [seen.at for seen in fake_api.requests("pexels")]
     assert len(arrivals) == 4 and len(naps) == 3, "three retries, each with no backoff sleep of its own"
     assert min(b - a for a, b in pairwise(arrivals)) >= 0.25
+
+
+def test_every_provider_request_and_download_carries_the_project_user_agent(fake_api: FakeAPI, tmp_path) -> None:  # noqa: ANN001
+    from services.embeddings import KeywordEmbedder
+    from services.media import build_cache, build_providers
+    from services.models import Scene, VideoRequest
+    from services.storyboard import build_planner
+    from tests.conftest import fake_settings
+    from tests.fakes.openai_api import storyboard_json
+
+    fake_api.catalogue = [Item(1, "red fox snow")]
+    fake_api.blocked_agents = ("python-httpx", "OpenAI/Python")  # an edge in front of every API and CDN
+    settings = fake_settings(fake_api, tmp_path)
+    scene = Scene(index=0, narration="A fox.", visual_query="red fox snow", duration_s=2)
+    found = [a for p in build_providers(settings, embedder=KeywordEmbedder()) for a in p.search(scene, aspect="16:9")]
+    build_cache(settings).fetch(found[0])
+    fake_api.storyboards.append(storyboard_json([("A fox.", "red fox snow", 3.0)] * 3))
+    build_planner(settings).plan(VideoRequest(prompt="foxes", scenes=3))
+
+    routes = {"pexels", "pixabay", "depositphotos", "files", "chat"}
+    assert {_route_of(s.path) for s in fake_api.seen} == routes, "every provider, a download and OpenAI were asked"
+    assert {s.headers.get("User-Agent") for s in fake_api.seen} == {USER_AGENT}
+    assert USER_AGENT.startswith("prompt-to-video/")
+
+
+def _route_of(path: str) -> str:
+    return "chat" if path.endswith("/chat/completions") else path.strip("/").split("/")[0]
+
+
+def test_403_from_an_edge_blocking_the_client_is_told_apart_from_a_refused_key(fake_api: FakeAPI) -> None:
+    fake_api.blocked_agents = ("python-httpx",)
+    url = f"{fake_api.url}/pexels/videos/search"
+    library_agent = {"Authorization": PEXELS_KEY, "User-Agent": "python-httpx/0.28.1"}
+    blocked = ProviderHttp("pexels", headers=library_agent, key_name="PEXELS_API_KEY", secrets=(PEXELS_KEY,))
+    with pytest.raises(ProviderForbidden) as forbidden:
+        blocked.get_json(url, params={"query": "fox"})
+    wrong_key = ProviderHttp("pexels", headers={"Authorization": "wrong"}, key_name="PEXELS_API_KEY")
+    with pytest.raises(ProviderAuthError) as refused:
+        wrong_key.get_json(url, params={"query": "fox"})
+
+    assert str(forbidden.value).startswith("pexels: HTTP 403: forbidden: the request was blocked")
+    assert "not a refused key" in str(forbidden.value) and PEXELS_KEY not in str(forbidden.value)
+    assert not isinstance(refused.value, ProviderForbidden)
+    assert str(refused.value) == "pexels: HTTP 401: the API key was refused; check PEXELS_API_KEY"
+    assert len(fake_api.requests("pexels")) == 2, "neither is retried"
