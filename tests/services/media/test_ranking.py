@@ -1,4 +1,3 @@
-
 from services.embeddings import KeywordEmbedder, MiniLMEmbedder
 from services.media.ranking import Candidate, rank
 from services.models import MediaAsset, Scene
