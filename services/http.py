@@ -176,7 +176,8 @@ class ProviderHttp:
     def _error(self, response: httpx.Response) -> ProviderError:
         status = response.status_code
         if status == 401:
-            return ProviderAuthError(self.provider, f"the API key was refused; check {self.key_name}", status=status)
+            check = f"; check {self.key_name}" if self.key_name else " (a download link that needs credentials)"
+            return ProviderAuthError(self.provider, f"the API key was refused{check}", status=status)
         if status == 403:
             return ProviderForbidden(self.provider, _FORBIDDEN, status=status)
         if status == 429:

@@ -12,6 +12,7 @@ from services.ffmpeg import probe
 from services.settings import get_settings
 from tests.fakes.openai_api import storyboard_json
 from tests.fakes.stock_apis import ALL_KEYS, DEPOSIT_KEY, PEXELS_KEY, PIXABAY_KEY, FakeAPI, Fault, Item
+from tests.fakes.youtube import FakeYouTube
 
 SCENES = [
     ("Red foxes live in the snow. They are quiet.", "red fox snow", 2.0),
@@ -109,3 +110,27 @@ def test_scenes_whose_providers_all_fail_fall_back_and_the_run_completes(
     assert len(providers_env.requests("pexels")) == 3  # 401 is never retried: one request per scene
     recorded = "\n".join([*logs, *artifacts.values(), caplog.text])
     assert not any(key in recorded for key in ALL_KEYS)
+
+
+def test_a_youtube_run_never_publishes_an_unlicensed_depositphotos_preview(
+    providers_env: FakeAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_youtube: FakeYouTube
+) -> None:
+    from flows.prompt_to_video import prompt_to_video
+
+    token_file = fake_youtube.write_token_file(tmp_path / "youtube-token.json")
+    env = {"DEPOSITPHOTOS_API_KEY": DEPOSIT_KEY, "P2V_MEDIA_PROVIDERS": "depositphotos",
+           "P2V_YOUTUBE_API_URL": fake_youtube.base_url, "P2V_YOUTUBE_TOKEN_URI": fake_youtube.token_uri,
+           "P2V_YOUTUBE_TOKEN_FILE": str(token_file), "P2V_YOUTUBE_RETRY_BASE_S": "0.01"}  # fmt: skip
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+    prompt = "Make a video about red foxes"
+    state = prompt_to_video(prompt=prompt, scenes=3, publish_target="youtube", return_state=True)
+
+    assert state.is_completed(), state.message
+    assert fake_youtube.completed_uploads == 1
+    assert providers_env.requests("depositphotos"), "Depositphotos was searched and offered its previews"
+    _logs, artifacts = _run_records(state.state_details.flow_run_id)
+    assert "depositphotos" not in artifacts["chosen-media"] and "UNLICENSED" not in artifacts["chosen-media"]
+    assert not providers_env.requests("files"), "no preview was even downloaded"
