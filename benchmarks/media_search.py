@@ -40,6 +40,7 @@ def main() -> None:
         "P2V_DATA_DIR": str(work / "data"), "P2V_MEDIA_PROVIDERS": "pexels", "PEXELS_API_KEY": PEXELS_KEY,
         "P2V_PEXELS_BASE_URL": f"{api.url}/pexels", "P2V_EMBEDDER": "keywords",
         "P2V_RATE_LIMITS": f"pexels={RATE_PER_S}",
+        "P2V_RESPONSE_CACHE_TTL_S": "0",  # the mapped run repeats the serial run's queries: measure requests
     })  # fmt: skip
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
