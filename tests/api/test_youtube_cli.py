@@ -78,7 +78,7 @@ def test_auth_names_the_scope_the_user_did_not_grant(client_secrets, tmp_path, m
     args = ["youtube", "auth", "--client-secrets", str(client_secrets), "--token-file", str(token_file)]
     result = runner.invoke(app, [*args, "--browser", "p2v-consenting-partly"])
 
-    said = " ".join(result.output.split()).partition("Authorization failed")[2]  # after the consent URL
+    said = " ".join(result.output.split()).partition("Authorization failed")[2].partition("Please visit")[0]
     assert result.exit_code == 1 and said
     assert "did not grant https://www.googleapis.com/auth/youtube.readonly" in said
     assert "youtube.upload" not in said, "only the missing scope is named"
