@@ -117,7 +117,9 @@ class YouTubePublisher:
     def _recover_or_upload(self, video: RenderedVideo, timeline: Timeline) -> str:
         """The saved session first (done: adopt; unfinished: resume), then the marker scan, then a new upload."""
         mark = marker(video.sha256)
-        upload = ResumableUpload(self._transport, self.retrier, self.settings, self.sessions, (self.target, video.sha256))
+        upload = ResumableUpload(
+            self._transport, self.retrier, self.settings, self.sessions, (self.target, video.sha256)
+        )
         saved = self.sessions.session(self.target, video.sha256)
         where = upload.status(saved) if saved is not None else None
         if isinstance(where, dict):

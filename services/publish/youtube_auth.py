@@ -17,8 +17,8 @@ from services.exceptions import PublishRefused
 from services.youtube_settings import READONLY_SCOPE, SCOPES, UPLOAD_SCOPE, YouTubeSettings
 
 SCOPE_NEEDS = {
-    UPLOAD_SCOPE: "upload videos (\"Manage your YouTube videos\")",
-    READONLY_SCOPE: "find an earlier upload of the same video after a crash (\"View your YouTube account\")",
+    UPLOAD_SCOPE: 'upload videos ("Manage your YouTube videos")',
+    READONLY_SCOPE: 'find an earlier upload of the same video after a crash ("View your YouTube account")',
 }
 
 

@@ -135,9 +135,7 @@ def refresh_refusal(exc: google.auth.exceptions.RefreshError, what: str) -> Publ
             f"the YouTube token lacks a permission p2v needs ({reason}) while {what}; run `p2v youtube auth` "
             "again and allow every permission on the consent screen."
         )
-    return PublishRefused(
-        f"YouTube token refresh was refused while {what} ({reason}); run `p2v youtube auth` again."
-    )
+    return PublishRefused(f"YouTube token refresh was refused while {what} ({reason}); run `p2v youtube auth` again.")
 
 
 def _refresh_reason(exc: google.auth.exceptions.RefreshError) -> str:

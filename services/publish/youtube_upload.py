@@ -173,7 +173,8 @@ class ResumableUpload:
             try:
                 if ask:
                     return self._query(session), failures
-                return progress(self.transport.send("PUT", session.uri, chunk, headers), "uploading the video"), failures
+                answer = self.transport.send("PUT", session.uri, chunk, headers)
+                return progress(answer, "uploading the video"), failures
             except RECOVERABLE as exc:
                 failures = self.retrier.recover(exc, "uploading the video", failures)
                 ask = True

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from services.youtube_settings import YouTubeSettings
 from tests.fakes.serving import serving
+from tests.fakes.youtube_docs import QUOTA_COSTS, READONLY_SCOPE, UPLOAD_SCOPE
 from tests.fakes.youtube_handler import (
     AUTH_CODE,
     CLIENT_ID,
@@ -29,7 +30,6 @@ from tests.fakes.youtube_handler import (
     UploadSession,
     YouTubeHandler,
 )
-from tests.fakes.youtube_docs import QUOTA_COSTS, READONLY_SCOPE, UPLOAD_SCOPE
 
 __all__ = ["AUTH_CODE", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN", "UPLOADS_PLAYLIST", "FakeYouTube",
            "UploadSession", "serve_fake_youtube"]  # fmt: skip
@@ -79,6 +79,7 @@ class FakeYouTube(ThreadingHTTPServer):
         with self.lock:
             self.quota_used += QUOTA_COSTS[call]
             self.quota_calls.append(call)
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"

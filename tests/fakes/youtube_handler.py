@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.fakes.youtube_docs import (
     CHUNK_QUANTUM,
-    QUOTA_COSTS,
     THUMBNAIL_MAX_BYTES,
     THUMBNAIL_TYPES,
     refresh_scope_error,

@@ -34,7 +34,11 @@ def test_a_task_retry_and_a_rerun_upload_the_video_once(youtube_env: FakeYouTube
     [video] = youtube_env.videos.values()
     assert video["id"] == first.external_id
     assert video["snippet"]["title"] == "AI"
-    assert video["status"] == {"privacyStatus": "private", "selfDeclaredMadeForKids": False, "containsSyntheticMedia": False}
+    assert video["status"] == {
+        "privacyStatus": "private",
+        "selfDeclaredMadeForKids": False,
+        "containsSyntheticMedia": False,
+    }
     assert first.external_id in youtube_env.thumbnails
 
 
