@@ -156,3 +156,16 @@ class PublicationRow(Base):
         return Publication(
             target=self.target, external_id=self.external_id, url=self.url, video_sha256=self.video_sha256
         )
+
+
+class UploadSessionRow(Base):
+    """An unfinished resumable upload (prompt_store.publications); the migration 0007 is the DDL's source of truth."""
+
+    __tablename__ = "upload_sessions"
+
+    target: Mapped[str] = mapped_column(String(32), primary_key=True)
+    video_sha256: Mapped[str] = mapped_column(CHAR(64), primary_key=True)
+    session_uri: Mapped[str] = mapped_column(Text)
+    total_bytes: Mapped[int] = mapped_column(BigInteger)
+    acknowledged_bytes: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

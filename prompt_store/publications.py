@@ -1,8 +1,9 @@
-"""The Postgres publication ledger: UNIQUE (target, video_sha256), claims by advisory lock.
+"""The Postgres publication ledger: UNIQUE (target, video_sha256), claims by advisory lock, upload sessions.
 
 Implements `services.publish.ledger.PublicationLedger`. Each call runs in its own short transaction; `hold`
 keeps one pooled connection for the length of an upload, holding a session-level advisory lock that the
-server also releases if this process dies.
+server also releases if this process dies. An unfinished upload's session lives in `upload_sessions`
+(migration 0007) until `record` deletes it, in the same transaction as the publication's insert.
 """
 
 import hashlib
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from prompt_store.models import PublicationRow
 from services.exceptions import PublishError
 from services.models import Publication
+from services.publish.ledger import UploadSession
+
+_KEY = "target = :target AND video_sha256 = :sha"
 
 
 def claim_key(target: str, video_sha256: str) -> int:
@@ -49,9 +53,34 @@ class PostgresLedger:
         )
         with Session(self.engine) as session, session.begin():
             session.execute(statement)
+            session.execute(
+                text(f"DELETE FROM upload_sessions WHERE {_KEY}"),
+                {"target": publication.target, "sha": publication.video_sha256},
+            )
         recorded = self.find(publication.target, publication.video_sha256)
         assert recorded is not None  # rows are never deleted by this code
         return recorded
+
+    def session(self, target: str, video_sha256: str) -> UploadSession | None:
+        query = text(f"SELECT session_uri, total_bytes, acknowledged_bytes FROM upload_sessions WHERE {_KEY}")
+        with self.engine.connect() as conn:
+            row = conn.execute(query, {"target": target, "sha": video_sha256}).first()
+        return None if row is None else UploadSession(uri=row[0], total=row[1], acknowledged=row[2])
+
+    def save_session(self, target: str, video_sha256: str, session: UploadSession) -> None:
+        statement = text(
+            "INSERT INTO upload_sessions (target, video_sha256, session_uri, total_bytes, acknowledged_bytes) "
+            "VALUES (:target, :sha, :uri, :total, :ack) ON CONFLICT (target, video_sha256) DO UPDATE SET "
+            "session_uri = EXCLUDED.session_uri, total_bytes = EXCLUDED.total_bytes, "
+            "acknowledged_bytes = EXCLUDED.acknowledged_bytes, updated_at = now()"
+        )
+        values = {"uri": session.uri, "total": session.total, "ack": session.acknowledged}
+        with self.engine.begin() as conn:
+            conn.execute(statement, {"target": target, "sha": video_sha256, **values})
+
+    def drop_session(self, target: str, video_sha256: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(text(f"DELETE FROM upload_sessions WHERE {_KEY}"), {"target": target, "sha": video_sha256})
 
     @contextmanager
     def hold(self, target: str, video_sha256: str) -> Iterator[None]:

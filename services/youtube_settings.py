@@ -40,6 +40,17 @@ class YouTubeSettings(BaseSettings):
     max_retries: int = Field(6, ge=0, le=20, description="Consecutive retries of one call on 5xx/network errors.")
     retry_base_s: float = Field(1.0, ge=0, description="First backoff delay; doubles each retry.")
     retry_max_s: float = Field(60.0, ge=0, description="Longest single backoff delay.")
+    retry_jitter: float = Field(
+        0.5, ge=0, le=1, description="Each backoff delay is stretched by a random 0..jitter share of itself."
+    )
+    max_sessions: int = Field(
+        3, ge=1, le=10, description="Upload sessions to start for one video when YouTube expires the earlier one."
+    )
+    synthetic_media: Literal["auto", "true", "false"] = Field(
+        "auto",
+        description="status.containsSyntheticMedia (altered or synthetic content disclosure); "
+        "auto: true when the video uses generated realistic media.",
+    )
     timeout_s: float = Field(120.0, gt=0, description="Timeout of one HTTP request.")
     marker_scan: int = Field(50, ge=1, le=500, description="How many recent uploads to scan for our marker.")
 

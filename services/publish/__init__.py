@@ -6,21 +6,23 @@ from typing import Any
 
 from services.models import Publication, RenderedVideo, Timeline
 from services.publish.base import Publisher
-from services.publish.ledger import PublicationLedger, publish_once
+from services.publish.ledger import PublicationLedger, UploadSessions, publish_once
 from services.publish.local import LocalPublisher
 from services.settings import Settings
 
 __all__ = ["PublicationLedger", "Publisher", "build_publisher", "publish", "publish_once"]
 
 
-def _youtube(settings: Settings, output_dir: Path | None, token_info: dict[str, Any] | None) -> Publisher:
+def _youtube(
+    settings: Settings, output_dir: Path | None, token_info: dict[str, Any] | None, sessions: UploadSessions | None
+) -> Publisher:
     from services.publish.youtube import YouTubePublisher  # the `youtube` extra; imported only when used
 
-    return YouTubePublisher.from_settings(settings, token_info=token_info)
+    return YouTubePublisher.from_settings(settings, token_info=token_info, sessions=sessions)
 
 
-PUBLISHERS: dict[str, Callable[[Settings, Path | None, dict[str, Any] | None], Publisher]] = {
-    "local": lambda settings, output_dir, token_info: LocalPublisher(output_dir or settings.output_dir),
+PUBLISHERS: dict[str, Callable[[Settings, Path | None, dict[str, Any] | None, UploadSessions | None], Publisher]] = {
+    "local": lambda settings, output_dir, token_info, sessions: LocalPublisher(output_dir or settings.output_dir),
     "youtube": _youtube,
 }
 # Targets whose publications are recorded in the ledger. The local publisher is idempotent by construction
@@ -29,9 +31,14 @@ RECORDED_TARGETS = frozenset({"youtube"})
 
 
 def build_publisher(
-    target: str, settings: Settings, *, output_dir: Path | None = None, token_info: dict[str, Any] | None = None
+    target: str,
+    settings: Settings,
+    *,
+    output_dir: Path | None = None,
+    token_info: dict[str, Any] | None = None,
+    sessions: UploadSessions | None = None,
 ) -> Publisher:
-    return PUBLISHERS[target](settings, output_dir, token_info)
+    return PUBLISHERS[target](settings, output_dir, token_info, sessions)
 
 
 def publish(
@@ -51,5 +58,5 @@ def publish(
     recorded = the_ledger.find(target, video.sha256)
     if recorded is not None:  # no credentials needed to return what is already published
         return recorded
-    publisher = build_publisher(target, settings, output_dir=output_dir, token_info=token_info)
+    publisher = build_publisher(target, settings, output_dir=output_dir, token_info=token_info, sessions=the_ledger)
     return publish_once(publisher, video, timeline, ledger=the_ledger)

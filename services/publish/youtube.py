@@ -1,9 +1,10 @@
-"""The YouTube publisher: YouTube Data API v3 through google-api-python-client.
+"""The YouTube publisher: YouTube Data API v3 (resumable `videos.insert`, `thumbnails.set`).
 
-`publish` first looks for its own earlier upload of the same video (the content-hash marker in the
-description of a recent upload) and adopts it; only otherwise does it upload, with a resumable, chunked
-`videos.insert`, then sets our thumbnail. Reaching this publisher only through `publish_once` (the ledger)
-makes it run at most once per video; the marker closes the window between an upload and its record.
+Recovery comes before uploading. `publish` first asks the upload session saved for this video (saved before
+any byte was sent): a finished session returns the video, an unfinished one is resumed. Only when no session
+is saved, or it is gone, does it scan the channel's recent uploads for our content-hash marker (that list may
+lag behind a fresh upload, so it is the last resort), and only then start a new upload. Reaching this publisher
+through `publish_once` (the ledger's claim) makes concurrent runs of one video upload it once.
 """
 
 import json
@@ -20,10 +21,13 @@ from googleapiclient.http import MediaFileUpload
 
 from services.exceptions import PublishError
 from services.models import Publication, RenderedVideo, Timeline
+from services.publish.ledger import MemorySessions, UploadSessions
 from services.publish.youtube_auth import load_credentials
 from services.publish.youtube_calls import Retrier
 from services.publish.youtube_http import AuthorizedTransport
 from services.publish.youtube_metadata import marker, video_resource
+from services.publish.youtube_thumbnail import fitting_thumbnail
+from services.publish.youtube_upload import ResumableUpload
 from services.settings import Settings
 from services.youtube_settings import YouTubeSettings
 
@@ -56,24 +60,22 @@ class YouTubePublisher:
         credentials: Credentials,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        sessions: UploadSessions | None = None,
     ) -> None:
         self.settings = settings
         self._transport = AuthorizedTransport(credentials, timeout_s=settings.timeout_s)
         self._youtube = build_service(settings.api_url, self._transport)
         self.retrier = Retrier(settings, sleep=sleep)
+        self.sessions = sessions if sessions is not None else MemorySessions()
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, token_info: dict[str, Any] | None = None) -> "YouTubePublisher":
-        return cls(settings.youtube, load_credentials(settings.youtube, token_info=token_info))
+    def from_settings(
+        cls, settings: Settings, *, token_info: dict[str, Any] | None = None, sessions: UploadSessions | None = None
+    ) -> "YouTubePublisher":
+        return cls(settings.youtube, load_credentials(settings.youtube, token_info=token_info), sessions=sessions)
 
     def publish(self, video: RenderedVideo, timeline: Timeline) -> Publication:
-        mark = marker(video.sha256)
-        video_id = self.find_marked(mark)
-        if video_id is not None:
-            log.info("adopting YouTube video %s, an earlier upload of this video (%s)", video_id, mark)
-        else:
-            video_id = self._upload(video, timeline)
-            log.info("uploaded YouTube video %s (%s)", video_id, mark)
+        video_id = self._recover_or_upload(video, timeline)
         self._set_thumbnail(video_id, video)
         return Publication(
             target=self.target, external_id=video_id, url=WATCH_URL + video_id, video_sha256=video.sha256
@@ -112,29 +114,43 @@ class YouTubePublisher:
                 return None
         return None
 
-    def _upload(self, video: RenderedVideo, timeline: Timeline) -> str:
-        media = MediaFileUpload(
-            str(video.path), mimetype="video/mp4", chunksize=self.settings.chunk_size, resumable=True
+    def _recover_or_upload(self, video: RenderedVideo, timeline: Timeline) -> str:
+        """The saved session first (done: adopt; unfinished: resume), then the marker scan, then a new upload."""
+        mark = marker(video.sha256)
+        upload = ResumableUpload(
+            self._transport, self.retrier, self.settings, self.sessions, (self.target, video.sha256)
         )
-        request = self._youtube.videos().insert(
-            part="snippet,status", body=video_resource(video, timeline, self.settings), media_body=media
-        )
-        try:
-            return self.retrier.upload(request, "uploading the video")["id"]
-        finally:
-            media.stream().close()
+        saved = self.sessions.session(self.target, video.sha256)
+        where = upload.status(saved) if saved is not None else None
+        if isinstance(where, dict):
+            log.info("the saved upload session of this video (%s) had finished: YouTube video %s", mark, where["id"])
+            return str(where["id"])
+        if saved is not None and where is not None:
+            log.info("resuming the saved upload of this video (%s) at byte %d of %d", mark, where, saved.total)
+            resumed = saved.model_copy(update={"acknowledged": where})
+            return str(upload.run(video.path, video_resource(video, timeline, self.settings), resumed)["id"])
+        video_id = self.find_marked(mark)
+        if video_id is not None:
+            log.info("adopting YouTube video %s, an earlier upload of this video (%s)", video_id, mark)
+            return video_id
+        video_id = str(upload.run(video.path, video_resource(video, timeline, self.settings))["id"])
+        log.info("uploaded YouTube video %s (%s)", video_id, mark)
+        return video_id
 
     def _set_thumbnail(self, video_id: str, video: RenderedVideo) -> None:
         """Best effort: the video is already published, and an unverified channel may not set thumbnails.
 
         Failing here would leave the upload unrecorded and fail every rerun the same way.
         """
-        media = MediaFileUpload(str(video.thumbnail_path), mimetype="image/jpeg", resumable=False)
-        try:
-            self.retrier.execute(
-                self._youtube.thumbnails().set(videoId=video_id, media_body=media), "setting the thumbnail"
-            )
-        except PublishError as exc:
-            log.warning("video %s is published, but its thumbnail was not set: %s", video_id, exc)
-        finally:
-            media.stream().close()
+        with fitting_thumbnail(video.thumbnail_path) as fitting:
+            if fitting is None:
+                return
+            media = MediaFileUpload(str(fitting[0]), mimetype=fitting[1], resumable=False)
+            try:
+                self.retrier.execute(
+                    self._youtube.thumbnails().set(videoId=video_id, media_body=media), "setting the thumbnail"
+                )
+            except PublishError as exc:
+                log.warning("video %s is published, but its thumbnail was not set: %s", video_id, exc)
+            finally:
+                media.stream().close()

@@ -6,13 +6,20 @@ folder outside the repository, and neither its content nor a token ever reaches 
 
 import json
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from google.oauth2.credentials import Credentials
 
 from services.exceptions import PublishRefused
-from services.youtube_settings import SCOPES, YouTubeSettings
+from services.youtube_settings import READONLY_SCOPE, SCOPES, UPLOAD_SCOPE, YouTubeSettings
+
+SCOPE_NEEDS = {
+    UPLOAD_SCOPE: 'upload videos ("Manage your YouTube videos")',
+    READONLY_SCOPE: 'find an earlier upload of the same video after a crash ("View your YouTube account")',
+}
 
 
 def load_credentials(settings: YouTubeSettings, *, token_info: dict[str, Any] | None = None) -> Credentials:
@@ -58,9 +65,40 @@ def authorize(
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     flow = InstalledAppFlow.from_client_secrets_file(str(client_secrets.expanduser()), scopes=list(SCOPES))
-    credentials = flow.run_local_server(
-        port=port, open_browser=open_browser, browser=browser, access_type="offline", prompt="consent"
-    )
+    # The user may untick a permission on the consent screen; oauthlib would then raise a bare "Scope has
+    # changed" Warning. Relaxed, it returns the token and we say which permission is missing.
+    with _relaxed_scope():
+        credentials = flow.run_local_server(
+            port=port, open_browser=open_browser, browser=browser, access_type="offline", prompt="consent"
+        )
+    missing = missing_scopes(credentials.granted_scopes)
+    if missing:
+        needs = "; ".join(f"{scope} (to {SCOPE_NEEDS[scope]})" for scope in missing)
+        raise PublishRefused(
+            f"Google did not grant {needs}. Run `p2v youtube auth` again and allow every permission on the "
+            "consent screen; no token was saved."
+        )
     if not credentials.refresh_token:
         raise PublishRefused("Google returned no refresh token; revoke the app's access and authorize again")
     return credentials
+
+
+def missing_scopes(granted: Iterable[str] | str | None) -> list[str]:
+    """The scopes we asked for that the token response's `scope` lacks (RFC 6749: absent means all granted)."""
+    if granted is None:
+        return []
+    have = set(granted.split() if isinstance(granted, str) else granted)
+    return [scope for scope in SCOPES if scope not in have]
+
+
+@contextmanager
+def _relaxed_scope() -> Iterator[None]:
+    before = os.environ.get("OAUTHLIB_RELAX_TOKEN_SCOPE")
+    os.environ["OAUTHLIB_RELAX_TOKEN_SCOPE"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("OAUTHLIB_RELAX_TOKEN_SCOPE", None)
+        else:
+            os.environ["OAUTHLIB_RELAX_TOKEN_SCOPE"] = before

@@ -6,6 +6,7 @@ capability) nor anything from the request (the bearer token travels in its heade
 
 import json
 import logging
+import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -57,10 +58,24 @@ def refusal(exc: HttpError, what: str) -> PublishRefused:
     return PublishRefused(f"YouTube refused {what} (HTTP {status} {reason or exc.resp.reason}){detail}")
 
 
+class ServerError(Exception):
+    """A retryable answer (5xx, 429) to a raw upload request; carries no URL."""
+
+    def __init__(self, status: int, reason: str = "") -> None:
+        super().__init__(f"HTTP {status}" + (f" {reason}" if reason else ""))
+        self.status = status
+
+
+RECOVERABLE = (google.auth.exceptions.RefreshError, HttpError, ServerError, *_NETWORK_ERRORS)
+"""What `Retrier.recover` sorts into refusals and transient failures."""
+
+
 def describe(exc: BaseException) -> str:
     if isinstance(exc, HttpError):
         reason = error_reason(exc)[0]
         return f"HTTP {exc.resp.status}" + (f" {reason}" if reason else "")
+    if isinstance(exc, ServerError | google.auth.exceptions.TransportError):
+        return f"{type(exc).__name__}: {exc}"  # our own messages: no URL, no token
     return type(exc).__name__
 
 
@@ -75,37 +90,30 @@ class Retrier:
     def execute(self, request: HttpRequest, what: str) -> Any:
         return self.run(lambda: request.execute(num_retries=0), what)
 
-    def upload(self, request: HttpRequest, what: str) -> Any:
-        """Send a resumable upload chunk by chunk; after a failure googleapiclient asks the server how many
-        bytes it has (`Content-Range: bytes */N`) and continues from there."""
-        response = None
-        while response is None:
-            response = self.run(lambda: request.next_chunk(num_retries=0)[1], what)
-        return response
-
     def run(self, step: Callable[[], T], what: str) -> T:
         failures = 0
         while True:
             try:
                 return step()
-            except google.auth.exceptions.RefreshError as exc:
-                raise PublishRefused(
-                    f"YouTube token refresh was refused while {what} ({_refresh_reason(exc)}); "
-                    "run `p2v youtube auth` again."
-                ) from None
-            except HttpError as exc:
-                if not is_retryable(exc):
-                    raise refusal(exc, what) from None
-                failures = self._back_off(exc, what, failures)
-            except _NETWORK_ERRORS as exc:
-                failures = self._back_off(exc, what, failures)
+            except RECOVERABLE as exc:
+                failures = self.recover(exc, what, failures)
 
-    def _back_off(self, exc: BaseException, what: str, failures: int) -> int:
+    def recover(self, exc: BaseException, what: str, failures: int) -> int:
+        """Raise the refusal a failure means, or back off before the next try; returns the failure count."""
+        if isinstance(exc, google.auth.exceptions.RefreshError) and not exc.retryable:
+            raise refresh_refusal(exc, what) from None
+        if isinstance(exc, HttpError) and not is_retryable(exc):
+            raise refusal(exc, what) from None
+        return self.back_off(exc, what, failures)
+
+    def back_off(self, exc: BaseException, what: str, failures: int) -> int:
+        """Sleep before retry number `failures + 1` (exponential, capped, with jitter), or give up."""
         if failures >= self.settings.max_retries:
             raise PublishError(
                 f"YouTube {what} still failing after {failures} retries (last: {describe(exc)})"
             ) from None
         delay = min(self.settings.retry_base_s * 2**failures, self.settings.retry_max_s)
+        delay *= 1 + random.uniform(0, self.settings.retry_jitter)  # noqa: S311 - spreads clients apart, no secret
         log.warning(
             "YouTube %s failed (%s); retry %d of %d in %.1f s",
             what,
@@ -117,6 +125,17 @@ class Retrier:
         self.retries += 1
         self._sleep(delay)
         return failures + 1
+
+
+def refresh_refusal(exc: google.auth.exceptions.RefreshError, what: str) -> PublishRefused:
+    """invalid_grant: the refresh token was revoked or expired; invalid_scope: a permission was not granted."""
+    reason = _refresh_reason(exc)
+    if reason == "invalid_scope":
+        return PublishRefused(
+            f"the YouTube token lacks a permission p2v needs ({reason}) while {what}; run `p2v youtube auth` "
+            "again and allow every permission on the consent screen."
+        )
+    return PublishRefused(f"YouTube token refresh was refused while {what} ({reason}); run `p2v youtube auth` again.")
 
 
 def _refresh_reason(exc: google.auth.exceptions.RefreshError) -> str:

@@ -75,6 +75,10 @@ class TokenRequest(google.auth.transport.Request):
         except httpx.HTTPError as exc:
             # Only the exception type: the request carried the refresh token and client secret.
             raise google.auth.exceptions.TransportError(f"token endpoint unreachable ({type(exc).__name__})") from None
+        if response.status_code >= 500 or response.status_code == 429:
+            # A busy or failing token endpoint is transient (Google's OAuth docs): raised as a transport error so
+            # that our backoff retries it, rather than google-auth reporting it as a refused refresh.
+            raise google.auth.exceptions.TransportError(f"token endpoint answered HTTP {response.status_code}")
         return _TokenResponse(response)
 
 
@@ -96,12 +100,16 @@ class AuthorizedTransport:
         redirections: int = 5,
         connection_type: object = None,
     ) -> tuple[httplib2.Response, bytes]:
-        payload = _payload(body)
-        plain = {k: v for k, v in (headers or {}).items() if k.lower() != "content-length"}
+        response = self.send(method, uri, _payload(body), headers or {})
+        return _httplib2_response(response), response.content
+
+    def send(self, method: str, uri: str, payload: bytes, headers: Mapping[str, str]) -> httpx.Response:
+        """One request with a bearer token; on 401 the token is refreshed once and the request resent."""
+        plain = {k: v for k, v in headers.items() if k.lower() != "content-length"}
         response = self._send(method, uri, payload, plain, refresh=False)
         if response.status_code == 401:  # the access token expired or was revoked: refresh once and resend
             response = self._send(method, uri, payload, plain, refresh=True)
-        return _httplib2_response(response), response.content
+        return response
 
     def close(self) -> None:
         self._client.close()

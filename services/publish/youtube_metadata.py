@@ -6,11 +6,14 @@ from services.models import RenderedVideo, Timeline
 from services.publish.metadata import full_description
 from services.youtube_settings import YouTubeSettings
 
-TITLE_MAX_CHARS = 100
-DESCRIPTION_MAX_CHARS = 5000
+TITLE_MAX_CHARS = 100  # videos.insert: snippet.title, at most 100 characters
+DESCRIPTION_MAX_BYTES = 5000  # videos.insert: snippet.description, at most 5000 bytes (UTF-8), not characters
 TAGS_MAX_CHARS = 500  # YouTube counts a tag with a space as if it were quoted (+2)
 TAG_MAX_CHARS = 30
 _ANGLES = str.maketrans({"<": "‹", ">": "›"})  # YouTube rejects < and > in titles and descriptions
+SYNTHETIC_PROVIDERS: frozenset[str] = frozenset()
+"""Media providers whose assets are generated realistic imagery (none yet: the generated cards are plain text
+cards, which YouTube's disclosure does not cover). `synthetic_media=auto` discloses when a clip comes from one."""
 
 
 def marker(video_sha256: str) -> str:
@@ -25,11 +28,22 @@ def title(timeline: Timeline) -> str:
     return text or "Untitled video"
 
 
+def cut_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of `text` whose UTF-8 encoding fits in `max_bytes` (never half a character)."""
+    return text.encode("utf-8")[:max_bytes].decode("utf-8", errors="ignore")
+
+
 def description(timeline: Timeline, mark: str) -> str:
-    """The published description (with media credits), cut to fit, ending in the marker line."""
+    """The published description (with media credits), cut to YouTube's 5000 bytes, ending in the marker line."""
     tail = f"\n\n{mark}"
     body = full_description(timeline).translate(_ANGLES)
-    return body[: DESCRIPTION_MAX_CHARS - len(tail)] + tail
+    return cut_utf8(body, DESCRIPTION_MAX_BYTES - len(tail.encode("utf-8"))) + tail
+
+
+def contains_synthetic_media(timeline: Timeline, setting: str) -> bool:
+    if setting != "auto":
+        return setting == "true"
+    return any(a.provider in SYNTHETIC_PROVIDERS for c in timeline.clips for a in (c.asset, *c.extra_assets))
 
 
 def tags(timeline: Timeline, extra: list[str], mark: str) -> list[str]:
@@ -49,7 +63,7 @@ def tags(timeline: Timeline, extra: list[str], mark: str) -> list[str]:
 
 
 def video_resource(video: RenderedVideo, timeline: Timeline, settings: YouTubeSettings) -> dict:
-    """The `videos.insert` body; `selfDeclaredMadeForKids` is always sent, never left to a channel default."""
+    """The `videos.insert` body; `selfDeclaredMadeForKids` and `containsSyntheticMedia` are always sent."""
     mark = marker(video.sha256)
     return {
         "snippet": {
@@ -63,5 +77,6 @@ def video_resource(video: RenderedVideo, timeline: Timeline, settings: YouTubeSe
         "status": {
             "privacyStatus": settings.privacy_status,
             "selfDeclaredMadeForKids": settings.made_for_kids,
+            "containsSyntheticMedia": contains_synthetic_media(timeline, settings.synthetic_media),
         },
     }

@@ -70,6 +70,21 @@ def test_auth_stores_a_private_refreshable_token(client_secrets, tmp_path, monke
         assert secret not in result.output + status.output
 
 
+def test_auth_names_the_scope_the_user_did_not_grant(client_secrets, tmp_path, monkeypatch, fake_youtube) -> None:
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    fake_youtube.granted_scopes = ("https://www.googleapis.com/auth/youtube.upload",)  # readonly was unticked
+    webbrowser.register("p2v-consenting-partly", None, ConsentingBrowser())
+    token_file = tmp_path / "private" / "token.json"
+    args = ["youtube", "auth", "--client-secrets", str(client_secrets), "--token-file", str(token_file)]
+    result = runner.invoke(app, [*args, "--browser", "p2v-consenting-partly"])
+
+    said = " ".join(result.output.split()).partition("Authorization failed")[2].partition("Please visit")[0]
+    assert result.exit_code == 1 and said
+    assert "did not grant https://www.googleapis.com/auth/youtube.readonly" in said
+    assert "youtube.upload" not in said, "only the missing scope is named"
+    assert "p2v youtube auth" in said and not token_file.exists()
+
+
 def test_auth_without_a_client_file_explains_where_to_get_one(tmp_path) -> None:
     result = runner.invoke(app, ["youtube", "auth", "--client-secrets", str(tmp_path / "missing.json")])
     assert result.exit_code == 1 and "Desktop app" in result.output

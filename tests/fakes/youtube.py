@@ -1,20 +1,26 @@
 """A fake YouTube Data API v3 + OAuth token endpoint on loopback, with injectable faults.
 
-It implements what our publisher uses: the resumable upload protocol (initiate with X-Upload-Content-Length,
-PUT chunks with Content-Range, `bytes */N` status queries, 308 Resume Incomplete with Range, 200 with the
-video), thumbnails.set, channels.list + playlistItems.list (the marker scan) and refresh-token grants.
-Faults: a connection cut mid-chunk, 5xx answers, quotaExceeded, expired access tokens, a revoked refresh token.
+It implements, as the public docs describe them (rules in tests/fakes/youtube_docs.py): the resumable upload
+protocol (initiate with X-Upload-Content-Length, PUT chunks of 256 KiB multiples with Content-Range, `bytes */N`
+status queries, 308 Resume Incomplete with Range, 201 Created with the video, then 200 on later queries, 404 on an
+expired session), the snippet limits of videos.insert, thumbnails.set (2 MB, JPEG/PNG), channels.list +
+playlistItems.list, refresh-token grants with the granted `scope`, and the quota cost of each call.
+Faults: a connection cut mid-chunk or after the last chunk, 5xx answers (also after storing part of a chunk),
+a short acknowledged Range, expired sessions, a lagging uploads list, quotaExceeded, expired access tokens,
+a revoked refresh token, a token endpoint answering 5xx/429, a token without every scope.
 """
 
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from services.youtube_settings import YouTubeSettings
 from tests.fakes.serving import serving
+from tests.fakes.youtube_docs import QUOTA_COSTS, READONLY_SCOPE, UPLOAD_SCOPE
 from tests.fakes.youtube_handler import (
     AUTH_CODE,
     CLIENT_ID,
@@ -46,7 +52,11 @@ class FakeYouTube(ThreadingHTTPServer):
         self.chunk_puts: list[tuple[int, int, int]] = []  # (first byte, last byte, bytes held before the PUT)
         self.completed_uploads = 0
         self.refreshes = 0
+        self.token_requests = 0
         self.resent_bytes = 0
+        self.chunks_answered = 0
+        self.quota_used = 0
+        self.quota_calls: list[str] = []
         # Faults
         self.cut_at: int | None = None  # drop the connection when a chunk reaches this byte (bytes before it kept)
         self.fail_chunks: list[int] = []  # statuses for the next chunk PUTs
@@ -55,6 +65,20 @@ class FakeYouTube(ThreadingHTTPServer):
         self.expire_at: int | None = None  # expire all access tokens when a chunk starting at/after this byte arrives
         self.refresh_revoked = False
         self.thumbnails_forbidden = False  # as for a channel that is not verified
+        self.fail_token: list[int] = []  # statuses for the next token endpoint calls (5xx, 429)
+        self.granted_scopes: tuple[str, ...] = (UPLOAD_SCOPE, READONLY_SCOPE)  # what the user ticked
+        self.fail_mid_chunk: tuple[int, int] | None = None  # (status, byte): keep the chunk up to byte, then fail
+        self.short_ack: int | None = None  # the next chunk PUT keeps this many bytes fewer than it was sent
+        self.expire_after: int | None = None  # expire unfinished sessions after this many chunk answers
+        self.expired_status = 404  # what a PUT on an expired session gets (the docs: 404; 410 also seen)
+        self.cut_after_complete = False  # store the last chunk, create the video, drop the connection
+        self.on_complete: Callable[[], None] | None = None  # runs when a video is created, before the answer
+        self.uploads_list_lags = False  # playlistItems.list does not show new uploads yet
+
+    def spend(self, call: str) -> None:
+        with self.lock:
+            self.quota_used += QUOTA_COSTS[call]
+            self.quota_calls.append(call)
 
     @property
     def base_url(self) -> str:
@@ -92,7 +116,8 @@ class FakeYouTube(ThreadingHTTPServer):
         """YouTube settings aimed at this fake, with a token it accepts, 256 KiB chunks and quick backoff."""
         self.write_token_file(token_file)
         values = {"api_url": self.base_url, "token_uri": self.token_uri, "token_file": token_file,
-                  "chunk_size": 256 * 1024, "retry_base_s": 0.01, "max_retries": 3, **overrides}  # fmt: skip
+                  "chunk_size": 256 * 1024, "retry_base_s": 0.01, "retry_jitter": 0, "max_retries": 3,
+                  **overrides}  # fmt: skip
         return YouTubeSettings(_env_file=None, **values)
 
     def secrets(self) -> list[str]:

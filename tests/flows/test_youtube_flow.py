@@ -30,11 +30,15 @@ def test_a_task_retry_and_a_rerun_upload_the_video_once(youtube_env: FakeYouTube
 
     assert first == second and first.target == "youtube"
     assert youtube_env.completed_uploads == 1
-    assert youtube_env.requests.count(("POST", "/upload/youtube/v3/videos")) == 2, "the failed try and its retry"
+    assert youtube_env.requests.count(("POST", "/upload/youtube/v3/videos")) == 1, "the retry resumed the session"
     [video] = youtube_env.videos.values()
     assert video["id"] == first.external_id
     assert video["snippet"]["title"] == "AI"
-    assert video["status"] == {"privacyStatus": "private", "selfDeclaredMadeForKids": False}
+    assert video["status"] == {
+        "privacyStatus": "private",
+        "selfDeclaredMadeForKids": False,
+        "containsSyntheticMedia": False,
+    }
     assert first.external_id in youtube_env.thumbnails
 
 

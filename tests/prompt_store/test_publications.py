@@ -14,6 +14,7 @@ from prompt_store.publications import PostgresLedger
 from services.exceptions import PublishError
 from services.models import Publication, RenderedVideo
 from services.publish import publish
+from services.publish.ledger import UploadSession
 from services.settings import Settings
 from tests.fakes.videos import rendered_video, timeline
 from tests.fakes.youtube import FakeYouTube
@@ -62,7 +63,7 @@ def test_reruns_and_retries_of_one_video_upload_it_once(fake_youtube, yt, ledger
 
     assert fake_youtube.completed_uploads == 1
     assert results[0] == results[1] == results[2] == ledger.find("youtube", video.sha256)
-    assert fake_youtube.requests.count(("POST", "/upload/youtube/v3/videos")) == 2, "1 failed + 1 good upload"
+    assert fake_youtube.requests.count(("POST", "/upload/youtube/v3/videos")) == 1, "the retry resumed the session"
     assert len(fake_youtube.requests) == calls, "reruns after the record make no API call"
 
 
@@ -84,6 +85,15 @@ class CrashAfterUpload:
 
     def hold(self, target: str, video_sha256: str) -> AbstractContextManager[None]:
         return self.inner.hold(target, video_sha256)
+
+    def session(self, target: str, video_sha256: str) -> UploadSession | None:
+        return self.inner.session(target, video_sha256)
+
+    def save_session(self, target: str, video_sha256: str, session: UploadSession) -> None:
+        self.inner.save_session(target, video_sha256, session)
+
+    def drop_session(self, target: str, video_sha256: str) -> None:
+        self.inner.drop_session(target, video_sha256)
 
 
 def test_a_crash_between_upload_and_record_is_healed_by_adopting_the_upload(fake_youtube, yt, ledger, video) -> None:

@@ -48,14 +48,22 @@ def test_upload_carries_the_storyboard_metadata_and_thumbnail(fake_youtube, yt_s
     assert snippet["description"].endswith("\n\n" + marker(video.sha256))
     assert snippet["tags"] == [marker(video.sha256), "night sky stars", "rocket launch"]
     assert (snippet["categoryId"], snippet["defaultLanguage"], snippet["defaultAudioLanguage"]) == ("22", "ru", "ru")
-    assert sent["status"] == {"privacyStatus": "private", "selfDeclaredMadeForKids": False}
+    assert sent["status"] == {
+        "privacyStatus": "private",
+        "selfDeclaredMadeForKids": False,
+        "containsSyntheticMedia": False,
+    }
 
 
 def test_privacy_and_made_for_kids_follow_the_settings(fake_youtube, yt_settings, tmp_path) -> None:
     settings = yt_settings.model_copy(update={"privacy_status": "unlisted", "made_for_kids": True, "tags": ["p2v"]})
     _publisher(settings).publish(rendered_video(tmp_path / "v", size=1000), timeline())
     [sent] = fake_youtube.received_metadata
-    assert sent["status"] == {"privacyStatus": "unlisted", "selfDeclaredMadeForKids": True}
+    assert sent["status"] == {
+        "privacyStatus": "unlisted",
+        "selfDeclaredMadeForKids": True,
+        "containsSyntheticMedia": False,
+    }
     assert sent["snippet"]["tags"][1] == "p2v"
 
 
