@@ -21,7 +21,9 @@ from services.intact import still_intact
 from services.settings import Settings, get_settings
 
 MAX_GENERATIONS = 20
-NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"})
+NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"}) | frozenset(
+    {"retention_days", "work_max_bytes", "retention_grace_s"}
+)
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,
     PublishRefused,

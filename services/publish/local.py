@@ -8,6 +8,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from services.exceptions import InvalidRequest
 from services.models import Publication, RenderedVideo, Timeline
 from services.partials import partial_path, remove_dead_partials
 from services.publish.metadata import video_metadata
@@ -39,6 +40,20 @@ class LocalPublisher:
             url=(folder / "video.mp4").resolve().as_uri(),
             video_sha256=video.sha256,
         )
+
+
+def writable_folder(folder: Path, *, field: str = "out") -> Path:
+    """`folder` resolved, created if missing and probed with a file: an unwritable folder fails before any work."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".p2v-write-probe.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InvalidRequest(
+            field, f"{folder} is not a writable folder ({exc.strerror or type(exc).__name__})"
+        ) from None
+    return folder.resolve()
 
 
 def slugify(text: str, max_len: int = 60) -> str:
