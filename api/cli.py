@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from api.check_cli import check
+from api.gc_cli import app as gc_app
 from api.prompts_cli import db_app, prompts_app
 from api.serve_cli import app as serve_app
 from api.youtube_cli import youtube_app
@@ -38,6 +39,7 @@ app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
 app.add_typer(youtube_app, name="youtube")
 app.add_typer(serve_app, name="serve")
+app.add_typer(gc_app, name="gc")
 app.command()(check)
 
 

@@ -79,6 +79,8 @@ def _place(source: Path, target: Path) -> None:
 
 def _link_or_copy(source: Path, target: Path) -> bool:
     """Place `source` at `target` atomically as a hard link (True), or as a copy where links are impossible."""
+    if target.exists() and os.path.samefile(source, target):
+        return True  # published before (rename would keep the partial: both names are one file)
     partial = partial_path(target)
     partial.unlink(missing_ok=True)
     try:
