@@ -22,8 +22,9 @@ from services.retention import mark_used
 from services.settings import Settings, get_settings
 
 MAX_GENERATIONS = 20
-NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"}) | frozenset(
-    {"retention_days", "work_max_bytes", "retention_grace_s"}
+NOT_SHAPING_RESULTS = frozenset(
+    {"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"}
+    | {"retention_days", "work_max_bytes", "retention_grace_s"}  # how long results are kept, not what they are
 )
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,

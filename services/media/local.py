@@ -67,7 +67,7 @@ class LocalFolderProvider:
         self.embedder = embedder or KeywordEmbedder()
         self.max_pixels = max_pixels
         self.skipped: dict[Path, str] = {}
-        """Files left out of the last catalogue, with the reason (each is logged once per provider)."""
+        """Files left out so far, with the reason (each logged once per provider, not once per scene)."""
 
     def search(self, scene: Scene, *, aspect: Aspect, limit: int = 10) -> list[MediaAsset]:
         catalogue = self._catalogue()
