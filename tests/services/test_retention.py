@@ -164,3 +164,12 @@ def test_reused_files_outside_the_data_folder_are_never_touched(tmp_path: Path) 
     own = _write(tmp_path / "media" / "holiday.jpg", age_s=10 * DAY)
     mark_used([own], under=tmp_path / "data")
     assert own.stat().st_mtime == pytest.approx(NOW - 10 * DAY)
+
+
+def test_retention_settings_do_not_change_cache_keys(tmp_path: Path) -> None:
+    from tasks.resume import settings_fingerprint
+
+    default = settings_fingerprint(_settings(tmp_path))
+    other = settings_fingerprint(_settings(tmp_path, retention_days=1, work_max_bytes=10, retention_grace_s=0))
+    assert default == other and "retention_days" not in default
+    assert settings_fingerprint(_settings(tmp_path, media_max_pixels=10)) != default  # that one changes what is found
