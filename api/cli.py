@@ -13,10 +13,11 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from api.check_cli import check
+from api.gc_cli import app as gc_app
 from api.prompts_cli import db_app, prompts_app
 from api.serve_cli import app as serve_app
 from api.youtube_cli import youtube_app
-from services.exceptions import P2VError
+from services.exceptions import InvalidRequest, P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -38,6 +39,7 @@ app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
 app.add_typer(youtube_app, name="youtube")
 app.add_typer(serve_app, name="serve")
+app.add_typer(gc_app, name="gc")
 app.command()(check)
 
 
@@ -76,6 +78,8 @@ def run(
         )
     except ValidationError as exc:
         _fail_validation(exc)
+    if out is not None:
+        _use_output_folder(out)
     from prompt_store import preload_embedder
 
     preload_embedder()  # overlaps the local model's load with Prefect's import and start-up
@@ -84,7 +88,7 @@ def run(
     progress = _attach_progress(verbose)
     try:
         with progress:
-            publication = prompt_to_video(**request.model_dump(), output_dir=out)
+            publication = prompt_to_video(**request.model_dump())
     except (P2VError, Exception) as exc:  # noqa: B014 - typed errors and anything a step raised
         step = progress.failed_step or "flow"
         errors.print(f"[red]Failed at step {step}:[/] {exc}")
@@ -119,6 +123,20 @@ def _print_length(metadata_path: Path) -> None:
     metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     asked = metadata.get("target_duration_s")
     console.print(f"Length: {metadata['duration_s']:.1f} s" + (f" (asked {asked:g} s)" if asked else ""))
+
+
+def _use_output_folder(out: Path) -> None:
+    """`--out` is the local user's own choice: checked writable now, then made this process's P2V_OUTPUT_DIR (a run's
+    `output_dir` parameter must stay inside that folder)."""
+    from services.publish.local import writable_folder
+    from services.settings import get_settings
+
+    try:
+        os.environ["P2V_OUTPUT_DIR"] = str(writable_folder(out))
+    except InvalidRequest as exc:
+        errors.print(f"[red]Invalid {exc.field}:[/] {exc.message}")
+        raise typer.Exit(2) from None
+    get_settings.cache_clear()
 
 
 def _fail_validation(exc: ValidationError) -> None:

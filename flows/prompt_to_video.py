@@ -1,7 +1,5 @@
 """The main flow: prompt -> storyboard -> media search per scene -> timeline -> video -> publication."""
 
-from pathlib import Path
-
 from prefect import flow, tags
 from prefect.futures import PrefectFutureList
 from prefect.runtime import flow_run
@@ -15,6 +13,7 @@ from services.models import (
     LanguageTag,
     MediaAsset,
     MusicChoice,
+    OutputFolder,
     PromptText,
     Publication,
     PublishTarget,
@@ -53,7 +52,7 @@ def prompt_to_video(
     duration_s: TargetDuration = None,
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
-    output_dir: Path | None = None,
+    output_dir: OutputFolder = None,
     user_prompt_id: int | None = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,

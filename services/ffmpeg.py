@@ -16,6 +16,28 @@ _VIDEO_SIZE = re.compile(r"Stream #.*Video: .*?(\d{2,5})x(\d{2,5})")
 _AUDIO_STREAM = re.compile(r"Stream #.*Audio: ")
 
 
+_IMAGE2_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+
+def literal_input(path: Path | str) -> dict[str, str]:
+    """ffmpeg input options that open `path` by its literal name.
+
+    A '%' in an image's name makes ffmpeg's image2 demuxer read it as a sequence pattern (`shot%d.png` opens
+    shot1.png, shot2.png, ...); naming the demuxer with pattern_type none opens exactly that file. Other names keep
+    content probing (a PNG saved as .jpg still decodes, which forcing image2 would break).
+    """
+    name = Path(path).name
+    if "%" in name and Path(name).suffix.lower() in _IMAGE2_SUFFIXES:
+        return {"f": "image2", "pattern_type": "none"}
+    return {}
+
+
+def literal_input_args(path: Path | str) -> list[str]:
+    """`literal_input` as command-line arguments, followed by `-i path`."""
+    options = [part for key, value in literal_input(path).items() for part in (f"-{key}", value)]
+    return [*options, "-i", str(path)]
+
+
 class MediaInfo(BaseModel):
     width: int
     height: int
@@ -58,7 +80,7 @@ def probe(path: Path, timeout_s: float = 60) -> MediaInfo:
     """
     try:
         done = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", *literal_input_args(path)],
             capture_output=True,
             text=True,
             errors="replace",

@@ -82,6 +82,29 @@ MusicChoice = Annotated[
 ]
 
 
+def contained_output_dir(path: Path | None) -> Path | None:
+    """`path` resolved (symlinks followed) when it lies inside P2V_OUTPUT_DIR; None stays None (the default folder).
+
+    A run's `output_dir` is a parameter anyone who can start a run may set; it is no licence to write anywhere.
+    `p2v run --out` is the local user's own choice and sets P2V_OUTPUT_DIR instead (see api/cli.py).
+    """
+    if path is None:
+        return None
+    from services.settings import get_settings  # read when validating: tests and the CLI change it per process
+
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(get_settings().output_dir.resolve()):
+        raise ValueError(f"{path} is outside the output folder (P2V_OUTPUT_DIR); give a folder inside it")
+    return resolved
+
+
+OutputFolder = Annotated[
+    Path | None,
+    Field(None, description="Publish folder inside P2V_OUTPUT_DIR; default: P2V_OUTPUT_DIR itself."),
+    AfterValidator(contained_output_dir),
+]
+
+
 class VideoRequest(BaseModel):
     """Everything a user can ask of one run; validated before any work starts."""
 

@@ -71,6 +71,20 @@ class Settings(BaseSettings):
         None, description="Run compose as this deployment (e.g. 'compose-video/compose') instead of in-process."
     )
 
+    # Disk (docs/operations.md)
+    media_max_pixels: int = Field(
+        40_000_000, gt=0, description="Local media with more pixels (width x height, read from the header) is skipped."
+    )
+    retention_days: float = Field(
+        7.0, gt=0, description="Renders, narration, generated images and results older than this are deleted."
+    )
+    work_max_bytes: int = Field(
+        10 * 1024**3, gt=0, description="Size cap of those folders together; the least recently used go first."
+    )
+    retention_grace_s: float = Field(
+        6 * 3600.0, ge=0, description="Files used more recently than this are never deleted (active runs' files)."
+    )
+
     database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "P2V_OPENAI_API_KEY")

@@ -2,11 +2,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from prefect import task
+from prefect import get_run_logger, task
 
 from prompt_store import get_ledger
 from services.models import Publication, PublishTarget, RenderedVideo, Timeline
 from services.publish import publish
+from services.retention import collect
 from services.settings import Settings, get_settings
 from tasks.resume import retry_unless_permanent
 
@@ -28,7 +29,7 @@ def publish_video(
     """Publish the rendered video to its target, once per video (reruns return the recorded publication)."""
     settings = get_settings()
     token_info = _token_from_block(settings) if target == "youtube" else None
-    return publish(
+    publication = publish(
         video,
         timeline,
         target=target,
@@ -37,3 +38,17 @@ def publish_video(
         output_dir=output_dir,
         token_info=token_info,
     )
+    _apply_retention(settings)
+    return publication
+
+
+def _apply_retention(settings: Settings) -> None:
+    """The retention policy after each publication (docs/operations.md); cleaning never fails a publication."""
+    logger = get_run_logger()
+    try:
+        done = collect(settings)
+    except OSError as exc:
+        logger.warning("retention after publishing skipped: %s", exc)
+        return
+    if done.removed:
+        logger.info("retention: freed %.1f MB in %d old item(s)", done.freed_bytes / 1e6, len(done.removed))

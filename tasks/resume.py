@@ -17,11 +17,15 @@ from prefect.utilities.hashing import hash_objects
 from pydantic import SecretStr
 
 from services.exceptions import InvalidRequest, PublishRefused
-from services.intact import still_intact
+from services.intact import referenced_paths, still_intact
+from services.retention import mark_used
 from services.settings import Settings, get_settings
 
 MAX_GENERATIONS = 20
-NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"})
+NOT_SHAPING_RESULTS = frozenset(
+    {"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"}
+    | {"retention_days", "work_max_bytes", "retention_grace_s"}  # how long results are kept, not what they are
+)
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,
     PublishRefused,
@@ -77,9 +81,21 @@ class IntactInputs(CachePolicy):
         store = task_ctx.result_store
         for generation in range(MAX_GENERATIONS):
             candidate = key if generation == 0 else f"{key}-{generation}"
-            if not store.exists(candidate) or still_intact(store.read(candidate).result):
+            if not store.exists(candidate):
+                return candidate
+            result = store.read(candidate).result
+            if still_intact(result):
+                _mark_reused(result, store, candidate)
                 return candidate
         return None  # every generation is stale: run uncached rather than keep piling up records
+
+
+def _mark_reused(result: Any, store: Any, key: str) -> None:
+    """A cache hit counts as a use of the record and of its files (services/retention.py keeps what is in use)."""
+    mark_used(referenced_paths(result), under=get_settings().data_dir)
+    basepath = getattr(store.result_storage, "basepath", None)
+    if basepath is not None:
+        mark_used([Path(basepath) / key])
 
 
 def result_storage() -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 import ffmpeg
 
 from services.compose.fonts import BOLD_FONT
-from services.ffmpeg import run_ffmpeg
+from services.ffmpeg import literal_input, run_ffmpeg
 from services.models import Timeline, TimelineClip
 from services.partials import partial_path
 
@@ -59,7 +59,7 @@ def _tile(clip: TimelineClip, number: int, tile_w: int, tile_h: int) -> Stream:
     if asset.kind == "video":
         shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
         options = {"ss": f"{shown / 3:.3f}"}
-    source = ffmpeg.input(str(asset.local_path), **options)
+    source = ffmpeg.input(str(asset.local_path), **options, **literal_input(asset.local_path))
     tile = source.video.filter("trim", end_frame=1).filter("setpts", "PTS-STARTPTS")
     tile = tile.filter("scale", tile_w, tile_h, force_original_aspect_ratio="increase", flags="bicubic")
     tile = tile.filter("crop", tile_w, tile_h).filter("setsar", 1).filter("format", "rgb24")

@@ -19,6 +19,8 @@ from typing import Literal
 import ffmpeg
 from pydantic import BaseModel
 
+from services.ffmpeg import literal_input
+
 Motion = Literal["pan", "zoom", "none", "pixel_pan"]
 """`pixel_pan` is the former whole-pixel pan, kept to measure against (benchmarks/compose.py)."""
 Stream = ffmpeg.nodes.FilterableStream
@@ -42,7 +44,7 @@ class Shot(BaseModel):
 
 def still_stream(shot: Shot, *, width: int, height: int, fps: int, motion: Motion) -> Stream:
     """`shot.frames` frames of the still at width x height, yuv420p, square pixels, moving as `motion` says."""
-    source = ffmpeg.input(shot.path).video
+    source = ffmpeg.input(shot.path, **literal_input(shot.path)).video
     if motion == "none":
         return repeat(cover(source, width, height), shot.frames, fps)
     travel = max(2, round(MOTION_SHARE * max(width, height)))

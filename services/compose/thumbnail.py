@@ -16,7 +16,7 @@ from services.compose.fonts import BOLD_FONT
 from services.compose.kenburns import cover
 from services.compose.text_layout import TextBlock, fit_text
 from services.exceptions import ComposeError
-from services.ffmpeg import run_ffmpeg
+from services.ffmpeg import literal_input, run_ffmpeg
 from services.models import Timeline, TimelineClip
 
 WIDTH, HEIGHT = 1280, 720
@@ -71,6 +71,7 @@ def _scene_frame(clip: TimelineClip, timeline: Timeline) -> Stream:
     if asset.kind == "video":
         shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
         options = {"ss": f"{shown / 3:.3f}"}
+    options |= literal_input(asset.local_path)
     frame = ffmpeg.input(str(asset.local_path), **options).video.filter("trim", end_frame=1)
     return cover(frame, width, height)
 

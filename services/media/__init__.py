@@ -118,7 +118,8 @@ def build_providers(
     providers: list[MediaProvider] = []
     for name in names:
         if name == "local":
-            providers.append(LocalFolderProvider(settings.media_dir, embedder=embedder))
+            local = LocalFolderProvider(settings.media_dir, embedder=embedder, max_pixels=settings.media_max_pixels)
+            providers.append(local)
         else:
             providers.append(RankedProvider(STOCK_SOURCES[name][1](settings, throttle), embedder=embedder))
     return providers

@@ -19,6 +19,7 @@ from services.compose.text_layout import TextBlock, fit_text
 from services.ffmpeg import run_ffmpeg
 from services.media.card_phrase import card_phrase
 from services.models import MediaAsset, Scene
+from services.retention import mark_used
 
 CARD_VERSION = "card-3"
 """Part of every card's cache key: a new look never reuses cards drawn by an older one."""
@@ -58,6 +59,8 @@ class GeneratedVisuals:
         path = self.cache_dir / "generated" / f"{digest[:24]}.png"
         if not path.exists():
             self._render(path, phrase=phrase, number=scene.index + 1, size=(width, height), seed=seed)
+        else:
+            mark_used([path, path.with_suffix(".txt")])  # reused: not for retention to delete now
         return MediaAsset(
             scene_index=scene.index,
             provider=self.name,

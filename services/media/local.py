@@ -8,9 +8,12 @@ A file's relevance to a scene combines two signals, each weighting the visual qu
 similarity of meaning (the project's embedder) and stemmed word overlap (so inflections match across languages
 MiniLM knows badly). A file weak on both is no candidate, so the scene falls back to a card instead of random
 footage; generic words such as "calm" or "wide shot" count in neither signal.
+
+One bad file never costs the folder: a file that is not a regular file (FIFO, device, socket), cannot be read, has a
+malformed sidecar or declares more pixels than the cap is skipped with a warning naming it (see local_files.py).
 """
 
-import json
+import logging
 import re
 import threading
 from collections.abc import Sequence
@@ -23,6 +26,7 @@ from services.embeddings import Embedder, KeywordEmbedder, cosine
 from services.exceptions import MediaError
 from services.ffmpeg import probe
 from services.media.keywords import coverage, stems, strip_generic
+from services.media.local_files import MAX_PIXELS, SkippedFile, check_pixels, regular_file, sidecar_text
 from services.media.ranking import QUERY_WEIGHT
 from services.models import Aspect, MediaAsset, MediaKind, Scene
 from services.storyboard.language import detect_language
@@ -40,6 +44,7 @@ MIN_OVERLAP = 0.3
 SEMANTIC_WEIGHT = 0.7
 """Meaning decides; overlap separates near ties and carries languages the embedder does not know."""
 _NAME_NOISE = re.compile(r"\w*\d\w*")  # IMG_0001, DSC00042: camera numbering says nothing
+log = logging.getLogger(__name__)
 
 
 class MediaFile(BaseModel):
@@ -57,9 +62,12 @@ class LocalFolderProvider:
 
     name = "local"
 
-    def __init__(self, folder: Path, *, embedder: Embedder | None = None) -> None:
+    def __init__(self, folder: Path, *, embedder: Embedder | None = None, max_pixels: int = MAX_PIXELS) -> None:
         self.folder = folder
         self.embedder = embedder or KeywordEmbedder()
+        self.max_pixels = max_pixels
+        self.skipped: dict[Path, str] = {}
+        """Files left out so far, with the reason (each logged once per provider, not once per scene)."""
 
     def search(self, scene: Scene, *, aspect: Aspect, limit: int = 10) -> list[MediaAsset]:
         catalogue = self._catalogue()
@@ -70,8 +78,9 @@ class LocalFolderProvider:
         assets = []
         for score, item in scored:
             try:
-                assets.append(_to_asset(item, scene_index=scene.index, score=score))
-            except MediaError:
+                assets.append(_to_asset(item, scene_index=scene.index, score=score, max_pixels=self.max_pixels))
+            except MediaError as exc:
+                self._skip(item.path, str(exc).removeprefix("[media] "))
                 continue
             if len(assets) == limit:
                 break
@@ -103,7 +112,18 @@ class LocalFolderProvider:
         if not self.folder.is_dir():
             return []
         files = sorted(p for p in self.folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
-        return [_describe(p) for p in files]
+        catalogue = []
+        for path in files:
+            try:
+                catalogue.append(_describe(path, max_pixels=self.max_pixels))
+            except SkippedFile as exc:
+                self._skip(path, exc.reason)
+        return catalogue
+
+    def _skip(self, path: Path, reason: str) -> None:
+        if path not in self.skipped:
+            log.warning("local media: skipping %s: %s", path, reason)
+        self.skipped[path] = reason
 
 
 def _latin(text: str) -> bool:
@@ -114,19 +134,17 @@ def _weighted(query_part: float, narration_part: float | None) -> float:
     return query_part if narration_part is None else QUERY_WEIGHT * query_part + (1 - QUERY_WEIGHT) * narration_part
 
 
-def _describe(path: Path) -> MediaFile:
+def _describe(path: Path, *, max_pixels: int) -> MediaFile:
+    """The file's description; SkippedFile when the file or one of its sidecars must not be used."""
     kind: MediaKind = "image" if path.suffix.lower() in IMAGE_SUFFIXES else "video"
+    regular_file(path)
+    if kind == "image":
+        check_pixels(path, max_pixels)
     parts = [_NAME_NOISE.sub(" ", path.stem.replace("-", " ").replace("_", " "))]
-    attribution = license_ = ""
-    text_sidecar, json_sidecar = path.with_suffix(".txt"), path.with_suffix(".json")
-    if text_sidecar.is_file():
-        parts.append(text_sidecar.read_text(encoding="utf-8", errors="replace"))
-    if json_sidecar.is_file():
-        meta = json.loads(json_sidecar.read_text(encoding="utf-8"))
-        parts += [" ".join(map(str, meta.get("keywords", []))), str(meta.get("description", ""))]
-        attribution, license_ = meta.get("attribution", ""), meta.get("license", "")
+    words, meta = sidecar_text(path)
+    parts += [words, " ".join(map(str, meta.keywords)), meta.description]
     text = " ".join(p.strip() for p in parts if p.strip())
-    return MediaFile(path=path, kind=kind, text=text, attribution=attribution, license=license_)
+    return MediaFile(path=path, kind=kind, text=text, attribution=meta.attribution, license=meta.license)
 
 
 _vectors: dict[tuple[str, str], list[float]] = {}
@@ -153,8 +171,13 @@ def _probe_cached(path: Path, mtime_ns: int):  # noqa: ANN202 - cache key includ
     return probe(path)
 
 
-def _to_asset(item: MediaFile, *, scene_index: int, score: float) -> MediaAsset:
-    info = _probe_cached(item.path, item.path.stat().st_mtime_ns)
+def _to_asset(item: MediaFile, *, scene_index: int, score: float, max_pixels: int) -> MediaAsset:
+    try:
+        info = _probe_cached(item.path, item.path.stat().st_mtime_ns)
+    except OSError as exc:
+        raise MediaError(f"cannot read it ({exc.strerror or type(exc).__name__})") from None
+    if info.width * info.height > max_pixels:  # a video's frame size, from its header
+        raise MediaError(f"{info.width}x{info.height} is more than {max_pixels:,} pixels")
     return MediaAsset(
         scene_index=scene_index,
         provider="local",

@@ -16,6 +16,7 @@ from services.ffmpeg import run_ffmpeg
 from services.models import NarrationAudio, Scene, SentenceSpan, WordSpan
 from services.narration.base import SentenceVoice
 from services.narration.words import align, caption_words, speakable, spread
+from services.retention import mark_used
 from services.storyboard.language import split_sentences
 
 SAMPLE_RATE = 48000
@@ -68,6 +69,7 @@ class SentenceNarrator:
         final = out_dir / f"scene-{index:02d}-{digest}-x{speed:.2f}.wav"
         sidecar = final.with_suffix(".json")
         if final.is_file() and sidecar.is_file():
+            mark_used([final, sidecar])  # reused: not for retention to delete now
             return NarrationAudio.model_validate_json(sidecar.read_text(encoding="utf-8"))
         out_dir.mkdir(parents=True, exist_ok=True)
         pieces = [

@@ -89,6 +89,7 @@ def restart(short_dir: Path, stock_env: FakeAPI, monkeypatch: pytest.MonkeyPatch
     """The run's own embedded database in a short folder, and the watcher that restarts it."""
     monkeypatch.setenv("P2V_DATA_DIR", str(short_dir / "d"))
     monkeypatch.setenv("P2V_MEDIA_DIR", str(short_dir / "no-media"))
+    monkeypatch.setenv("P2V_OUTPUT_DIR", str(short_dir / "out"))  # a run's output_dir must lie inside it
     monkeypatch.delenv("DATABASE_URL", raising=False)
     get_settings.cache_clear()
     stock_env.storyboards.append(storyboard_json(SCENES))

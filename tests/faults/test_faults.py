@@ -45,6 +45,7 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
     def run_with(prompt: str, **env: str) -> State:
         for name, value in env.items():
             monkeypatch.setenv(name, value)
+        monkeypatch.setenv("P2V_OUTPUT_DIR", str(tmp_path / "out"))  # a run's output_dir must lie inside it
         get_settings.cache_clear()
         return prompt_to_video(prompt=prompt, scenes=2, duration_s=5, output_dir=tmp_path / "out", return_state=True)
 

@@ -10,7 +10,7 @@ import httpx
 from prefect.client.schemas.objects import FlowRun
 
 from deployments.local_server import LocalPrefect
-from tests.ops.conftest import ok
+from tests.ops.conftest import ok, output_dir
 from tests.ops.test_resume import _next_final_state, _step, _task_runs
 
 PROMPT = "Lanterns over a night market"
@@ -18,9 +18,9 @@ REUSED_STEPS = {"record_request", "load_system_prompt", "generate_storyboard", "
 
 
 def test_a_run_killed_during_compose_crashes_and_its_retry_composes_again_and_publishes_once(
-    deployed: LocalPrefect, client, tmp_path: Path
+    deployed: LocalPrefect, client
 ) -> None:
-    out = tmp_path / "published"
+    out = output_dir(deployed) / "crash-published"  # a run's output_dir must lie inside P2V_OUTPUT_DIR
     deployment = client.read_deployment_by_name("prompt-to-video/default")
     parameters = {"prompt": PROMPT, "aspect": "1:1", "scenes": 2, "duration_s": 5, "output_dir": str(out)}
     run = client.create_flow_run_from_deployment(deployment.id, parameters=parameters)

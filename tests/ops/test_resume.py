@@ -7,7 +7,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import State, TaskRun
 
 from deployments.local_server import LocalPrefect
-from tests.ops.conftest import SMALL_VIDEO, ok, run_deployment_cli
+from tests.ops.conftest import SMALL_VIDEO, ok, output_dir, run_deployment_cli
 
 # A retry of the same flow run keeps its request record and the system prompt version it started with.
 CACHED_STEPS = {
@@ -22,9 +22,10 @@ CACHED_STEPS = {
 
 
 def test_retry_after_publish_failure_reuses_finished_steps_then_a_deleted_render_is_redone(
-    deployed: LocalPrefect, client, tmp_path: Path
+    deployed: LocalPrefect, client
 ) -> None:
-    target = tmp_path / "published"
+    target = output_dir(deployed) / "resume-published"  # a run's output_dir must lie inside P2V_OUTPUT_DIR
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("a file where the output folder should be")  # publish fails: not a directory
     params = ["-p", "prompt=Snowy forest cabin at dusk", "-p", f"output_dir={target}", *SMALL_VIDEO]
     run_id = run_deployment_cli(deployed, "prompt-to-video/default", *params, expect_ok=False)
