@@ -26,11 +26,22 @@ STORE_RETRIES = {
     **STORE_RETRIES,
 )
 def record_request(request: VideoRequest, user_prompt_id: int | None = None) -> int:
-    """Record the user's request (once per flow run, retries included); a queued one keeps its id."""
+    """Record the user's request (once per flow run, retries included); a queued one keeps its id.
+
+    Not embedded here: loading the embedding model took most of a worker run's start, and the storyboard does not
+    need it. `embed_request` does it beside the other steps.
+    """
     if user_prompt_id is not None:
         return user_prompt_id
     metadata = request.model_dump(mode="json", exclude={"prompt", "language"})
-    return prompt_store.get_store().record_user_prompt(request.prompt, language=request.language, metadata=metadata)
+    store = prompt_store.get_store()
+    return store.record_user_prompt(request.prompt, language=request.language, metadata=metadata, embed=False)
+
+
+@task(name="embed_request", **STORE_RETRIES)
+def embed_request(user_prompt_id: int) -> bool:
+    """Embed the recorded request for similarity search (a no-op when it already has an embedding)."""
+    return prompt_store.get_store().embed_user_prompt(user_prompt_id)
 
 
 @task(name="load_system_prompt", **STORE_RETRIES)
