@@ -14,7 +14,14 @@ from tests.ops.conftest import ok
 from tests.ops.test_resume import _next_final_state, _step, _task_runs
 
 PROMPT = "Lanterns over a night market"
-REUSED_STEPS = {"record_request", "load_system_prompt", "generate_storyboard", "search_media", "narrate_scene"}
+REUSED_STEPS = {
+    "record_request",
+    "embed_request",
+    "load_system_prompt",
+    "generate_storyboard",
+    "search_media",
+    "narrate_scene",
+}
 
 
 def test_a_run_killed_during_compose_crashes_and_its_retry_composes_again_and_publishes_once(

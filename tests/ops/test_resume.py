@@ -12,6 +12,7 @@ from tests.ops.conftest import SMALL_VIDEO, ok, run_deployment_cli
 # A retry of the same flow run keeps its request record and the system prompt version it started with.
 CACHED_STEPS = {
     "record_request",
+    "embed_request",
     "load_system_prompt",
     "generate_storyboard",
     "search_media",
