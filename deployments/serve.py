@@ -88,7 +88,8 @@ def servable(deployments: list[RunnerDeployment]) -> list[RunnerDeployment]:
 def serve_all(*, limit: int | None = None, schedules: bool = True) -> None:
     """Register the deployments that are not deployed on work pools and run their flow runs here until interrupted.
 
-    On Ctrl-C Prefect pauses the schedules of what was served here, and only of that.
+    What Prefect does when serving stops (pausing the served deployments' schedules) touches only what was
+    registered here: tests/ops/test_serve_beside_deploy.py.
     """
     deployments = [runner_deployment(spec, schedules=schedules) for spec in deployment_specs()]
     serve(*servable(deployments), limit=limit)
