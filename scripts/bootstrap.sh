@@ -21,15 +21,22 @@ torch_index() {
     fi
 }
 
+reachable() {
+    .venv/bin/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/torch/', timeout=10)" \
+        "$1" >/dev/null 2>&1
+}
+
 install_torch() {
     local index
     index="$(torch_index)"
-    if [ -z "${index}" ]; then
-        pip_install "torch==${TORCH_VERSION}"
-    elif ! pip_install --index-url "${index}" --timeout 20 --retries 1 "torch==${TORCH_VERSION}"; then
-        echo "bootstrap: ${index} not reachable; torch ${TORCH_VERSION} from pip's configured index instead" >&2
-        pip_install "torch==${TORCH_VERSION}"
+    if [ -n "${index}" ] && reachable "${index}" \
+        && pip_install --index-url "${index}" --timeout 20 --retries 1 "torch==${TORCH_VERSION}"; then
+        return
     fi
+    if [ -n "${index}" ]; then
+        echo "bootstrap: ${index} not reachable; torch ${TORCH_VERSION} from pip's configured index" >&2
+    fi
+    pip_install "torch==${TORCH_VERSION}"
 }
 
 python3 -m venv .venv
