@@ -63,6 +63,9 @@ def run(
         str | None, typer.Option(help="none, a mood (calm, upbeat, dramatic, playful) or an audio file/folder.")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Make a new video even if this prompt was made before (no cached steps).")
+    ] = False,
 ) -> None:
     """Make a video from PROMPT and print where it is."""
     try:
@@ -88,7 +91,7 @@ def run(
     progress = _attach_progress(verbose)
     try:
         with progress:
-            publication = prompt_to_video(**request.model_dump())
+            publication = prompt_to_video(**request.model_dump(), fresh=fresh)
     except (P2VError, Exception) as exc:  # noqa: B014 - typed errors and anything a step raised
         step = progress.failed_step or "flow"
         errors.print(f"[red]Failed at step {step}:[/] {exc}")

@@ -16,9 +16,13 @@ def serve(
     schedules: Annotated[bool, typer.Option(help="Keep the cron schedules of prefect.yaml.")] = True,
 ) -> None:
     """Register the deployments of prefect.yaml and run their flow runs here until Ctrl-C."""
-    from deployments.serve import serve_all  # deferred: importing Prefect is slow
+    from deployments.serve import DeployedElsewhere, serve_all  # deferred: importing Prefect is slow
 
-    serve_all(limit=limit, schedules=schedules)
+    try:
+        serve_all(limit=limit, schedules=schedules)
+    except DeployedElsewhere as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
 
 
 if __name__ == "__main__":

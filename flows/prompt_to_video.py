@@ -23,11 +23,11 @@ from services.models import (
     VideoRequest,
 )
 from services.publish.local import slugify
-from tasks.limits import media_tags, planner_tags, voice_tags
+from tasks.limits import media_tags, planner_tags, voice_tags, with_tags
 from tasks.media import search_media
 from tasks.merge import merge_media
 from tasks.narration import narrate_scene
-from tasks.prompts import load_system_prompt, record_lineage, record_request
+from tasks.prompts import embed_request, load_system_prompt, record_lineage, record_request
 from tasks.publish import publish_video
 from tasks.resume import result_storage
 from tasks.storyboard import generate_storyboard
@@ -56,10 +56,12 @@ def prompt_to_video(
     user_prompt_id: int | None = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
+    fresh: bool = False,
 ) -> Publication:
     """Make a video from one prompt and publish it.
 
     Aspect, length and scene count left empty are read from the prompt ("9:16 for Shorts", "a 60-second ...").
+    The same prompt again reuses the finished steps; `fresh` plans, searches and narrates anew.
     """
     request = VideoRequest(
         prompt=prompt,
@@ -71,25 +73,30 @@ def prompt_to_video(
         captions=captions,
         music=music,
     )
+    refresh = {"refresh_cache": True} if fresh else {}
     user_prompt_id = record_request(request, user_prompt_id)
+    embedding = embed_request.submit(user_prompt_id)  # beside the steps: the storyboard does not need it
     system_prompt = load_system_prompt()
-    storyboard = generate_storyboard.with_options(tags=planner_tags())(request, system_prompt)
+    storyboard = with_tags(generate_storyboard, planner_tags(), **refresh)(request, system_prompt)
     storyboard_artifact(storyboard)
-    searches = search_media.with_options(tags=media_tags()).map(storyboard.scenes, aspect=storyboard.aspect)
-    narrations = narrate_scene.with_options(tags=voice_tags(storyboard.language)).map(
+    searches = with_tags(search_media, media_tags(), **refresh).map(storyboard.scenes, aspect=storyboard.aspect)
+    narrations = with_tags(narrate_scene, voice_tags(storyboard.language), **refresh).map(
         storyboard.scenes, language=storyboard.language
     )
     candidates, fallbacks = _gather(storyboard, searches)
     candidates = publishable_candidates(candidates, request.publish_target)
     fallback_artifact(fallbacks)
     spoken = narrations.result()  # a failed narration fails the run here with its own error, not in merge_media
-    timeline = merge_media(storyboard, candidates, spoken, captions=request.captions, music=request.music)
+    timeline = merge_media.with_options(**refresh)(
+        storyboard, candidates, spoken, captions=request.captions, music=request.music
+    )
     ensure_publishable(timeline, request.publish_target)  # unlicensed previews: local drafts only
     media_artifact(timeline)
     video = compose(timeline)
     with tags(request.publish_target):  # so a concurrency limit on "youtube" throttles YouTube uploads only
         publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication, asked_s=timeline.target_duration_s)
+    embedding.wait()  # its failure is its own task run's; the video is made either way
     record_lineage(user_prompt_id, publication, [system_prompt])
     return publication
 

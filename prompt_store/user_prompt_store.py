@@ -19,13 +19,15 @@ class UserPromptOperations(StoreBase):
         metadata: dict[str, Any] | None = None,
         username: str = "cli",
         status: UserPromptStatus = "recorded",
+        embed: bool = True,
     ) -> int:
-        """Store a user's request (embedded for similarity search); returns its id."""
+        """Store a user's request (embedded for similarity search unless `embed=False`: then call
+        `embed_user_prompt` later, off the caller's critical path); returns its id."""
         check.check_text(text)
         check.check_actor(username)
         language = check.check_language(language)
         meta = check.check_metadata(metadata)
-        embeddings = self._embed_one(text)
+        embeddings = self._embed_one(text) if embed else {}
         with self.session() as s:
             return user_prompts.record(
                 text,
@@ -36,6 +38,17 @@ class UserPromptOperations(StoreBase):
                 status=status,
                 embeddings=embeddings,
             )
+
+    def embed_user_prompt(self, user_prompt_id: int) -> bool:
+        """Embed a user prompt that has no embedding of the store's model yet; False when it already had one
+        (then the model is not even loaded)."""
+        with self.autocommit() as s:
+            text = user_prompts.text_without_embedding(user_prompt_id, self.model, session=s)
+        if text is None:
+            return False
+        with self.session() as s:
+            user_prompts.add_embeddings(user_prompt_id, self._embed_one(text), session=s)
+        return True
 
     def queue_user_prompt(
         self,

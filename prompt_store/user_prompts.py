@@ -20,9 +20,7 @@ from prompt_store.schemas import Lineage, QueuedUserPrompt, UserPromptStatus
 
 def user_id(username: str, *, session: Session) -> int:
     """The id of `username`, created on first use."""
-    session.execute(
-        insert(User).values(username=username).on_conflict_do_nothing(index_elements=["username"])
-    )
+    session.execute(insert(User).values(username=username).on_conflict_do_nothing(index_elements=["username"]))
     return session.scalars(select(User.id).where(User.username == username)).one()
 
 
@@ -52,6 +50,22 @@ def record(
     return row.id
 
 
+def text_without_embedding(user_prompt_id: int, model: str, *, session: Session) -> str | None:
+    """The text of a user prompt that has no embedding of `model`; None when it has one."""
+    row = session.get(UserPrompt, user_prompt_id)
+    if row is None:
+        raise UserPromptNotFound(str(user_prompt_id))
+    done = session.get(UserPromptEmbedding, (user_prompt_id, model))
+    return None if done is not None else row.text
+
+
+def add_embeddings(user_prompt_id: int, embeddings: dict[str, list[float]], *, session: Session) -> None:
+    """Store embeddings of a user prompt; one written meanwhile by another process is kept."""
+    rows = [{"user_prompt_id": user_prompt_id, "model": m, "embedding": v} for m, v in embeddings.items()]
+    if rows:
+        session.execute(insert(UserPromptEmbedding).values(rows).on_conflict_do_nothing())
+
+
 def record_lineage(
     user_prompt_id: int,
     *,
@@ -76,9 +90,7 @@ def record_lineage(
         if version_id is None:
             raise VersionNotFound(name, version)
         session.execute(
-            insert(RunPromptVersion)
-            .values(user_prompt_id=row.id, version_id=version_id)
-            .on_conflict_do_nothing()
+            insert(RunPromptVersion).values(user_prompt_id=row.id, version_id=version_id).on_conflict_do_nothing()
         )
     for field, value in (
         ("flow_run_id", flow_run_id),
@@ -115,9 +127,7 @@ def claim_queued(limit: int, *, session: Session) -> list[QueuedUserPrompt]:
         select(UserPrompt, User.username).join(User).where(UserPrompt.id.in_(ids)).order_by(UserPrompt.id)
     )
     return [
-        QueuedUserPrompt(
-            id=up.id, text=up.text, language=up.language, metadata=up.metadata_, username=username
-        )
+        QueuedUserPrompt(id=up.id, text=up.text, language=up.language, metadata=up.metadata_, username=username)
         for up, username in rows
     ]
 
@@ -139,11 +149,7 @@ def lineage(key: str | int, *, session: Session) -> Lineage:
     if str(key).isdigit():
         match.append(UserPrompt.id == int(key))
     found = session.execute(
-        select(UserPrompt, User.username)
-        .join(User)
-        .where(or_(*match))
-        .order_by(UserPrompt.id.desc())
-        .limit(1)
+        select(UserPrompt, User.username).join(User).where(or_(*match)).order_by(UserPrompt.id.desc()).limit(1)
     ).first()
     if found is None:
         raise UserPromptNotFound(str(key))

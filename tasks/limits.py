@@ -7,9 +7,11 @@ request, retries included. Both are no-ops until the limits are created.
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
+from prefect import Task
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import rate_limit
 from prefect.exceptions import ObjectNotFound
@@ -54,6 +56,15 @@ def _limit_exists(name: str) -> bool:
             exists = False
         _known[name] = (exists, time.monotonic())
         return exists
+
+
+T = TypeVar("T", bound=Task[Any, Any])
+
+
+def with_tags(task: T, extra: Iterable[str], **options: Any) -> T:
+    """`task` with `extra` tags added to its own (`with_options(tags=...)` alone replaces them: a `stock-media`
+    limit would then gate nothing)."""
+    return task.with_options(tags=set(task.tags) | set(extra), **options)
 
 
 def media_tags() -> set[str]:

@@ -3,8 +3,8 @@ from prefect import task
 from services.media import MediaProvider, build_providers, search_scene
 from services.models import Aspect, MediaAsset, Scene
 from services.settings import get_settings
+from tasks.cache_keys import planning_cache
 from tasks.limits import provider_throttle, retry_unless_handled
-from tasks.resume import resumable
 
 
 @task(
@@ -15,7 +15,7 @@ from tasks.resume import resumable
     retry_jitter_factor=0.5,
     retry_condition_fn=retry_unless_handled,
     tags=["stock-media"],
-    **resumable(),
+    **planning_cache(),
 )
 def search_media(scene: Scene, aspect: Aspect, providers: list[MediaProvider] | None = None) -> list[MediaAsset]:
     """Find ranked candidate footage for one scene across the configured providers, in their order."""

@@ -5,6 +5,7 @@ from prefect.cache_policies import INPUTS, RUN_ID
 from prefect.runtime import flow_run
 
 import prompt_store
+from prompt_store.embeddings import local, resolve_model
 from prompt_store.exceptions import EmbeddingKeyRefused
 from services.models import Publication, VideoRequest
 from services.storyboard import PlannerPrompt
@@ -26,11 +27,30 @@ STORE_RETRIES = {
     **STORE_RETRIES,
 )
 def record_request(request: VideoRequest, user_prompt_id: int | None = None) -> int:
-    """Record the user's request (once per flow run, retries included); a queued one keeps its id."""
+    """Record the user's request (once per flow run, retries included); a queued one keeps its id.
+
+    Embedded here only by a remote model (one quick call, and a refused key stops the run before any work);
+    loading the local model took most of a worker run's start, and the storyboard does not need the embedding:
+    `embed_request` makes it beside the other steps.
+    """
     if user_prompt_id is not None:
         return user_prompt_id
     metadata = request.model_dump(mode="json", exclude={"prompt", "language"})
-    return prompt_store.get_store().record_user_prompt(request.prompt, language=request.language, metadata=metadata)
+    store = prompt_store.get_store()
+    remote = resolve_model(None) != local.MODEL
+    return store.record_user_prompt(request.prompt, language=request.language, metadata=metadata, embed=remote)
+
+
+@task(
+    name="embed_request",
+    cache_policy=INPUTS + RUN_ID,
+    persist_result=True,
+    result_storage=result_storage(),
+    **STORE_RETRIES,
+)
+def embed_request(user_prompt_id: int) -> bool:
+    """Embed the recorded request for similarity search (a no-op when it already has an embedding)."""
+    return prompt_store.get_store().embed_user_prompt(user_prompt_id)
 
 
 @task(name="load_system_prompt", **STORE_RETRIES)

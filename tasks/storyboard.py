@@ -3,8 +3,8 @@ from prefect import task
 from services.models import Storyboard, VideoRequest
 from services.settings import get_settings
 from services.storyboard import PlannerPrompt, StoryboardPlanner, build_planner
+from tasks.cache_keys import planning_cache
 from tasks.limits import retry_unless_handled
-from tasks.resume import resumable
 
 
 @task(
@@ -12,8 +12,7 @@ from tasks.resume import resumable
     retries=2,
     retry_delay_seconds=[2, 10],
     retry_condition_fn=retry_unless_handled,
-    tags=["openai"],
-    **resumable(),
+    **planning_cache(request_parameter="request"),
 )
 def generate_storyboard(
     request: VideoRequest, system_prompt: PlannerPrompt | None = None, planner: StoryboardPlanner | None = None

@@ -14,7 +14,7 @@ from api.cli import app
 from services.settings import get_settings
 from tests.media_checks import video_frames_and_seconds
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "500"})  # rich wraps at the terminal width: wide, so no test depends on it
 TARGETS = ["length", "pauses", "loudness", "true peak", "loop jumps", "instruction words"]
 
 

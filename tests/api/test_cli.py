@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from tests.media_checks import decode_errors, stream_summary
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "500"})  # rich wraps at the terminal width: wide, so no test depends on it
 
 
 @pytest.mark.parametrize(

@@ -12,5 +12,5 @@ def test_serve_mounts_as_a_p2v_subcommand() -> None:
     p2v = typer.Typer()
     p2v.command("run")(_run)
     p2v.add_typer(serve_cli.app, name="serve")
-    result = CliRunner().invoke(p2v, ["serve", "--help"])
+    result = CliRunner(env={"COLUMNS": "500"}).invoke(p2v, ["serve", "--help"])
     assert result.exit_code == 0 and "--limit" in result.stdout and "--no-schedules" in result.stdout

@@ -15,9 +15,14 @@ from typer.testing import CliRunner
 from api.youtube_cli import youtube_app
 from tests.fakes.youtube import AUTH_CODE, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeYouTube
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "500"})  # rich wraps at the terminal width: wide, so no test depends on it
 app = typer.Typer()
 app.add_typer(youtube_app, name="youtube")
+
+
+def said(result) -> str:  # noqa: ANN001 - a click Result
+    """The output with rich's line wrapping undone: assertions hold at any terminal width and path length."""
+    return " ".join(result.output.split())
 
 
 class ConsentingBrowser(webbrowser.BaseBrowser):
@@ -58,14 +63,14 @@ def test_auth_stores_a_private_refreshable_token(client_secrets, tmp_path, monke
     result = runner.invoke(app, [*args, "--browser", "p2v-consenting"])
 
     assert result.exit_code == 0, result.output
-    assert "Authorized" in result.output and len(browser.opened) == 1
+    assert "Authorized" in said(result) and len(browser.opened) == 1
     assert "youtube.upload" in parse_qs(urlsplit(browser.opened[0]).query)["scope"][0]
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(token_file.parent.stat().st_mode) == 0o700
     assert json.loads(token_file.read_text())["refresh_token"] == REFRESH_TOKEN
 
     status = runner.invoke(app, ["youtube", "status", "--token-file", str(token_file)])
-    assert status.exit_code == 0 and "Refresh token: present" in status.output
+    assert status.exit_code == 0 and "Refresh token: present" in said(status)
     for secret in fake_youtube.secrets():
         assert secret not in result.output + status.output
 
@@ -87,12 +92,12 @@ def test_auth_names_the_scope_the_user_did_not_grant(client_secrets, tmp_path, m
 
 def test_auth_without_a_client_file_explains_where_to_get_one(tmp_path) -> None:
     result = runner.invoke(app, ["youtube", "auth", "--client-secrets", str(tmp_path / "missing.json")])
-    assert result.exit_code == 1 and "Desktop app" in result.output
+    assert result.exit_code == 1 and "Desktop app" in said(result)
 
 
 def test_status_without_a_token_says_how_to_authorize(tmp_path) -> None:
     result = runner.invoke(app, ["youtube", "status", "--token-file", str(tmp_path / "none.json")])
-    assert result.exit_code == 1 and "p2v youtube auth" in " ".join(result.output.split())  # wrapped at any width
+    assert result.exit_code == 1 and "Run `p2v youtube auth`" in said(result)
 
 
 def test_run_refuses_an_unknown_publish_target() -> None:

@@ -49,6 +49,7 @@ def test_prompt_becomes_a_published_video(settings, tmp_path: Path) -> None:
     runs = asyncio.run(_task_runs(state.state_details.flow_run_id))
     assert Counter(r.task_key.split("-")[0] for r in runs) == Counter(
         record_request=1,
+        embed_request=1,
         load_system_prompt=1,
         generate_storyboard=1,
         search_media=4,

@@ -19,6 +19,7 @@ CACHED_STEPS = {
     "merge_media",
     "compose_video",
 }
+BESIDE = "embed_request"  # runs beside the video's steps: finished or not when a later step fails, by the load
 
 
 def test_retry_after_publish_failure_reuses_finished_steps_then_a_deleted_render_is_redone(
@@ -32,7 +33,7 @@ def test_retry_after_publish_failure_reuses_finished_steps_then_a_deleted_render
     first = _task_runs(client, run_id)
     [publish] = [t for t in first if t.task_key.startswith("publish_video")]
     assert publish.state.is_failed() and publish.run_count == 1  # a permanent error is not retried
-    assert {_step(t) for t in first if t.state.is_completed()} == CACHED_STEPS
+    assert {_step(t) for t in first if t.state.is_completed()} - {BESIDE} == CACHED_STEPS
 
     target.unlink()
     target.mkdir()
@@ -40,9 +41,10 @@ def test_retry_after_publish_failure_reuses_finished_steps_then_a_deleted_render
     ok(deployed.prefect("flow-run", "retry", run_id))
     assert _next_final_state(client, run_id, after=failed).is_completed()
     again = [t for t in _task_runs(client, run_id) if t.id not in {f.id for f in first}]
-    states = {(_step(t), t.state.name) for t in again}
+    states = {(_step(t), t.state.name) for t in again if _step(t) != BESIDE}
     completed = {("publish_video", "Completed"), ("record_lineage", "Completed")}
     assert states == {(step, "Cached") for step in CACHED_STEPS} | completed
+    assert [t.state.name in ("Cached", "Completed") for t in again if _step(t) == BESIDE] == [True]
     assert len([t for t in again if _step(t) == "search_media"]) == 2
     assert len(list(target.glob("*/video.mp4"))) == 1
 

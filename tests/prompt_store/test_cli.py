@@ -15,7 +15,7 @@ from services.settings import get_settings
 app = typer.Typer()
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "500"})  # rich wraps at the terminal width: wide, so no test depends on it
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -73,3 +73,16 @@ def test_queue_is_drained_once_even_by_concurrent_workers(store: PromptStore) ->
     assert store.next_queued_user_prompts(5) == []
     store.set_user_prompt_status(queued[0], "failed")
     assert store.lineage(queued[0]).status == "failed"
+
+
+def test_a_request_recorded_without_embedding_is_found_once_embedded(store: PromptStore) -> None:
+    """A flow records the request at once and embeds it beside its other steps (tasks/prompts.py)."""
+    text = "herons fishing in a misty estuary at sunrise"
+    up = store.record_user_prompt(text, embed=False)
+    assert up not in [hit.id for hit in store.similar_user_prompts(text, k=50)]
+
+    assert store.embed_user_prompt(up) is True
+    assert store.similar_user_prompts(text, k=1)[0].id == up
+    assert store.embed_user_prompt(up) is False, "embedded once"
+    with pytest.raises(UserPromptNotFound):
+        store.embed_user_prompt(10**9)
