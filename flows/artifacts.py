@@ -1,8 +1,21 @@
-"""What a run leaves in the Prefect UI: the storyboard, the chosen media, the video."""
+"""What a run leaves in the Prefect UI: the storyboard, the chosen media, the video.
+
+Text that comes from a prompt or an LLM (titles, narration, queries, error reasons) is escaped before it goes into
+markdown: `![x](http://evil)` and `<script>` show as the text they are, never as an image, a link or HTML.
+"""
+
+import html
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from services.models import Publication, RenderedVideo, Storyboard, Timeline
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def storyboard_artifact(storyboard: Storyboard) -> None:
@@ -12,7 +25,7 @@ def storyboard_artifact(storyboard: Storyboard) -> None:
     )
     create_markdown_artifact(
         key="storyboard",
-        markdown=f"# {storyboard.title}\n\nLanguage: `{storyboard.language}`, aspect {storyboard.aspect}\n\n"
+        markdown=f"# {escape_markdown(storyboard.title)}\n\nLanguage: `{storyboard.language}`, aspect {storyboard.aspect}\n\n"
         f"| # | duration | narration | visual query |\n|---|---|---|---|\n{rows}\n",
         description="Storyboard of this run",
     )
@@ -51,14 +64,34 @@ def fallback_artifact(fallbacks: list[tuple[int, str]]) -> None:
 
 
 def video_artifact(video: RenderedVideo, publication: Publication, *, asked_s: float | None = None) -> None:
+    """A link for a video a browser can open (http), else the file's path as text."""
     length = f"{video.duration_s:.1f} s" + (f" (asked {asked_s:g} s)" if asked_s else "")
-    create_link_artifact(
-        key="video",
-        link=publication.url,
-        link_text=f"{publication.target}: {publication.external_id}",
-        description=f"{video.width}x{video.height}, {length}, sha256 {video.sha256[:12]}",
+    description = f"{video.width}x{video.height}, {length}, sha256 {video.sha256[:12]}"
+    if publication.url.startswith(("http://", "https://")):
+        create_link_artifact(
+            key="video",
+            link=publication.url,
+            link_text=f"{publication.target}: {publication.external_id}",
+            description=description,
+        )
+        return
+    create_markdown_artifact(key="video", markdown=local_video_markdown(publication.url), description=description)
+
+
+def local_video_markdown(url: str) -> str:
+    """Where a local video is, as text to copy: browsers do not open file:// links from the UI's http page."""
+    path = Path(url2pathname(urlparse(url).path)) if url.startswith("file:") else Path(url)
+    shown = os.path.relpath(path) if path.is_absolute() and path.is_relative_to(Path.cwd()) else str(path)
+    return (
+        f"# Video\n\n{escape_markdown(shown)}\n\n"
+        f"On the machine that ran the flow, in {escape_markdown(str(path.parent))}\n"
     )
 
 
+def escape_markdown(text: str) -> str:
+    """Text shown as itself in markdown: HTML escaped, markdown's punctuation backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(text).replace("\n", " ").replace("\r", " ")

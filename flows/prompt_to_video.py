@@ -1,13 +1,17 @@
 """The main flow: prompt -> storyboard -> media search per scene -> timeline -> video -> publication."""
 
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from prefect import flow, tags
 from prefect.futures import PrefectFutureList
 from prefect.runtime import flow_run
+from pydantic.json_schema import SkipJsonSchema
 
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from flows.compose import compose
+from flows.hooks import notify_failure
 from services.models import (
     Aspect,
     CaptionStyle,
@@ -44,6 +48,8 @@ def _run_name() -> str:
     log_prints=True,
     persist_result=True,
     result_storage=result_storage(),
+    on_failure=[notify_failure],
+    on_crashed=[notify_failure],
 )
 def prompt_to_video(
     prompt: PromptText,
@@ -52,14 +58,25 @@ def prompt_to_video(
     duration_s: TargetDuration = None,
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
-    output_dir: Path | None = None,
-    user_prompt_id: int | None = None,
+    output_dir: SkipJsonSchema[Path | None] = None,
+    user_prompt_id: SkipJsonSchema[int | None] = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
 ) -> Publication:
     """Make a video from one prompt and publish it.
 
     Aspect, length and scene count left empty are read from the prompt ("9:16 for Shorts", "a 60-second ...").
+    `output_dir` and `user_prompt_id` are for callers (the CLI's --out, the batch), so the UI form leaves them out.
+
+    Args:
+        prompt: What the video is about, in any language; it may ask for a frame or a length.
+        aspect: Frame: 16:9, 9:16 (Shorts) or 1:1. Empty: as the prompt asks, else 16:9.
+        scenes: Number of scenes. Empty: from the prompt or the length.
+        duration_s: Target length in seconds. Empty: from the prompt, else about 30 s.
+        language: Language code of the narration (en, de, ru, ...). Empty: detected from the prompt.
+        publish_target: local (a folder on the worker) or youtube (after `p2v youtube auth`).
+        captions: subtitle or shorts. Empty: shorts for 9:16, subtitle otherwise.
+        music: none, a mood (calm, upbeat, dramatic, playful) or an audio file. Empty: by the storyboard's mood.
     """
     request = VideoRequest(
         prompt=prompt,
@@ -89,7 +106,13 @@ def prompt_to_video(
         publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication, asked_s=timeline.target_duration_s)
     record_lineage(user_prompt_id, publication, [system_prompt])
+    print(f"Video ready: {video_location(publication.url)}")  # the last line `prefect deployment run --watch` shows
     return publication
+
+
+def video_location(url: str) -> str:
+    """A file path for a local publication (on the worker's disk), else the URL."""
+    return url2pathname(urlparse(url).path) if url.startswith("file:") else url
 
 
 def _gather(

@@ -3,12 +3,13 @@ from pathlib import Path
 from typing import Any
 
 from prefect import task
+from prefect.logging import get_run_logger
 
 from prompt_store import get_ledger
 from services.models import Publication, PublishTarget, RenderedVideo, Timeline
 from services.publish import publish
 from services.settings import Settings, get_settings
-from tasks.resume import retry_unless_permanent
+from tasks.resume import retry_unless_permanent, step_timeout
 
 
 def _token_from_block(settings: Settings) -> dict[str, Any] | None:
@@ -21,14 +22,20 @@ def _token_from_block(settings: Settings) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-@task(name="publish_video", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=retry_unless_permanent)
+@task(
+    name="publish_video",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=retry_unless_permanent,
+    timeout_seconds=step_timeout(),
+)
 def publish_video(
     video: RenderedVideo, timeline: Timeline, target: PublishTarget = "local", output_dir: Path | None = None
 ) -> Publication:
     """Publish the rendered video to its target, once per video (reruns return the recorded publication)."""
     settings = get_settings()
     token_info = _token_from_block(settings) if target == "youtube" else None
-    return publish(
+    publication = publish(
         video,
         timeline,
         target=target,
@@ -37,3 +44,5 @@ def publish_video(
         output_dir=output_dir,
         token_info=token_info,
     )
+    get_run_logger().info("published to %s: %s", publication.target, publication.url)
+    return publication

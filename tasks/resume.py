@@ -21,7 +21,17 @@ from services.intact import still_intact
 from services.settings import Settings, get_settings
 
 MAX_GENERATIONS = 20
-NOT_SHAPING_RESULTS = frozenset({"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"})
+NOT_SHAPING_RESULTS = frozenset(
+    {
+        "output_dir",
+        "results_dir",
+        "compose_deployment",
+        "ffmpeg_timeout_s",
+        "task_timeout_s",
+        "notify_webhook_url",
+        "notify_block",
+    }
+)
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,
     PublishRefused,
@@ -85,6 +95,11 @@ class IntactInputs(CachePolicy):
 def result_storage() -> Path:
     """Where results and cache records are written: P2V_RESULTS_DIR, or <data_dir>/results (read at import)."""
     return get_settings().results_path
+
+
+def step_timeout() -> float:
+    """`timeout_seconds` of every step: P2V_TASK_TIMEOUT_S (read at import), so a hung step fails, named."""
+    return get_settings().task_timeout_s
 
 
 def resumable() -> dict[str, Any]:
