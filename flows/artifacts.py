@@ -25,7 +25,8 @@ def storyboard_artifact(storyboard: Storyboard) -> None:
     )
     create_markdown_artifact(
         key="storyboard",
-        markdown=f"# {escape_markdown(storyboard.title)}\n\nLanguage: `{storyboard.language}`, aspect {storyboard.aspect}\n\n"
+        markdown=f"# {escape_markdown(storyboard.title)}\n\n"
+        f"Language: `{storyboard.language}`, aspect {storyboard.aspect}\n\n"
         f"| # | duration | narration | visual query |\n|---|---|---|---|\n{rows}\n",
         description="Storyboard of this run",
     )

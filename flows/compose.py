@@ -11,6 +11,7 @@ from services.settings import get_settings
 from tasks.compose import compose_video
 from tasks.resume import result_storage
 
+
 def _run_name() -> str:
     timeline = flow_run.parameters.get("timeline") or {}
     title = timeline.get("title", "") if isinstance(timeline, dict) else getattr(timeline, "title", "")

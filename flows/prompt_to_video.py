@@ -106,7 +106,7 @@ def prompt_to_video(
         publication = publish_video(video, timeline, target=request.publish_target, output_dir=output_dir)
     video_artifact(video, publication, asked_s=timeline.target_duration_s)
     record_lineage(user_prompt_id, publication, [system_prompt])
-    print(f"Video ready: {video_location(publication.url)}")  # the last line `prefect deployment run --watch` shows
+    print(f"video at {video_location(publication.url)}")  # so `prefect deployment run --watch` shows where it is
     return publication
 
 

@@ -1,6 +1,7 @@
 """The batch fans out to a served video deployment (limit 2): two videos overlap, a failing one stops no other."""
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
     FlowRunFilter,
     FlowRunFilterId,
     FlowRunFilterParentFlowRunId,
@@ -22,8 +26,7 @@ from services.batch import PromptOutcome
 
 DEPLOYMENT = "prompt-to-video/fanout-test"
 SERVE = (
-    "import sys; from flows.prompt_to_video import prompt_to_video; "
-    "prompt_to_video.serve(name=sys.argv[1], limit=2)"
+    "import sys; from flows.prompt_to_video import prompt_to_video; prompt_to_video.serve(name=sys.argv[1], limit=2)"
 )
 GOOD = ["Lighthouse in a storm", "Desert road at noon"]
 
@@ -77,10 +80,6 @@ def test_videos_run_at_once_as_named_runs_and_a_failure_stops_no_other(served: P
 
 
 def _outcomes(state) -> list:  # noqa: ANN001 - the batch's Failed state
-    import json
-
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
-
     async def read() -> list:
         async with get_client() as prefect:
             only = ArtifactFilter(
