@@ -5,6 +5,7 @@ key and skips the step; the record only counts while the files it names are stil
 has its checksum), otherwise the step runs again.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,21 @@ def result_storage() -> Path:
 def step_timeout() -> float:
     """`timeout_seconds` of every step: P2V_TASK_TIMEOUT_S (read at import), so a hung step fails, named."""
     return get_settings().task_timeout_s
+
+
+class _ThreadTimeoutNotice(logging.Filter):
+    """Drops Prefect's per-task-run warning that a timeout in a worker thread waits for blocking calls to return.
+
+    Mapped steps (and every step of a batch's in-process video) run in worker threads; their blocking calls carry
+    their own limits (HTTP timeouts, the ffmpeg watchdog), so the step timeout is a backstop there, and the
+    warning, repeated for each scene, would drown the one informative line per step.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Timeout of %s seconds configured for this task, but the task is running")
+
+
+logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
 
 
 def resumable() -> dict[str, Any]:
