@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,6 +19,8 @@ from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
     FlowRunFilterParentFlowRunId,
+    LogFilter,
+    LogFilterFlowRunId,
 )
 from prefect.settings import PREFECT_API_URL
 
@@ -77,6 +80,10 @@ def test_videos_run_at_once_as_named_runs_and_a_failure_stops_no_other(served: P
     assert refused.prompt == "   " and "refused the run" in refused.error and "prompt" in refused.error
     placeholders = asyncio.run(_task_run_names(state.state_details.flow_run_id))
     assert {"video-lighthouse-in-a-storm", "video-desert-road-at-noon"} <= placeholders
+    logged = asyncio.run(_log_lines(first.id))
+    for step_line in (r"^planner \w+ v\d+: 2 scenes", r"^scene 0: ", r"^timeline: 2 clips", r"^rendered (\d+)x\1, "):
+        assert any(re.search(step_line, line) for line in logged), (step_line, logged)
+    assert f"video at {Path(first.state.result().url.removeprefix('file://'))}" in logged
 
 
 def _outcomes(state) -> list:  # noqa: ANN001 - the batch's Failed state
@@ -119,3 +126,9 @@ async def _task_run_names(flow_run_id) -> set[str]:  # noqa: ANN001
     async with get_client() as prefect:
         runs = await prefect.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
         return {r.name for r in runs}
+
+
+async def _log_lines(flow_run_id) -> list[str]:  # noqa: ANN001
+    async with get_client() as prefect:
+        logs = await prefect.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        return [log.message for log in logs]
