@@ -92,8 +92,8 @@ def main() -> int:
     from deployments.local_server import local_prefect_server
 
     size = {"aspect": "1:1", "scenes": args.scenes, "duration_s": args.duration}
-    serial_prompts = [f"Video about {t}" for t in TOPICS[:count]]
-    fanout_prompts = [f"Video about {t}" for t in TOPICS[count : 2 * count]]
+    serial_prompts = [t.capitalize() for t in TOPICS[:count]]
+    fanout_prompts = [t.capitalize() for t in TOPICS[count : 2 * count]]
     with (
         local_prefect_server(root / "server", env=env, postgres=not args.sqlite) as server,
         temporary_settings({PREFECT_API_URL: server.api_url}),

@@ -15,7 +15,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact, cr
 
 from services.models import Publication, RenderedVideo, Storyboard, Timeline
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`\[\]|])")  # what makes links, images, code and cells
 
 
 def storyboard_artifact(storyboard: Storyboard) -> None:
@@ -90,7 +90,11 @@ def local_video_markdown(url: str) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Text shown as itself in markdown: HTML escaped, markdown's punctuation backslash-escaped."""
+    """Text shown as itself in markdown: HTML escaped; brackets, backticks and pipes backslash-escaped.
+
+    Emphasis characters (`*`, `_`) are left alone: at worst they style a word, and escaping them would clutter
+    every key name (PEXELS_API_KEY) in the raw text.
+    """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 

@@ -7,7 +7,7 @@ from markdown_it import MarkdownIt
 
 from flows.artifacts import _cell, escape_markdown, local_video_markdown
 
-EVIL = "![x](http://evil) <script>alert(1)</script> [click](javascript:alert(1)) **bold** | cell"
+EVIL = "![x](http://evil) <script>alert(1)</script> [click](javascript:alert(1)) | PEXELS_API_KEY"
 
 
 def _html(markdown: str) -> str:
@@ -18,7 +18,7 @@ def test_image_links_and_html_from_a_prompt_render_as_their_own_text() -> None:
     rendered = _html(f"# {escape_markdown(EVIL)}\n\n| a |\n|---|\n| {_cell(EVIL)} |\n")
 
     assert "<img" not in rendered and "<script" not in rendered and "<a " not in rendered
-    assert "<strong>" not in rendered
+    assert "PEXELS_API_KEY" in rendered
     assert rendered.count("![x](http://evil) &lt;script&gt;alert(1)&lt;/script&gt;") == 2
     assert rendered.count("<td>") == 1, "a | in the text does not open a new cell"
 
