@@ -65,28 +65,24 @@ def fallback_artifact(fallbacks: list[tuple[int, str]]) -> None:
 
 
 def video_artifact(video: RenderedVideo, publication: Publication, *, asked_s: float | None = None) -> None:
-    """A link for a video a browser can open (http), else the file's path as text."""
+    """A link to the video; a local one's text is its readable path, since browsers do not follow file:// links
+    from the UI's http page (the REST API still reads the link's target)."""
     length = f"{video.duration_s:.1f} s" + (f" (asked {asked_s:g} s)" if asked_s else "")
     description = f"{video.width}x{video.height}, {length}, sha256 {video.sha256[:12]}"
-    if publication.url.startswith(("http://", "https://")):
-        create_link_artifact(
-            key="video",
-            link=publication.url,
-            link_text=f"{publication.target}: {publication.external_id}",
-            description=description,
-        )
-        return
-    create_markdown_artifact(key="video", markdown=local_video_markdown(publication.url), description=description)
-
-
-def local_video_markdown(url: str) -> str:
-    """Where a local video is, as text to copy: browsers do not open file:// links from the UI's http page."""
-    path = Path(url2pathname(urlparse(url).path)) if url.startswith("file:") else Path(url)
-    shown = os.path.relpath(path) if path.is_absolute() and path.is_relative_to(Path.cwd()) else str(path)
-    return (
-        f"# Video\n\n{escape_markdown(shown)}\n\n"
-        f"On the machine that ran the flow, in {escape_markdown(str(path.parent))}\n"
+    local = publication.url.startswith("file:")
+    create_link_artifact(
+        key="video",
+        link=publication.url,
+        link_text=local_video_text(publication.url) if local else f"{publication.target}: {publication.external_id}",
+        description=f"{description}; on the machine that ran the flow" if local else description,
     )
+
+
+def local_video_text(url: str) -> str:
+    """A local video's path as text to copy: relative to the working folder when under it, else absolute."""
+    path = Path(url2pathname(urlparse(url).path))
+    shown = os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+    return escape_markdown(shown)
 
 
 def escape_markdown(text: str) -> str:

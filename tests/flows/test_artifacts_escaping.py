@@ -1,11 +1,11 @@
-"""Prompt and LLM text in markdown artifacts shows as text; a local video is a readable path."""
+"""Prompt and LLM text in markdown artifacts shows as text; a local video's link reads as its path."""
 
 import os
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from flows.artifacts import _cell, escape_markdown, local_video_markdown
+from flows.artifacts import _cell, escape_markdown, local_video_text
 
 EVIL = "![x](http://evil) <script>alert(1)</script> [click](javascript:alert(1)) | PEXELS_API_KEY"
 
@@ -27,10 +27,9 @@ def test_plain_text_stays_readable() -> None:
     assert _html(escape_markdown("Foxes in snow, 2024 edition.")) == "<p>Foxes in snow, 2024 edition.</p>\n"
 
 
-def test_a_local_video_shows_its_path_as_text(tmp_path: Path) -> None:
+def test_a_local_video_link_reads_as_its_path(tmp_path: Path) -> None:
     video = tmp_path / "out_put" / "my-video" / "video.mp4"
-    rendered = _html(local_video_markdown(video.as_uri()))
+    text = local_video_text(video.as_uri())
 
     shown = os.path.relpath(video) if video.is_relative_to(Path.cwd()) else str(video)
-    assert f"<p>{shown}</p>" in rendered, "the path reads as it is, underscores included"
-    assert f"in {video.parent}</p>" in rendered and "file://" not in rendered
+    assert _html(text) == f"<p>{shown}</p>\n", "the path reads as it is, underscores included"
