@@ -15,6 +15,7 @@ from rich.console import Console
 from api.check_cli import check
 from api.gc_cli import app as gc_app
 from api.prompts_cli import db_app, prompts_app
+from api.queue_cli import queue_app
 from api.serve_cli import app as serve_app
 from api.youtube_cli import youtube_app
 from services.exceptions import InvalidRequest, P2VError
@@ -40,6 +41,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(youtube_app, name="youtube")
 app.add_typer(serve_app, name="serve")
 app.add_typer(gc_app, name="gc")
+app.add_typer(queue_app, name="queue")
 app.command()(check)
 
 

@@ -1,17 +1,15 @@
 """Compose as its own flow, so it can run on its own work pool (a bigger machine) via `run_deployment`."""
 
 from prefect import flow
-from prefect.deployments import run_deployment
 from prefect.runtime import flow_run
 
+from flows.deployment_runs import run_named
 from services.exceptions import StepError
 from services.models import RenderedVideo, Timeline
 from services.publish.local import slugify
 from services.settings import get_settings
 from tasks.compose import compose_video
 from tasks.resume import result_storage
-
-POLL_INTERVAL_S = 2
 
 
 def _run_name() -> str:
@@ -34,9 +32,8 @@ def compose(timeline: Timeline) -> RenderedVideo:
     deployment = get_settings().compose_deployment
     if not deployment:
         return compose_video(timeline)
-    run = run_deployment(
-        deployment, parameters={"timeline": timeline.model_dump(mode="json")}, poll_interval=POLL_INTERVAL_S
-    )
+    name = f"compose-{slugify(timeline.title, max_len=48)}"
+    run = run_named(deployment, {"timeline": timeline.model_dump(mode="json")}, name)
     state = run.state
     if state is None or not state.is_completed():
         detail = f"{state.name}: {state.message}" if state else "no state"

@@ -1,11 +1,16 @@
 """The main flow: prompt -> storyboard -> media search per scene -> timeline -> video -> publication."""
 
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
 from prefect import flow, tags
 from prefect.futures import PrefectFutureList
 from prefect.runtime import flow_run
+from pydantic.json_schema import SkipJsonSchema
 
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from flows.compose import compose
+from flows.hooks import notify_failure
 from services.media.depositphotos import ensure_publishable, publishable_candidates
 from services.models import (
     Aspect,
@@ -44,6 +49,8 @@ def _run_name() -> str:
     log_prints=True,
     persist_result=True,
     result_storage=result_storage(),
+    on_failure=[notify_failure],
+    on_crashed=[notify_failure],
 )
 def prompt_to_video(
     prompt: PromptText,
@@ -52,8 +59,8 @@ def prompt_to_video(
     duration_s: TargetDuration = None,
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
-    output_dir: OutputFolder = None,
-    user_prompt_id: int | None = None,
+    output_dir: SkipJsonSchema[OutputFolder] = None,
+    user_prompt_id: SkipJsonSchema[int | None] = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
     fresh: bool = False,
@@ -62,6 +69,18 @@ def prompt_to_video(
 
     Aspect, length and scene count left empty are read from the prompt ("9:16 for Shorts", "a 60-second ...").
     The same prompt again reuses the finished steps; `fresh` plans, searches and narrates anew.
+    `output_dir` and `user_prompt_id` are for callers (the CLI's --out, the batch), so the UI form leaves them out.
+
+    Args:
+        prompt: What the video is about, in any language; it may ask for a frame or a length.
+        aspect: Frame: 16:9, 9:16 (Shorts) or 1:1. Empty: as the prompt asks, else 16:9.
+        scenes: Number of scenes. Empty: from the prompt or the length.
+        duration_s: Target length in seconds. Empty: from the prompt, else about 30 s.
+        language: Language code of the narration (en, de, ru, ...). Empty: detected from the prompt.
+        publish_target: local (a folder on the worker) or youtube (after `p2v youtube auth`).
+        captions: subtitle or shorts. Empty: shorts for 9:16, subtitle otherwise.
+        music: none, a mood (calm, upbeat, dramatic, playful) or an audio file. Empty: by the storyboard's mood.
+        fresh: Make a new video even if this prompt was made before (plan, search and narrate anew).
     """
     request = VideoRequest(
         prompt=prompt,
@@ -98,7 +117,13 @@ def prompt_to_video(
     video_artifact(video, publication, asked_s=timeline.target_duration_s)
     embedding.wait()  # its failure is its own task run's; the video is made either way
     record_lineage(user_prompt_id, publication, [system_prompt])
+    print(f"video at {video_location(publication.url)}")  # so `prefect deployment run --watch` shows where it is
     return publication
+
+
+def video_location(url: str) -> str:
+    """A file path for a local publication (on the worker's disk), else the URL."""
+    return url2pathname(urlparse(url).path) if url.startswith("file:") else url
 
 
 def _gather(

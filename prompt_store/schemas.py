@@ -88,6 +88,13 @@ class QueuedUserPrompt(BaseModel):
     username: str
 
 
+class UserPromptRow(QueuedUserPrompt):
+    """A user prompt as the queue lists it."""
+
+    status: UserPromptStatus
+    created_at: datetime
+
+
 class Lineage(BaseModel):
     user_prompt_id: int
     text: str

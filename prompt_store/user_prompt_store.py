@@ -5,7 +5,7 @@ from typing import Any
 from prompt_store import search, user_prompts
 from prompt_store import validation as check
 from prompt_store.base import StoreBase
-from prompt_store.schemas import Lineage, QueuedUserPrompt, UserPromptHit, UserPromptStatus
+from prompt_store.schemas import Lineage, QueuedUserPrompt, UserPromptHit, UserPromptRow, UserPromptStatus
 
 
 class UserPromptOperations(StoreBase):
@@ -64,6 +64,11 @@ class UserPromptOperations(StoreBase):
     def next_queued_user_prompts(self, limit: int = 10) -> list[QueuedUserPrompt]:
         with self.session() as s:
             return user_prompts.claim_queued(limit, session=s)
+
+    def list_user_prompts(self, statuses: list[UserPromptStatus], limit: int = 100) -> list[UserPromptRow]:
+        """User prompts in one of `statuses`, oldest first (`p2v queue list`)."""
+        with self.autocommit() as s:
+            return user_prompts.list_by_status(statuses, limit, session=s)
 
     def set_user_prompt_status(self, user_prompt_id: int, status: UserPromptStatus) -> None:
         with self.session() as s:

@@ -15,7 +15,7 @@ from prompt_store.models import (
     UserPrompt,
     UserPromptEmbedding,
 )
-from prompt_store.schemas import Lineage, QueuedUserPrompt, UserPromptStatus
+from prompt_store.schemas import Lineage, QueuedUserPrompt, UserPromptRow, UserPromptStatus
 
 
 def user_id(username: str, *, session: Session) -> int:
@@ -128,6 +128,29 @@ def claim_queued(limit: int, *, session: Session) -> list[QueuedUserPrompt]:
     )
     return [
         QueuedUserPrompt(id=up.id, text=up.text, language=up.language, metadata=up.metadata_, username=username)
+        for up, username in rows
+    ]
+
+
+def list_by_status(statuses: list[UserPromptStatus], limit: int, *, session: Session) -> list[UserPromptRow]:
+    """User prompts in one of `statuses`, oldest first (the order a batch takes queued ones in)."""
+    rows = session.execute(
+        select(UserPrompt, User.username)
+        .join(User)
+        .where(UserPrompt.status.in_(statuses))
+        .order_by(UserPrompt.id)
+        .limit(limit)
+    )
+    return [
+        UserPromptRow(
+            id=up.id,
+            text=up.text,
+            language=up.language,
+            metadata=up.metadata_,
+            username=username,
+            status=cast(UserPromptStatus, up.status),
+            created_at=up.created_at,
+        )
         for up, username in rows
     ]
 

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     compose_deployment: str | None = Field(
         None, description="Run compose as this deployment (e.g. 'compose-video/compose') instead of in-process."
     )
+    task_timeout_s: float = Field(3600.0, gt=0, description="Time limit of one step (task run); generous by design.")
+    notify_webhook_url: SecretStr | None = Field(
+        None, description="A failed video or batch run POSTs a JSON notice here (a Prefect webhook block); unset: none."
+    )
+    notify_block: str | None = Field(
+        None, description="Or a saved Prefect notification block, as 'block-type-slug/name' (e.g. 'slack-webhook/ops')."
+    )
 
     # Disk (docs/operations.md)
     media_max_pixels: int = Field(

@@ -1,14 +1,17 @@
+from collections import Counter
+
 from prefect import task
+from prefect.logging import get_run_logger
 
 from services.media import GeneratedVisuals, build_cache
 from services.media.ranking import checked_fetch
 from services.models import CaptionStyle, MediaAsset, NarrationAudio, Storyboard, Timeline
 from services.settings import get_settings
 from services.timeline import build_timeline, with_render_choices
-from tasks.resume import resumable
+from tasks.resume import resumable, step_timeout
 
 
-@task(name="merge_media", retries=1, **resumable())
+@task(name="merge_media", retries=1, timeout_seconds=step_timeout(), **resumable())
 def merge_media(
     storyboard: Storyboard,
     candidates: list[list[MediaAsset]],
@@ -27,4 +30,14 @@ def merge_media(
         narrations=narrations,
         fetch=checked_fetch(build_cache(settings).fetch, storyboard),
     )
-    return with_render_choices(timeline, settings, captions=captions, music=music)
+    timeline = with_render_choices(timeline, settings, captions=captions, music=music)
+    providers = Counter(c.asset.provider for c in timeline.clips)
+    get_run_logger().info(
+        "timeline: %d clips (%s), %.1f s, captions %s, music %s",
+        len(timeline.clips),
+        ", ".join(f"{n} {name}" for name, n in providers.most_common()),
+        timeline.duration_s,
+        timeline.caption_style,
+        timeline.music or timeline.mood,
+    )
+    return timeline

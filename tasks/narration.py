@@ -1,10 +1,11 @@
 from prefect import task
+from prefect.logging import get_run_logger
 
 from services.models import NarrationAudio, Scene
 from services.narration import Narrator, build_narrator, speech_target_s
 from services.settings import get_settings
 from tasks.limits import retry_unless_handled
-from tasks.resume import resumable
+from tasks.resume import resumable, step_timeout
 
 
 @task(
@@ -13,6 +14,7 @@ from tasks.resume import resumable
     retries=1,
     retry_delay_seconds=[10],
     retry_condition_fn=retry_unless_handled,
+    timeout_seconds=step_timeout(),
     **resumable(),
 )
 def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None) -> NarrationAudio | None:
@@ -21,4 +23,7 @@ def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None)
     settings = get_settings()
     narrator = narrator or build_narrator(settings, language)
     target_s = speech_target_s(scene.duration_s, settings.transition_s, is_first=scene.index == 0)
-    return narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration", target_s=target_s)
+    audio = narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration", target_s=target_s)
+    spoken = f"{audio.voice} {audio.duration_s:.1f} s" if audio else "no narration"
+    get_run_logger().info("scene %d: %s for %.1f s planned (%s)", scene.index, spoken, scene.duration_s, language)
+    return audio

@@ -2,6 +2,7 @@
 
 from prefect import task
 from prefect.cache_policies import INPUTS, RUN_ID
+from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
 import prompt_store
@@ -9,13 +10,14 @@ from prompt_store.embeddings import local, resolve_model
 from prompt_store.exceptions import EmbeddingKeyRefused
 from services.models import Publication, VideoRequest
 from services.storyboard import PlannerPrompt
-from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless
+from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless, step_timeout
 
 # a dropped database connection heals on a retry (tests/faults/test_database_restart.py); a refused key does not
 STORE_RETRIES = {
     "retries": 2,
     "retry_delay_seconds": [2, 10],
     "retry_condition_fn": retry_unless(*PERMANENT_ERRORS, EmbeddingKeyRefused),
+    "timeout_seconds": step_timeout(),
 }
 
 
@@ -34,11 +36,14 @@ def record_request(request: VideoRequest, user_prompt_id: int | None = None) -> 
     `embed_request` makes it beside the other steps.
     """
     if user_prompt_id is not None:
+        get_run_logger().info("queued user prompt #%d: made by this run", user_prompt_id)
         return user_prompt_id
     metadata = request.model_dump(mode="json", exclude={"prompt", "language"})
     store = prompt_store.get_store()
     remote = resolve_model(None) != local.MODEL
-    return store.record_user_prompt(request.prompt, language=request.language, metadata=metadata, embed=remote)
+    recorded = store.record_user_prompt(request.prompt, language=request.language, metadata=metadata, embed=remote)
+    get_run_logger().info("recorded user prompt #%d (%d characters)", recorded, len(request.prompt))
+    return recorded
 
 
 @task(
@@ -58,6 +63,7 @@ def load_system_prompt(name: str = prompt_store.STORYBOARD_SYSTEM) -> PlannerPro
     """The active version of the storyboard system prompt: a rollback in the store changes the next run."""
     prompt_store.get_store().ensure_default_prompts()
     active = prompt_store.get_store().get_active_prompt(name)
+    get_run_logger().info("system prompt %s v%s (%d characters)", active.name, active.version, len(active.text))
     return PlannerPrompt(name=active.name, version=active.version, text=active.text, parameters=active.parameters)
 
 
@@ -71,3 +77,5 @@ def record_lineage(user_prompt_id: int, publication: Publication, prompts: list[
         publication_url=publication.url,
         prompt_versions={p.name: p.version for p in prompts if p.version is not None},
     )
+    versions = ", ".join(f"{p.name} v{p.version}" for p in prompts)
+    get_run_logger().info("lineage: user prompt #%d -> %s (%s)", user_prompt_id, publication.url, versions)

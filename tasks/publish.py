@@ -2,14 +2,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from prefect import get_run_logger, task
+from prefect import task
+from prefect.logging import get_run_logger
 
 from prompt_store import get_ledger
 from services.models import Publication, PublishTarget, RenderedVideo, Timeline
 from services.publish import publish
 from services.retention import collect
 from services.settings import Settings, get_settings
-from tasks.resume import retry_unless_permanent
+from tasks.resume import retry_unless_permanent, step_timeout
 
 
 def _token_from_block(settings: Settings) -> dict[str, Any] | None:
@@ -22,7 +23,13 @@ def _token_from_block(settings: Settings) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-@task(name="publish_video", retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=retry_unless_permanent)
+@task(
+    name="publish_video",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=retry_unless_permanent,
+    timeout_seconds=step_timeout(),
+)
 def publish_video(
     video: RenderedVideo, timeline: Timeline, target: PublishTarget = "local", output_dir: Path | None = None
 ) -> Publication:
@@ -38,6 +45,7 @@ def publish_video(
         output_dir=output_dir,
         token_info=token_info,
     )
+    get_run_logger().info("published to %s: %s", publication.target, publication.url)
     _apply_retention(settings)
     return publication
 

@@ -5,6 +5,7 @@ key and skips the step; the record only counts while the files it names are stil
 has its checksum), otherwise the step runs again.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,8 @@ from services.settings import Settings, get_settings
 
 MAX_GENERATIONS = 20
 NOT_SHAPING_RESULTS = frozenset(
-    {"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s"}
+    {"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s", "task_timeout_s"}
+    | {"notify_webhook_url", "notify_block"}
     | {"retention_days", "work_max_bytes", "retention_grace_s"}  # how long results are kept, not what they are
 )
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -101,6 +103,26 @@ def _mark_reused(result: Any, store: Any, key: str) -> None:
 def result_storage() -> Path:
     """Where results and cache records are written: P2V_RESULTS_DIR, or <data_dir>/results (read at import)."""
     return get_settings().results_path
+
+
+def step_timeout() -> float:
+    """`timeout_seconds` of every step: P2V_TASK_TIMEOUT_S (read at import), so a hung step fails, named."""
+    return get_settings().task_timeout_s
+
+
+class _ThreadTimeoutNotice(logging.Filter):
+    """Drops Prefect's per-task-run warning that a timeout in a worker thread waits for blocking calls to return.
+
+    Mapped steps (and every step of a batch's in-process video) run in worker threads; their blocking calls carry
+    their own limits (HTTP timeouts, the ffmpeg watchdog), so the step timeout is a backstop there, and the
+    warning, repeated for each scene, would drown the one informative line per step.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Timeout of %s seconds configured for this task, but the task is running")
+
+
+logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
 
 
 def resumable() -> dict[str, Any]:
