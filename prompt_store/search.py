@@ -1,8 +1,9 @@
-"""Semantic (pgvector HNSW), full-text (tsvector + GIN) and hybrid (RRF) search over prompt versions.
+"""Semantic (pgvector HNSW), full-text (tsvector + GIN), prompt-name (pg_trgm) and hybrid (RRF) search.
 
 Each model has its own partial HNSW expression index, `(embedding::vector(D)) vector_cosine_ops WHERE
 model = 'M'`; a query only uses it when it repeats that expression and that predicate literally, so the model
 name and width are inlined (both come from the registry, never from user input).
+Every function returns version hits, best first; `group_by_prompt` turns them into one hit per prompt.
 """
 
 import json
@@ -17,7 +18,9 @@ from prompt_store.schemas import SearchHit, UserPromptHit
 from prompt_store.vector_param import VectorParam
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
-_HIT_COLUMNS = "p.name, p.type, v.version, v.version = p.active_version AS is_active, v.text"
+TS_CONFIG = "prompt_search"  # migration 0009: Russian + English stemming, unaccent
+NAME_SIMILARITY = 0.5  # pg_trgm word_similarity of the query against a prompt name
+_HIT_COLUMNS = "p.name, p.type, v.version, v.version = p.active_version AS is_active, p.active_version, v.text"
 
 
 def distance_sql(model: str) -> str:
@@ -68,6 +71,36 @@ def semantic(
     return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
 
 
+def fulltext_sql(prompt_type: str | None, tags: list[str] | None) -> str:
+    """Versions with every word first (web-search syntax: "phrases", or, -not), then versions with any word.
+
+    Natural-language queries rarely have every word in one prompt, so the any-word tier is what finds them;
+    it is ranked by cover density normalised by document length (a long prompt does not win by size alone).
+    The outer LIMIT stops the append before the any-word tier runs when the all-word tier already has k rows,
+    so a keyword query costs what it did with AND alone.
+    """
+    filters = _filters(prompt_type, tags)
+    return f"""
+        WITH q AS (
+            SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every,
+                (SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), ''))
+                 FROM unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', :q))) AS lexeme) AS anyword
+        )
+        SELECT * FROM (
+            (SELECT {_HIT_COLUMNS}, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
+             FROM q, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
+             WHERE v.tsv @@ q.every {filters}
+             ORDER BY score DESC, v.id DESC LIMIT :k)
+            UNION ALL
+            (SELECT {_HIT_COLUMNS}, ts_rank_cd(v.tsv, q.anyword, 1) AS score
+             FROM q, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
+             WHERE v.tsv @@ q.anyword AND NOT v.tsv @@ q.every {filters}
+             ORDER BY score DESC, v.id DESC LIMIT :k)
+        ) AS tiers
+        LIMIT :k
+    """
+
+
 def fulltext(
     query: str,
     *,
@@ -76,36 +109,57 @@ def fulltext(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
-    """Versions matching the query in web-search syntax (all words, "phrases", or, -not; English stemming),
-    ranked by cover density.
+    """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`), every-word matches first."""
+    rows = session.execute(text(fulltext_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
+    return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
 
-    All words must match: an any-word match ranked paraphrases by shared filler words ("video", "clip"),
-    and in hybrid fusion that noise outvoted good semantic hits; an exact keyword match is a strong signal.
+
+def by_name(
+    query: str,
+    *,
+    session: Session,
+    k: int = 10,
+    prompt_type: str | None = None,
+    tags: list[str] | None = None,
+) -> list[SearchHit]:
+    """Active versions of prompts whose name resembles a stretch of the query (pg_trgm), best first.
+
+    Names such as `storyboard.cooking` are identifiers: "storyboard for cooking" or a typo still finds them.
     """
     sql = f"""
-        WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query)
-        SELECT {_HIT_COLUMNS}, ts_rank_cd(v.tsv, q.query) AS score
-        FROM q, prompt_versions v
-        JOIN prompts p ON p.id = v.prompt_id
-        WHERE v.tsv @@ q.query {_filters(prompt_type, tags)}
-        ORDER BY score DESC, v.id DESC
+        SELECT {_HIT_COLUMNS}, word_similarity(p.name, :q) AS score
+        FROM prompts p JOIN prompt_versions v ON v.prompt_id = p.id AND v.version = p.active_version
+        WHERE word_similarity(p.name, :q) >= {NAME_SIMILARITY} {_filters(prompt_type, tags)}
+        ORDER BY score DESC, p.id
         LIMIT :k
     """
     rows = session.execute(text(sql), _params(query, k, prompt_type, tags))
     return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
 
 
-def fuse(rankings: Sequence[Sequence[SearchHit]], k: int) -> list[SearchHit]:
-    """Reciprocal rank fusion: score = sum over lists of 1 / (RRF_K + rank)."""
+def fuse(rankings: Sequence[Sequence[SearchHit]], k: int, weights: Sequence[float] | None = None) -> list[SearchHit]:
+    """Weighted reciprocal rank fusion: score = sum over lists of weight / (RRF_K + rank)."""
+    weights = weights or [1.0] * len(rankings)
     scores: dict[tuple[str, int], float] = {}
     hits: dict[tuple[str, int], SearchHit] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights, strict=True):
         for rank, hit in enumerate(ranking, start=1):
             key = (hit.name, hit.version)
-            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
             hits.setdefault(key, hit)
     best = sorted(scores, key=lambda key: scores[key], reverse=True)[:k]
     return [hits[key].model_copy(update={"score": scores[key]}) for key in best]
+
+
+def group_by_prompt(hits: Sequence[SearchHit], k: int) -> list[SearchHit]:
+    """One hit per prompt, its best-ranked version (hits are best first); `matched_versions` lists the rest."""
+    grouped: dict[str, SearchHit] = {}
+    for hit in hits:
+        if hit.name in grouped:
+            grouped[hit.name].matched_versions.append(hit.version)
+        elif len(grouped) < k:
+            grouped[hit.name] = hit.model_copy(update={"matched_versions": [hit.version]})
+    return list(grouped.values())
 
 
 def similar_user_prompts(
