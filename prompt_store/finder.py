@@ -12,9 +12,10 @@ from prompt_store.exceptions import InvalidPromptInput
 from prompt_store.schemas import SEARCH_MODES, SearchHit
 
 QUERY_MAX_CHARS = 2_000
-# Fusion weights (semantic, full-text, name): MiniLM reads English; the stemmed words carry other languages
-# and exact terms. Chosen on tests/prompt_store/eval_set.py, see benchmarks/prompt_search.py.
-HYBRID_WEIGHTS = (1.0, 1.0, 0.5)
+# Hybrid = score blend of cosine and matched-word share (see search.blend), then rank fusion with name matches.
+# Chosen on tests/prompt_store/eval_set.py; benchmarks/prompt_search.py prints the result.
+LEXICAL_WEIGHT = 0.4
+NAME_WEIGHTS = (1.0, 0.5)
 
 
 class UnknownSearchMode(InvalidPromptInput, ValueError):
@@ -64,7 +65,8 @@ def run(
     with session_factory() as session:
         rankings = _rankings(request, session, vector, model, depth)
     if request.mode == "hybrid":
-        hits = search.fuse(rankings, depth, HYBRID_WEIGHTS)
+        semantic, lexical, names = rankings
+        hits = search.fuse([search.blend(semantic, lexical, depth, LEXICAL_WEIGHT), names], depth, NAME_WEIGHTS)
     else:
         hits = rankings[0]
     return hits[: request.k] if request.all_versions else search.group_by_prompt(hits, request.k)

@@ -74,17 +74,27 @@ def semantic(
 def fulltext_sql(prompt_type: str | None, tags: list[str] | None) -> str:
     """Versions with every word first (web-search syntax: "phrases", or, -not), then versions with any word.
 
-    Natural-language queries rarely have every word in one prompt, so the any-word tier is what finds them;
-    it is ranked by cover density normalised by document length (a long prompt does not win by size alone).
+    Natural-language queries rarely have every word in one prompt, so the any-word tier is what finds them. It is
+    ranked by the share of the query's inverse document frequency that a version matches (BM25's idea; 0 to 1):
+    a shared rare word ("borscht") outweighs shared filler ("video", "clip"), which plain ts_rank_cd counted alike.
+    Every-word matches score above 1.
     The outer LIMIT stops the append before the any-word tier runs when the all-word tier already has k rows,
     so a keyword query costs what it did with AND alone.
     """
     filters = _filters(prompt_type, tags)
     return f"""
-        WITH q AS (
-            SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every,
-                (SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), ''))
-                 FROM unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', :q))) AS lexeme) AS anyword
+        WITH q AS (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
+        lexemes AS (SELECT unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', :q))) AS lexeme),
+        words AS (SELECT to_tsquery('simple', quote_literal(lexeme)) AS word FROM lexemes),
+        weights AS (
+            SELECT w.word, ln(1 + n.total / greatest(1, (SELECT count(*) FROM prompt_versions d WHERE d.tsv @@ w.word)))
+                AS idf
+            FROM words w,
+                (SELECT greatest(reltuples, (SELECT count(*) FROM (SELECT FROM prompt_versions LIMIT 10000) s)) AS total
+                 FROM pg_class WHERE oid = 'prompt_versions'::regclass) AS n
+        ),
+        anyword AS (
+            SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS query FROM lexemes
         )
         SELECT * FROM (
             (SELECT {_HIT_COLUMNS}, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
@@ -92,9 +102,10 @@ def fulltext_sql(prompt_type: str | None, tags: list[str] | None) -> str:
              WHERE v.tsv @@ q.every {filters}
              ORDER BY score DESC, v.id DESC LIMIT :k)
             UNION ALL
-            (SELECT {_HIT_COLUMNS}, ts_rank_cd(v.tsv, q.anyword, 1) AS score
-             FROM q, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
-             WHERE v.tsv @@ q.anyword AND NOT v.tsv @@ q.every {filters}
+            (SELECT {_HIT_COLUMNS},
+                (SELECT sum(w.idf) FROM weights w WHERE v.tsv @@ w.word) / (SELECT sum(idf) FROM weights) AS score
+             FROM q, anyword a, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
+             WHERE v.tsv @@ a.query AND NOT v.tsv @@ q.every {filters}
              ORDER BY score DESC, v.id DESC LIMIT :k)
         ) AS tiers
         LIMIT :k
@@ -151,12 +162,36 @@ def fuse(rankings: Sequence[Sequence[SearchHit]], k: int, weights: Sequence[floa
     return [hits[key].model_copy(update={"score": scores[key]}) for key in best]
 
 
+def blend(semantic: Sequence[SearchHit], lexical: Sequence[SearchHit], k: int, weight: float) -> list[SearchHit]:
+    """Score fusion: cosine similarity + `weight` x the share of the query's words matched (capped at 1).
+
+    Unlike rank fusion it keeps how strong each signal is: MiniLM's cosines for a Russian query are all alike
+    (it reads English), so a version sharing the query's rare words wins, while an English query whose best
+    lexical hit shares one filler word keeps its semantic order. A version missing from the semantic list gets
+    the lowest cosine seen there."""
+    floor = min((h.score for h in semantic), default=0.0)
+    scores = {(h.name, h.version): h.score for h in semantic}
+    hits = {(h.name, h.version): h for h in semantic}
+    for hit in lexical:
+        key = (hit.name, hit.version)
+        scores[key] = scores.get(key, floor) + weight * min(hit.score, 1.0)
+        hits.setdefault(key, hit)
+    best = sorted(scores, key=lambda key: scores[key], reverse=True)[:k]
+    return [hits[key].model_copy(update={"score": scores[key]}) for key in best]
+
+
 def group_by_prompt(hits: Sequence[SearchHit], k: int) -> list[SearchHit]:
-    """One hit per prompt, its best-ranked version (hits are best first); `matched_versions` lists the rest."""
+    """One hit per prompt at its best rank (hits are best first); `matched_versions` lists every matching version.
+
+    The row shows the active version when it matched at all (the one that runs), else the best-matching one."""
     grouped: dict[str, SearchHit] = {}
     for hit in hits:
         if hit.name in grouped:
-            grouped[hit.name].matched_versions.append(hit.version)
+            best = grouped[hit.name]
+            best.matched_versions.append(hit.version)
+            if hit.is_active:
+                update = {"version": hit.version, "text": hit.text, "is_active": True, "labels": hit.labels}
+                grouped[hit.name] = best.model_copy(update=update)
         elif len(grouped) < k:
             grouped[hit.name] = hit.model_copy(update={"matched_versions": [hit.version]})
     return list(grouped.values())
