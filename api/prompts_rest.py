@@ -1,0 +1,115 @@
+"""`/api/prompts/...`: read prompts over HTTP (list, `_search`, one version with ETag caching, history).
+
+`_search` cannot clash with a prompt name: names start with a letter or digit.
+
+Included by `api.rest.create_app`, so the app-wide auth dependency guards every route here too. Store calls block:
+the handlers are plain functions, which FastAPI runs in its thread pool.
+"""
+
+import hashlib
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+
+from prompt_store import get_store
+from prompt_store.exceptions import (
+    DatabaseUnavailable,
+    InvalidPromptInput,
+    PromptNotFound,
+    PromptStoreError,
+    VersionNotFound,
+)
+from prompt_store.schemas import PromptInfo, SearchHit, SearchMode, VersionInfo
+from prompt_store.store import PromptStore
+
+router = APIRouter(prefix="/api/prompts", tags=["prompts"])
+_NOT_FOUND = {404: {"description": "No such prompt or version"}}
+
+
+def prompt_store() -> PromptStore:
+    """The store the routes read; tests override this dependency with a store on their own database."""
+    return get_store()
+
+
+Store = Annotated[PromptStore, Depends(prompt_store)]
+
+
+def etag(version: VersionInfo) -> str:
+    """Strong validator of one immutable version: its name, number and a digest of its content."""
+    content = json.dumps([version.text, version.parameters], sort_keys=True, ensure_ascii=False)
+    return f'"{version.name}-v{version.version}-{hashlib.sha256(content.encode()).hexdigest()[:16]}"'
+
+
+def _http_error(exc: PromptStoreError) -> HTTPException:
+    if isinstance(exc, PromptNotFound | VersionNotFound):
+        return HTTPException(status.HTTP_404_NOT_FOUND, str(exc))
+    if isinstance(exc, InvalidPromptInput):
+        return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc))
+    if isinstance(exc, DatabaseUnavailable):
+        return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the prompt store's database is unavailable")
+    return HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, type(exc).__name__)
+
+
+@router.get("/", response_model=list[PromptInfo])
+def list_prompts(
+    store: Store,
+    prompt_type: Annotated[str | None, Query(alias="type")] = None,
+    tag: str | None = None,
+) -> list[PromptInfo]:
+    """Every prompt with its active version."""
+    try:
+        return store.list_prompts(prompt_type=prompt_type, tag=tag)
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+
+
+@router.get("/_search", response_model=list[SearchHit], responses={422: {"description": "Bad query or mode"}})
+def search_prompts(
+    store: Store,
+    q: Annotated[str, Query(description="Words or a description of the prompt.")],
+    mode: SearchMode = "hybrid",
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    prompt_type: Annotated[str | None, Query(alias="type")] = None,
+    tag: Annotated[list[str] | None, Query()] = None,
+    all_versions: bool = False,
+) -> list[SearchHit]:
+    """Prompts by meaning, words and name (hybrid by default), one row per prompt unless `all_versions`."""
+    try:
+        return store.search(q, mode=mode, k=k, prompt_type=prompt_type, tags=tag, all_versions=all_versions)
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+
+
+@router.get("/{name}", response_model=VersionInfo, responses={304: {"description": "Not modified"}, **_NOT_FOUND})
+def get_prompt(
+    store: Store,
+    name: str,
+    response: Response,
+    version: Annotated[int | None, Query(ge=1, description="Default: the active version.")] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> VersionInfo | Response:
+    """One version (the active one by default) with an ETag; a matching If-None-Match gets 304 and no body."""
+    try:
+        found = store.show(name, version)
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+    tag = etag(found)
+    if if_none_match is not None and (if_none_match.strip() == "*" or tag in _listed_tags(if_none_match)):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    response.headers["ETag"] = tag
+    response.headers["Cache-Control"] = "no-cache" if version is None else "max-age=31536000, immutable"
+    return found
+
+
+@router.get("/{name}/history", response_model=list[VersionInfo], responses=_NOT_FOUND)
+def prompt_history(store: Store, name: str) -> list[VersionInfo]:
+    """Every version, newest first."""
+    try:
+        return store.history(name)
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+
+
+def _listed_tags(header: str) -> set[str]:
+    return {part.strip().removeprefix("W/") for part in header.split(",")}
