@@ -47,7 +47,9 @@ def prune_stale_handles(pgdata: Path) -> list[int]:
         alive = [pid for pid in pids if is_alive(pid)]
         if alive != pids:
             handles.put(alive)
-            log.info("embedded Postgres %s: dropped handles of ended processes %s", pgdata, sorted(set(pids) - set(alive)))
+            log.info(
+                "embedded Postgres %s: dropped handles of ended processes %s", pgdata, sorted(set(pids) - set(alive))
+            )
     return alive
 
 

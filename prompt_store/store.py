@@ -5,9 +5,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prompt_store import finder, versions
 from prompt_store import history as version_history
 from prompt_store import reindex as reindexing
-from prompt_store import finder, versions
 from prompt_store import validation as check
 from prompt_store.defaults import DEFAULT_PROMPTS
 from prompt_store.embeddings import resolve_model

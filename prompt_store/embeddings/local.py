@@ -59,7 +59,10 @@ class MiniLMEmbedder:
         chunks = [_chunks(encoder.tokenizer, text, window) for text in texts]
         with _lock:  # one encode at a time: torch already uses every core
             vectors = encoder.encode(
-                [c for group in chunks for c in group], batch_size=64, normalize_embeddings=True, show_progress_bar=False
+                [c for group in chunks for c in group],
+                batch_size=64,
+                normalize_embeddings=True,
+                show_progress_bar=False,
             )
         pooled, start = [], 0
         for group in chunks:

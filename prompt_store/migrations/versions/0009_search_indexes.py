@@ -40,8 +40,7 @@ def downgrade() -> None:
     op.execute("DROP INDEX ix_prompts_name_trgm")
     op.execute("ALTER TABLE prompt_versions DROP COLUMN tsv")
     op.execute(
-        "ALTER TABLE prompt_versions ADD COLUMN tsv tsvector "
-        "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED"
+        "ALTER TABLE prompt_versions ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED"
     )
     op.execute("CREATE INDEX ix_prompt_versions_tsv ON prompt_versions USING gin (tsv)")
     op.execute("DROP TEXT SEARCH CONFIGURATION prompt_search")
