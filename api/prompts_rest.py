@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
 
 from prompt_store import get_store
+from prompt_store import validation as check
 from prompt_store.exceptions import (
     DatabaseUnavailable,
     InvalidPromptInput,
@@ -59,6 +60,7 @@ def list_prompts(
 ) -> list[PromptInfo]:
     """Every prompt with its active version."""
     try:
+        _check_filters(prompt_type, [tag] if tag is not None else None)
         return store.list_prompts(prompt_type=prompt_type, tag=tag)
     except PromptStoreError as exc:
         raise _http_error(exc) from None
@@ -76,6 +78,7 @@ def search_prompts(
 ) -> list[SearchHit]:
     """Prompts by meaning, words and name (hybrid by default), one row per prompt unless `all_versions`."""
     try:
+        _check_filters(prompt_type, tag)
         return store.search(q, mode=mode, k=k, prompt_type=prompt_type, tags=tag, all_versions=all_versions)
     except PromptStoreError as exc:
         raise _http_error(exc) from None
@@ -91,7 +94,7 @@ def get_prompt(
 ) -> VersionInfo | Response:
     """One version (the active one by default) with an ETag; a matching If-None-Match gets 304 and no body."""
     try:
-        found = store.show(name, version)
+        found = store.show(check.check_name(name), version)
     except PromptStoreError as exc:
         raise _http_error(exc) from None
     tag = etag(found)
@@ -106,9 +109,16 @@ def get_prompt(
 def prompt_history(store: Store, name: str) -> list[VersionInfo]:
     """Every version, newest first."""
     try:
-        return store.history(name)
+        return store.history(check.check_name(name))
     except PromptStoreError as exc:
         raise _http_error(exc) from None
+
+
+def _check_filters(prompt_type: str | None, tags: list[str] | None) -> None:
+    """Refuse odd filter values (e.g. NUL bytes) with 422 before they reach SQL."""
+    if prompt_type is not None:
+        check.check_type(prompt_type)
+    check.check_tags(tags)
 
 
 def _listed_tags(header: str) -> set[str]:
