@@ -79,7 +79,6 @@ def _rankings(
     if request.mode == "fulltext":
         return [search.fulltext(request.query, **filters)]
     assert vector is not None
-    semantic = search.semantic(vector, model=model, **filters)
     if request.mode == "semantic":
-        return [semantic]
-    return [semantic, search.fulltext(request.query, **filters), search.by_name(request.query, **filters)]
+        return [search.semantic(vector, model=model, **filters)]
+    return list(search.hybrid(request.query, vector, model=model, **filters))

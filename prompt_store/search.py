@@ -19,7 +19,6 @@ from prompt_store.vector_param import VectorParam
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 TS_CONFIG = "prompt_search"  # migration 0009: Russian + English stemming, unaccent
-NAME_SIMILARITY = 0.5  # pg_trgm word_similarity of the query against a prompt name
 _HIT_COLUMNS = "p.name, p.type, v.version, v.version = p.active_version AS is_active, p.active_version, v.text"
 
 
@@ -125,6 +124,19 @@ def fulltext(
     return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
 
 
+def name_sql(prompt_type: str | None, tags: list[str] | None) -> str:
+    """Active versions of prompts whose name resembles the query (pg_trgm `%>`, served by the name's GIN index).
+
+    Names such as `storyboard.cooking` are identifiers: "storybord cooking" or a typo still finds them."""
+    return f"""
+        SELECT {_HIT_COLUMNS}, word_similarity(:q, p.name) AS score
+        FROM prompts p JOIN prompt_versions v ON v.prompt_id = p.id AND v.version = p.active_version
+        WHERE p.name %> :q {_filters(prompt_type, tags)}
+        ORDER BY score DESC, p.id
+        LIMIT :k
+    """
+
+
 def by_name(
     query: str,
     *,
@@ -133,19 +145,33 @@ def by_name(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
-    """Active versions of prompts whose name resembles a stretch of the query (pg_trgm), best first.
-
-    Names such as `storyboard.cooking` are identifiers: "storyboard for cooking" or a typo still finds them.
-    """
-    sql = f"""
-        SELECT {_HIT_COLUMNS}, word_similarity(p.name, :q) AS score
-        FROM prompts p JOIN prompt_versions v ON v.prompt_id = p.id AND v.version = p.active_version
-        WHERE word_similarity(p.name, :q) >= {NAME_SIMILARITY} {_filters(prompt_type, tags)}
-        ORDER BY score DESC, p.id
-        LIMIT :k
-    """
-    rows = session.execute(text(sql), _params(query, k, prompt_type, tags))
+    """Prompts by name similarity, best first (see `name_sql`)."""
+    rows = session.execute(text(name_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
     return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
+
+
+def hybrid(
+    query: str,
+    vector: Sequence[float],
+    *,
+    session: Session,
+    model: str,
+    k: int = 10,
+    prompt_type: str | None = None,
+    tags: list[str] | None = None,
+) -> tuple[list[SearchHit], list[SearchHit], list[SearchHit]]:
+    """Semantic, full-text and name rankings in one statement (one round trip instead of three)."""
+    parts = [
+        semantic_sql(model, prompt_type=prompt_type, tags=tags).replace(":q", ":v"),
+        fulltext_sql(prompt_type, tags),
+        name_sql(prompt_type, tags),
+    ]
+    sql = " UNION ALL ".join(f"(SELECT {i} AS source, r.* FROM ({part}) AS r)" for i, part in enumerate(parts))
+    params = _params(query, k, prompt_type, tags) | {"v": VectorParam(vector)}
+    rankings: tuple[list[SearchHit], list[SearchHit], list[SearchHit]] = ([], [], [])
+    for row in session.execute(text(sql), params):
+        rankings[row.source].append(SearchHit.model_validate(row, from_attributes=True))
+    return rankings
 
 
 def fuse(rankings: Sequence[Sequence[SearchHit]], k: int, weights: Sequence[float] | None = None) -> list[SearchHit]:
