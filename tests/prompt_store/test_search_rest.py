@@ -75,6 +75,8 @@ def test_list_search_history_and_auth(served: Served) -> None:
         assert hits[0]["name"] == "haiku.rain" and hits[0]["active_version"] == 1
         assert http.get("/api/prompts/_search", params={"q": "x", "mode": "unknown"}).status_code == 422
         assert http.get("/api/prompts/_search", params={"q": "word " * 5000}).status_code == 422
+        assert http.get("/api/prompts/_search", params={"q": "   "}).status_code == 422
+        assert http.get("/api/prompts/Not%20A%20Name").status_code == 422
         assert [v["version"] for v in http.get("/api/prompts/haiku.rain/history").json()] == [1]
     assert httpx.get(f"{served.url}/api/prompts/haiku.rain").status_code == 401
 
