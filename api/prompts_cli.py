@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -14,9 +14,11 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from prompt_store import get_store, upgrade_database
 from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
+
+if TYPE_CHECKING:
+    from prompt_store.store import PromptStore
 
 prompts_app = typer.Typer(help="Versioned prompts: add, commit, roll back, diff and search.", no_args_is_help=True)
 db_app = typer.Typer(help="The prompt store's database.", no_args_is_help=True)
@@ -44,6 +46,13 @@ def friendly(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def get_store() -> "PromptStore":
+    """The process-wide store, imported on first use: `p2v --help` and other commands skip SQLAlchemy & co."""
+    from prompt_store import get_store as process_store
+
+    return process_store()
 
 
 def _user() -> str:
@@ -200,21 +209,25 @@ def list_(
 @friendly
 def search(
     query: str,
-    mode: Annotated[Mode, typer.Option("--mode")] = Mode.semantic,
+    mode: Annotated[Mode, typer.Option("--mode")] = Mode.hybrid,
     prompt_type: Annotated[str | None, typer.Option("--type")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
     model: Annotated[str | None, typer.Option("--model")] = None,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="One row per matching version.")] = False,
 ) -> None:
-    """Search prompt versions by meaning, by words, or both (hybrid)."""
+    """Find prompts by meaning, words and name (hybrid), one row per prompt; * marks the active version."""
     chosen: SearchMode = "fulltext" if mode is Mode.text else cast(SearchMode, mode.value)
-    hits = get_store().search(query, mode=chosen, k=k, prompt_type=prompt_type, tags=tag, model=model)
-    table = Table("score", "prompt", "version", "type", "text")
+    hits = get_store().search(
+        query, mode=chosen, k=k, prompt_type=prompt_type, tags=tag, model=model, all_versions=all_versions
+    )
+    table = Table("score", "prompt", "version", "active", "type", "text")
     for h in hits:
         table.add_row(
             f"{h.score:.3f}",
             h.name,
             f"{h.version}{'*' if h.is_active else ''}",
+            str(h.active_version),
             h.type,
             escape(h.text[:80].replace("\n", " ")),
         )
@@ -262,4 +275,6 @@ def lineage(key: str) -> None:
 @friendly
 def upgrade(revision: Annotated[str, typer.Option("--revision")] = "head") -> None:
     """Run the prompt store's migrations on the configured database."""
+    from prompt_store import upgrade_database
+
     console.print(f"prompt store schema at revision {upgrade_database(revision)}")

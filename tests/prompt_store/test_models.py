@@ -130,7 +130,7 @@ def test_filtered_query_uses_the_models_hnsw_index(bulk: list[float], engine: En
 
 
 def test_iterative_scan_still_returns_k_filtered_rows(bulk: list[float], both: PromptStore, engine: Engine) -> None:
-    hits = both.search("bulk filler about nothing", prompt_type="system", k=3)
+    hits = both.search("bulk filler about nothing", mode="semantic", prompt_type="system", k=3, all_versions=True)
     assert [(h.name, h.type) for h in hits] == [("nearby", "system")] * 3
 
     # Without iterative scans the index stops after ef_search bulk rows and the filter leaves nothing:

@@ -40,17 +40,45 @@ def test_hybrid_is_at_least_as_good_as_semantic(store: PromptStore) -> None:
 
 
 def test_hits_carry_prompt_version_and_score(store: PromptStore) -> None:
-    hits = store.search("haiku poem about the seasons", k=3)
+    hits = store.search("haiku poem about the seasons", mode="semantic", k=3, all_versions=True)
     haiku = [h for h in hits if h.name == "poem.haiku"]
     assert {h.version for h in haiku} == {1, 2}
     assert [h.is_active for h in sorted(haiku, key=lambda h: h.version)] == [False, True]
     assert all(0 < h.score <= 1 for h in hits) and hits == sorted(hits, key=lambda h: -h.score)
 
 
+@pytest.mark.parametrize("mode", ["semantic", "fulltext", "hybrid"])
+def test_results_are_one_row_per_prompt_showing_the_active_version(store: PromptStore, mode: str) -> None:
+    hits = store.search("haiku poem about cherry blossoms", mode=mode, k=5)
+    assert len({h.name for h in hits}) == len(hits)
+    haiku = next(h for h in hits if h.name == "poem.haiku")
+    assert (haiku.version, haiku.is_active, haiku.active_version) == (2, True, 2)
+    assert sorted(haiku.matched_versions) == [1, 2]
+
+
 def test_fulltext_matches_stemmed_words(store: PromptStore) -> None:
     hits = store.search("subtitles translated", mode="fulltext")
     assert hits[0].name == "tool.translate"
     assert store.search("xylophone zeppelin", mode="fulltext") == []
+
+
+def test_fulltext_matches_any_word_every_word_first(store: PromptStore) -> None:
+    """A natural-language query rarely has all its words in one prompt: any shared word finds it."""
+    hits = store.search("please find me the subtitles xylophone", mode="fulltext")
+    assert hits and hits[0].name == "tool.translate"
+
+
+def test_fulltext_stems_russian_and_ignores_accents(store: PromptStore) -> None:
+    store.add_prompt("ru.borscht", "Сними видео-рецепт борща со свёклой и сметаной.", prompt_type="template")
+    store.add_prompt("fr.cafe", "Décris un café parisien le matin.", prompt_type="template")
+    assert store.search("рецепты борщей", mode="fulltext")[0].name == "ru.borscht"
+    assert store.search("свекла", mode="fulltext")[0].name == "ru.borscht"
+    assert store.search("cafe parisien", mode="fulltext")[0].name == "fr.cafe"
+
+
+def test_names_are_found_by_trigrams(store: PromptStore) -> None:
+    hits = store.search("storybord histry", mode="hybrid", k=3)
+    assert hits[0].name == "storyboard.history"
 
 
 @pytest.mark.parametrize("mode", ["semantic", "hybrid"])
@@ -71,6 +99,20 @@ def test_bad_search_input(store: PromptStore) -> None:
         store.search("   ")
     with pytest.raises(InvalidPromptInput):
         store.search("x", prompt_type="poem")
+    with pytest.raises(ValueError, match="semantic, fulltext, hybrid"):
+        store.search("x", mode="unknown")  # type: ignore[arg-type]
+    with pytest.raises(InvalidPromptInput) as info:
+        store.search("word " * 20_000)
+    assert "word" not in str(info.value) and len(str(info.value).splitlines()) == 1
+
+
+def test_long_prompts_are_embedded_whole(minilm) -> None:  # noqa: ANN001
+    """MiniLM reads 256 word pieces: a long prompt is chunked and averaged, so its end still counts."""
+    filler = "Describe the weather in a calm and neutral way. " * 60
+    head_only, whole, query = minilm.embed([filler, filler + " An erupting volcano with lava flows.", "volcano lava"])
+    with_end = sum(q * w for q, w in zip(query, whole, strict=True))
+    truncated = sum(q * h for q, h in zip(query, head_only, strict=True))  # what a 256-piece cut would give
+    assert with_end > truncated + 0.02
 
 
 def test_similar_user_prompts(store: PromptStore) -> None:
