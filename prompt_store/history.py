@@ -21,10 +21,10 @@ def get_prompt(name: str, *, session: Session, lock: bool = False) -> Prompt:
 
 
 def active_prompt(name: str, *, session: Session) -> ActivePrompt:
-    prompt = get_prompt(name, session=session)
-    return ActivePrompt(
-        name=name, version=prompt.active_version, text=prompt.text, parameters=prompt.parameters
-    )
+    """The production version, read from its immutable version row (never from the `prompts` copy)."""
+    from prompt_store.labels import resolve
+
+    return resolve(name, "production", session=session)
 
 
 def show(name: str, *, session: Session, version: int | None = None) -> VersionInfo:
@@ -114,6 +114,7 @@ def version_info(name: str, row: PromptVersion, *, active: bool) -> VersionInfo:
         message=row.message,
         created_at=row.created_at,
         is_active=active,
+        metadata=row.metadata_,
     )
 
 
@@ -121,6 +122,7 @@ def event_info(name: str, row: PromptAudit) -> AuditEvent:
     return AuditEvent(
         name=name,
         action=row.action,
+        label=row.label,
         from_version=row.from_version,
         to_version=row.to_version,
         actor=row.actor,

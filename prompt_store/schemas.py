@@ -5,13 +5,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prompt_store.templates import TemplateVariable
+
 PromptType = Literal["system", "template", "tool", "user"]
 SearchMode = Literal["semantic", "fulltext", "hybrid"]
 UserPromptStatus = Literal["recorded", "queued", "running", "done", "failed"]
 
 
 class ActivePrompt(BaseModel):
-    """What a flow needs to use a prompt: its active text and parameters."""
+    """What a flow needs to use a prompt: the text and parameters of the version a label points at."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -19,6 +21,27 @@ class ActivePrompt(BaseModel):
     version: int
     text: str
     parameters: dict[str, Any]
+    label: str = "production"
+    variables: dict[str, TemplateVariable] = {}
+
+
+class LabelInfo(BaseModel):
+    name: str
+    label: str
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+
+class LabelMove(BaseModel):
+    """One audited label move."""
+
+    name: str
+    label: str
+    from_version: int | None
+    to_version: int
+    actor: str
+    created_at: datetime
 
 
 class PromptInfo(BaseModel):
@@ -41,11 +64,13 @@ class VersionInfo(BaseModel):
     message: str
     created_at: datetime
     is_active: bool = False
+    metadata: dict[str, Any] = {}
 
 
 class AuditEvent(BaseModel):
     name: str
     action: str
+    label: str = "production"
     from_version: int | None
     to_version: int
     actor: str
