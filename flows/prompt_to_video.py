@@ -8,6 +8,7 @@ from prefect.runtime import flow_run
 
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from flows.compose import compose
+from prompt_store.labels import parse_split
 from services.models import (
     Aspect,
     CaptionStyle,
@@ -56,11 +57,14 @@ def prompt_to_video(
     user_prompt_id: int | None = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
+    prompt_label: str = "production",
 ) -> Publication:
     """Make a video from one prompt and publish it.
 
     Aspect, length and scene count left empty are read from the prompt ("9:16 for Shorts", "a 60-second ...").
+    `prompt_label` picks the system prompt's version: a label, or an A/B split such as "production:80,staging:20".
     """
+    parse_split(prompt_label)  # a bad label fails the run before any work
     request = VideoRequest(
         prompt=prompt,
         aspect=aspect,
@@ -72,7 +76,9 @@ def prompt_to_video(
         music=music,
     )
     user_prompt_id = record_request(request, user_prompt_id)
-    system_prompt = load_system_prompt()
+    system_prompt = load_system_prompt(
+        label=prompt_label, user_prompt_id=user_prompt_id, context=request.model_dump(mode="json")
+    )
     storyboard = generate_storyboard.with_options(tags=planner_tags())(request, system_prompt)
     storyboard_artifact(storyboard)
     searches = search_media.with_options(tags=media_tags()).map(storyboard.scenes, aspect=storyboard.aspect)

@@ -123,3 +123,4 @@ class Lineage(BaseModel):
     video_path: str | None
     publication_url: str | None
     prompt_versions: dict[str, int]
+    prompt_labels: dict[str, str] = {}
