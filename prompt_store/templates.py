@@ -116,10 +116,11 @@ def validate(text: str, variables: Variables) -> None:
 
 
 def render(text: str, variables: Variables, values: Mapping[str, Any]) -> str:
-    """Fill every placeholder from `values` (or the default); values for undeclared names are ignored."""
+    """Fill every placeholder from `values` (None or absent: the default); undeclared names are ignored."""
     filled: dict[str, str] = {}
     for name, variable in variables.items():
-        value = values.get(name, variable.default)
+        value = values.get(name)
+        value = variable.default if value is None else value  # a request's unset field (None) takes the default
         if value is None and variable.required:
             raise TemplateError(f"variable {name!r} is required", field="variables")
         filled[name] = "" if value is None else _format(_check_value(name, variable, value, strict=False))

@@ -12,8 +12,9 @@ Revises: 0005
 - Writes to prompts, versions, labels and audit go through SECURITY DEFINER functions (below);
   the runtime role `p2v_runtime` may only read those tables, and gets DML on every other table, including the
   tables later migrations add (ALTER DEFAULT PRIVILEGES of the role that runs the migrations).
-- A deferred constraint trigger checks that `prompts.text/parameters` equal the active version's and that
-  `active_version` equals the `production` label: the copy can never drift, not even for the owner.
+- A deferred constraint trigger checks, on every UPDATE of `prompts`, that `text/parameters` equal the active
+  version's and that `active_version` equals the `production` label: the copy cannot drift, not even for the
+  owner (bulk loads that INSERT rows as the owner are not checked; runs read version rows anyway).
 """
 
 from alembic import op
@@ -174,9 +175,10 @@ BEGIN
         RETURN NULL;
     END IF;
     IF NOT EXISTS (
-        SELECT 1 FROM prompt_versions v JOIN prompt_labels l ON l.prompt_id = v.prompt_id AND l.version = v.version
-        WHERE v.prompt_id = p.id AND v.version = p.active_version AND l.label = 'production'
-            AND v.text = p.text AND v.parameters = p.parameters
+        SELECT 1 FROM prompt_versions v
+        WHERE v.prompt_id = p.id AND v.version = p.active_version AND v.text = p.text AND v.parameters = p.parameters
+    ) OR EXISTS (
+        SELECT 1 FROM prompt_labels l WHERE l.prompt_id = p.id AND l.label = 'production' AND l.version <> p.active_version
     ) THEN
         RAISE EXCEPTION 'prompt % does not match its production version %: change prompts only by a commit',
             p.name, p.active_version USING ERRCODE = 'restrict_violation';
@@ -184,7 +186,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE CONSTRAINT TRIGGER prompts_match_production AFTER INSERT OR UPDATE ON prompts
+CREATE CONSTRAINT TRIGGER prompts_match_production AFTER UPDATE ON prompts
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION prompt_store_check_copy();
 """
 
