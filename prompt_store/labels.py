@@ -61,7 +61,7 @@ def list_labels(name: str, *, session: Session) -> list[LabelInfo]:
 
 
 def parse_split(spec: str) -> Split:
-    """"production:80,staging:20" -> [("production", 80.0), ("staging", 20.0)]; a bare label weighs 1."""
+    """Parse "production:80,staging:20" into [("production", 80.0), ("staging", 20.0)]; a bare label weighs 1."""
     split: Split = []
     for part in (p.strip() for p in spec.split(",")):
         label, has_weight, weight = part.partition(":")

@@ -6,13 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from prompt_store import history as version_history
-from prompt_store import labels
+from prompt_store import labels, search, templates, versions
 from prompt_store import reindex as reindexing
-from prompt_store import search, versions
 from prompt_store import validation as check
 from prompt_store.defaults import DEFAULT_PROMPTS
 from prompt_store.embeddings import resolve_model
-from prompt_store import templates
 from prompt_store.exceptions import InvalidPromptInput, PromptAlreadyExists
 from prompt_store.label_store import LabelOperations
 from prompt_store.labels import PRODUCTION, check_label

@@ -56,7 +56,11 @@ def test_commit_edits_tags_parameters_and_variables() -> None:
     assert "v2 (production)" in out
     store = prompt_store.get_store()
     v2 = store.show("cli.tpl")
-    assert (v2.text, v2.parameters, v2.metadata["tags"]) == ("About {{topic}}.", {"temperature": 0.5, "model": "m1"}, ["x"])
+    assert (v2.text, v2.parameters, v2.metadata["tags"]) == (
+        "About {{topic}}.",
+        {"temperature": 0.5, "model": "m1"},
+        ["x"],
+    )
     p2v("prompts", "commit", "cli.tpl", "--text", "{{topic}} x{{n}}", "--var", "topic", "--var", "n:int=2")
     assert p2v("prompts", "render", "cli.tpl", "--set", "topic=owls").strip() == "owls x2"
     assert "variable 'topic' is required" in p2v("prompts", "render", "cli.tpl", ok=False)

@@ -97,5 +97,6 @@ def test_tags_and_parameters_change_by_committing_a_new_version(store: PromptSto
     assert (v2.version, v2.text, v2.parameters) == (2, "Be brief.", {"temperature": 0.5})
     info = next(p for p in store.list_prompts() if p.name == "tuned")
     assert info.tags == ["new", "short"] and info.active_version == 2
-    assert store.show("tuned", 1).metadata["tags"] == ["old"] and store.show("tuned").metadata["tags"] == ["new", "short"]
+    assert store.show("tuned", 1).metadata["tags"] == ["old"]
+    assert store.show("tuned").metadata["tags"] == ["new", "short"]
     assert store.diff("tuned", 1, 2).parameter_changes == {"temperature": (0.7, 0.5)}

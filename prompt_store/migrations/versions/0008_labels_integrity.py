@@ -178,7 +178,8 @@ BEGIN
         SELECT 1 FROM prompt_versions v
         WHERE v.prompt_id = p.id AND v.version = p.active_version AND v.text = p.text AND v.parameters = p.parameters
     ) OR EXISTS (
-        SELECT 1 FROM prompt_labels l WHERE l.prompt_id = p.id AND l.label = 'production' AND l.version <> p.active_version
+        SELECT 1 FROM prompt_labels l
+        WHERE l.prompt_id = p.id AND l.label = 'production' AND l.version <> p.active_version
     ) THEN
         RAISE EXCEPTION 'prompt % does not match its production version %: change prompts only by a commit',
             p.name, p.active_version USING ERRCODE = 'restrict_violation';
