@@ -61,6 +61,9 @@ def run(
         str | None, typer.Option(help="none, a mood (calm, upbeat, dramatic, playful) or an audio file/folder.")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+    prompt_label: Annotated[
+        str, typer.Option(help='System prompt label, or an A/B split such as "production:80,staging:20".')
+    ] = "production",
 ) -> None:
     """Make a video from PROMPT and print where it is."""
     try:
@@ -76,6 +79,13 @@ def run(
         )
     except ValidationError as exc:
         _fail_validation(exc)
+    from prompt_store.labels import parse_split
+
+    try:
+        parse_split(prompt_label)
+    except P2VError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
     from prompt_store import preload_embedder
 
     preload_embedder()  # overlaps the local model's load with Prefect's import and start-up
@@ -84,7 +94,7 @@ def run(
     progress = _attach_progress(verbose)
     try:
         with progress:
-            publication = prompt_to_video(**request.model_dump(), output_dir=out)
+            publication = prompt_to_video(**request.model_dump(), output_dir=out, prompt_label=prompt_label)
     except (P2VError, Exception) as exc:  # noqa: B014 - typed errors and anything a step raised
         step = progress.failed_step or "flow"
         errors.print(f"[red]Failed at step {step}:[/] {exc}")
