@@ -8,12 +8,12 @@ gets the same label, and over many runs the shares follow the weights.
 import hashlib
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from prompt_store.exceptions import InvalidPromptInput, LabelNotFound
 from prompt_store.history import get_prompt
-from prompt_store.models import PromptLabel, PromptVersion
+from prompt_store.models import Prompt, PromptLabel, PromptVersion
 from prompt_store.schemas import ActivePrompt, LabelInfo
 from prompt_store.templates import parse_variables
 
@@ -29,18 +29,19 @@ def check_label(label: str) -> str:
 
 
 def resolve(name: str, label: str, *, session: Session) -> ActivePrompt:
-    """The version `label` points at. An install without labels falls back to its active version for production."""
-    prompt = get_prompt(name, session=session)
-    version = session.scalars(
-        select(PromptLabel.version).where(PromptLabel.prompt_id == prompt.id, PromptLabel.label == label)
-    ).one_or_none()
-    if version is None and label == PRODUCTION:
-        version = prompt.active_version
-    if version is None:
-        raise LabelNotFound(name, label)
+    """The version `label` points at, in one query. Production falls back to the active version (no label yet)."""
+    pointed = PromptLabel.version
+    if label == PRODUCTION:
+        pointed = func.coalesce(PromptLabel.version, Prompt.active_version)
     row = session.scalars(
-        select(PromptVersion).where(PromptVersion.prompt_id == prompt.id, PromptVersion.version == version)
-    ).one()
+        select(PromptVersion)
+        .join(Prompt, Prompt.id == PromptVersion.prompt_id)
+        .outerjoin(PromptLabel, (PromptLabel.prompt_id == Prompt.id) & (PromptLabel.label == label))
+        .where(Prompt.name == name, PromptVersion.version == pointed)
+    ).one_or_none()
+    if row is None:
+        get_prompt(name, session=session)  # raises PromptNotFound
+        raise LabelNotFound(name, label)
     return ActivePrompt(
         name=name,
         version=row.version,

@@ -63,8 +63,14 @@ def is_privileged(engine: Engine) -> bool:
         return bool(conn.execute(_PRIVILEGED).scalar())
 
 
+_warned: set[str] = set()
+
+
 def warn_if_privileged(engine: Engine) -> None:
-    if is_privileged(engine):
+    """Once per database URL and process: the single-URL setup works, but without the role separation."""
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _warned and is_privileged(engine):
+        _warned.add(key)
         log.warning(
             "the prompt store runs as the tables' owner or a superuser, who can disable its integrity triggers: "
             "set DATABASE_URL to a role in p2v_runtime and P2V_DATABASE_OWNER_URL to the owner "

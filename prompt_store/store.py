@@ -91,12 +91,12 @@ class PromptStore(UserPromptOperations, LabelOperations):
         tag_list = None if tags is None else check.check_tags(tags)
         check.check_actor(author)
         check.check_message(message)
-        current = self.show(name)
-        text = current.text if text is None else check.check_text(text)
-        if variables is None:
-            variables = current.metadata.get("variables")
-        declared = _checked_template(text, variables)
-        kept_tags = tag_list if tag_list is not None else current.metadata.get("tags")
+        if text is None or variables is None:
+            with self.autocommit() as s:
+                current = labels.resolve(name, PRODUCTION, session=s)
+            text = current.text if text is None else text
+            variables = current.variables if variables is None else variables
+        declared = _checked_template(check.check_text(text), variables)
         embedding = self.embedder().embed([text])[0]  # computed before any lock; see versions.commit_version
         with self.driver_connection() as conn:
             committed = versions.commit_version(
@@ -105,7 +105,7 @@ class PromptStore(UserPromptOperations, LabelOperations):
                 text=text,
                 parameters=params,
                 tags=tag_list,
-                metadata=_metadata(declared, kept_tags),
+                metadata={"variables": templates.to_metadata(declared)},  # the function adds the tags
                 author=author,
                 message=message,
                 model=self.model,

@@ -88,7 +88,8 @@ def commit_version(
 ) -> VersionInfo:
     """Add the next version (numbered under the prompt's row lock) and point `label` at it (production: active).
 
-    `parameters=None` keeps the active version's, `tags=None` the prompt's tags.
+    `parameters=None` keeps the active version's, `tags=None` the prompt's tags (the function adds them to the
+    version's metadata).
     """
     values = (
         name,
@@ -105,7 +106,7 @@ def commit_version(
     row = connection.execute(_COMMIT_SQL, values).fetchone()
     if row is None:
         raise PromptNotFound(name)
-    version, committed_parameters, created_at = row
+    version, committed_parameters, committed_metadata, created_at = row
     return VersionInfo(
         name=name,
         version=version,
@@ -115,7 +116,7 @@ def commit_version(
         message=message,
         created_at=created_at,
         is_active=label == PRODUCTION,
-        metadata=metadata or {},
+        metadata=committed_metadata,
     )
 
 

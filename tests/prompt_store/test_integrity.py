@@ -131,6 +131,7 @@ def test_tables_of_later_migrations_are_usable_by_the_runtime_role(blank_url: st
 
 
 def test_an_owner_connection_is_warned_about(store: PromptStore, caplog) -> None:
+    migrate._warned.clear()
     fresh = PromptStore(store.engine, embedders=store._embedders, settings=store.settings)
     with caplog.at_level(logging.WARNING, logger="prompt_store.migrate"):
         fresh.list_prompts()

@@ -66,39 +66,42 @@ _COMMIT = f"""
 CREATE FUNCTION commit_prompt_version(
     p_name text, p_text text, p_parameters jsonb, p_tags jsonb, p_metadata jsonb, p_author text,
     p_message text, p_model text, p_embedding vector, p_label text DEFAULT 'production'
-) RETURNS TABLE (version integer, parameters jsonb, created_at timestamptz) {_DEFINER} AS $$
+) RETURNS TABLE (version integer, parameters jsonb, metadata jsonb, created_at timestamptz) {_DEFINER} AS $$
 #variable_conflict use_column
 DECLARE
     new_id bigint := nextval(pg_get_serial_sequence('prompt_versions', 'id'));
     pid bigint;
     next_version integer;
     params jsonb;
+    tag_list jsonb;
     previous integer;
     stamp timestamptz;
 BEGIN
     INSERT INTO prompt_embeddings (version_id, model, embedding)
     SELECT new_id, p_model, p_embedding WHERE EXISTS (SELECT 1 FROM prompts WHERE name = p_name);
 
-    SELECT id, latest_version + 1, coalesce(p_parameters, prompts.parameters) INTO pid, next_version, params
+    SELECT id, latest_version + 1, coalesce(p_parameters, prompts.parameters), coalesce(p_tags, tags)
+    INTO pid, next_version, params, tag_list
     FROM prompts WHERE name = p_name FOR UPDATE;
     IF pid IS NULL THEN
         RETURN;
     END IF;
     INSERT INTO prompt_versions (id, prompt_id, version, text, parameters, metadata, author, message)
-    VALUES (new_id, pid, next_version, p_text, params, p_metadata, p_author, p_message)
+    VALUES (new_id, pid, next_version, p_text, params, p_metadata || jsonb_build_object('tags', tag_list), p_author,
+        p_message)
     RETURNING created_at INTO stamp;
     SELECT version INTO previous FROM prompt_labels WHERE prompt_id = pid AND label = p_label;
     INSERT INTO prompt_labels AS l (prompt_id, label, version, updated_by) VALUES (pid, p_label, next_version, p_author)
     ON CONFLICT (prompt_id, label) DO UPDATE SET version = EXCLUDED.version, updated_by = EXCLUDED.updated_by,
         updated_at = now();
-    UPDATE prompts SET latest_version = next_version, tags = coalesce(p_tags, tags), updated_at = now()
+    UPDATE prompts SET latest_version = next_version, tags = tag_list, updated_at = now()
     WHERE id = pid;
     IF p_label = 'production' THEN
         UPDATE prompts SET active_version = next_version, text = p_text, parameters = params WHERE id = pid;
     END IF;
     INSERT INTO prompt_audit (prompt_id, action, label, from_version, to_version, actor, reason)
     VALUES (pid, 'commit', p_label, previous, next_version, p_author, p_message);
-    RETURN QUERY SELECT next_version, params, stamp;
+    RETURN QUERY SELECT next_version, params, p_metadata || jsonb_build_object('tags', tag_list), stamp;
 END
 $$
 """
