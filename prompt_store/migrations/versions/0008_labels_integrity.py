@@ -17,6 +17,8 @@ Revises: 0005
   owner (bulk loads that INSERT rows as the owner are not checked; runs read version rows anyway).
 """
 
+import importlib
+
 from alembic import op
 
 revision = "0008"
@@ -230,6 +232,7 @@ def downgrade() -> None:
     op.execute(f"REVOKE ALL ON SCHEMA public FROM {RUNTIME_ROLE}")
     op.execute("DROP TRIGGER prompts_match_production ON prompts; DROP FUNCTION prompt_store_check_copy()")
     op.execute("DROP FUNCTION create_prompt_version, commit_prompt_version, move_prompt_label")
+    importlib.import_module("prompt_store.migrations.versions.0005_commit_function").upgrade()  # its function back
     op.execute("DROP TABLE prompt_labels")
     op.execute("ALTER TABLE run_prompt_versions DROP COLUMN label; ALTER TABLE prompt_versions DROP COLUMN metadata")
     op.execute("ALTER TABLE prompt_audit DROP COLUMN label")
