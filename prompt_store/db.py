@@ -120,8 +120,8 @@ def get_engine(settings: Settings | None = None) -> Engine:
 def get_owner_engine(settings: Settings | None = None) -> Engine:
     """The engine migrations run on: P2V_DATABASE_OWNER_URL, else DATABASE_URL, else the embedded superuser."""
     settings = settings or get_settings()
-    for url in (settings.database_owner_url, settings.database_url):
-        if url is not None:
-            return _engine_for(url.get_secret_value(), settings.hnsw_ef_search)
+    if settings.database_url is not None:
+        owner = settings.database_owner_url or settings.database_url
+        return _engine_for(owner.get_secret_value(), settings.hnsw_ef_search)
     url = embedded_url(settings.data_dir, shared_buffers=settings.embedded_shared_buffers)
     return _engine_for(url, settings.hnsw_ef_search)

@@ -152,3 +152,27 @@ def _assert_untouched(store: PromptStore) -> None:
 
 def _plain(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def test_two_urls_migrate_as_the_owner_and_run_as_the_runtime_role(
+    blank_url: str, runtime: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prompt_store
+    from prompt_store import db
+    from services.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", runtime)
+    monkeypatch.setenv("P2V_DATABASE_OWNER_URL", blank_url)
+    monkeypatch.setenv("P2V_EMBEDDING_MODEL", "local")
+    get_settings.cache_clear()
+    prompt_store.get_store.cache_clear()
+    try:
+        assert prompt_store.upgrade_database() == "0008"
+        assert migrate.is_privileged(db.get_owner_engine())
+        assert not migrate.is_privileged(prompt_store.get_store().engine)
+        assert prompt_store.get_store().get_active_prompt("guarded").text == V2
+    finally:
+        prompt_store.get_store().engine.dispose()
+        db.get_owner_engine().dispose()
+        get_settings.cache_clear()
+        prompt_store.get_store.cache_clear()
