@@ -69,9 +69,6 @@ class StoreBase:
                 migrate.warn_if_privileged(self.engine)
                 self._checked = True
 
-    def get_active_prompt(self, name: str, label: str = "production") -> ActivePrompt:
-        raise NotImplementedError  # PromptStore's, with the cache
-
     def embedder(self, model: str | None = None) -> Embedder:
         name = resolve_model(model or self.model, self.settings)
         if name not in self._embedders:

@@ -28,6 +28,8 @@ class LabelOperations(StoreBase):
 
     def resolve_for_run(self, name: str, label_spec: str, run_key: str) -> ActivePrompt:
         """The version a run uses: `label_spec` is a label or a weighted split ("production:80,staging:20"),
-        decided from `run_key` (the flow run id) so that a retried run gets the same label."""
-        split = labels.parse_split(label_spec)
-        return self.get_active_prompt(name, labels.choose_label(split, run_key, name))
+        decided from `run_key` (the flow run id) so that a retried run gets the same label. Read uncached: a run
+        starts with the label as it is now, whatever another process moved."""
+        label = labels.choose_label(labels.parse_split(label_spec), run_key, name)
+        with self.autocommit() as s:
+            return labels.resolve(name, label, session=s)
