@@ -8,12 +8,12 @@ gets the same label, and over many runs the shares follow the weights.
 import hashlib
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from prompt_store.exceptions import InvalidPromptInput, LabelNotFound
 from prompt_store.history import get_prompt
-from prompt_store.models import Prompt, PromptLabel, PromptVersion
+from prompt_store.models import PromptLabel
 from prompt_store.schemas import ActivePrompt, LabelInfo
 from prompt_store.templates import parse_variables
 
@@ -28,27 +28,29 @@ def check_label(label: str) -> str:
     return label
 
 
+# The version number first (LATERAL), then the version row by its unique (prompt_id, version) index.
+_RESOLVE = text(
+    "SELECT v.version, v.text, v.parameters, v.metadata FROM prompts p CROSS JOIN LATERAL (SELECT coalesce("
+    "(SELECT l.version FROM prompt_labels l WHERE l.prompt_id = p.id AND l.label = :label), "
+    "CASE WHEN :label = 'production' THEN p.active_version END) AS wanted) w "
+    "JOIN prompt_versions v ON v.prompt_id = p.id AND v.version = w.wanted WHERE p.name = :name"
+)
+
+
 def resolve(name: str, label: str, *, session: Session) -> ActivePrompt:
-    """The version `label` points at, in one query. Production falls back to the active version (no label yet)."""
-    pointed = PromptLabel.version
-    if label == PRODUCTION:
-        pointed = func.coalesce(PromptLabel.version, Prompt.active_version)
-    row = session.scalars(
-        select(PromptVersion)
-        .join(Prompt, Prompt.id == PromptVersion.prompt_id)
-        .outerjoin(PromptLabel, (PromptLabel.prompt_id == Prompt.id) & (PromptLabel.label == label))
-        .where(Prompt.name == name, PromptVersion.version == pointed)
-    ).one_or_none()
+    """The version `label` points at, in one indexed query. Production falls back to the active version."""
+    row = session.execute(_RESOLVE, {"name": name, "label": label}).one_or_none()
     if row is None:
         get_prompt(name, session=session)  # raises PromptNotFound
         raise LabelNotFound(name, label)
+    version, body, parameters, metadata = row
     return ActivePrompt(
         name=name,
-        version=row.version,
-        text=row.text,
-        parameters=row.parameters,
+        version=version,
+        text=body,
+        parameters=parameters,
         label=label,
-        variables=parse_variables(row.metadata_.get("variables")),
+        variables=parse_variables(metadata.get("variables")),
     )
 
 

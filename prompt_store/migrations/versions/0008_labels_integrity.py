@@ -96,11 +96,11 @@ BEGIN
     INSERT INTO prompt_labels AS l (prompt_id, label, version, updated_by) VALUES (pid, p_label, next_version, p_author)
     ON CONFLICT (prompt_id, label) DO UPDATE SET version = EXCLUDED.version, updated_by = EXCLUDED.updated_by,
         updated_at = now();
-    UPDATE prompts SET latest_version = next_version, tags = tag_list, updated_at = now()
+    UPDATE prompts SET latest_version = next_version, tags = tag_list, updated_at = now(),
+        active_version = CASE WHEN p_label = 'production' THEN next_version ELSE active_version END,
+        text = CASE WHEN p_label = 'production' THEN p_text ELSE text END,
+        parameters = CASE WHEN p_label = 'production' THEN params ELSE parameters END
     WHERE id = pid;
-    IF p_label = 'production' THEN
-        UPDATE prompts SET active_version = next_version, text = p_text, parameters = params WHERE id = pid;
-    END IF;
     INSERT INTO prompt_audit (prompt_id, action, label, from_version, to_version, actor, reason)
     VALUES (pid, 'commit', p_label, previous, next_version, p_author, p_message);
     RETURN QUERY SELECT next_version, params, p_metadata || jsonb_build_object('tags', tag_list), stamp;
