@@ -68,6 +68,9 @@ def run(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Make a new video even if this prompt was made before (no cached steps).")
     ] = False,
+    prompt_label: Annotated[
+        str, typer.Option(help='System prompt label, or an A/B split such as "production:80,staging:20".')
+    ] = "production",
 ) -> None:
     """Make a video from PROMPT and print where it is."""
     try:
@@ -83,6 +86,13 @@ def run(
         )
     except ValidationError as exc:
         _fail_validation(exc)
+    from prompt_store.labels import parse_split
+
+    try:
+        parse_split(prompt_label)
+    except P2VError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
     if out is not None:
         _use_output_folder(out)
     from prompt_store import preload_embedder
@@ -93,7 +103,7 @@ def run(
     progress = _attach_progress(verbose)
     try:
         with progress:
-            publication = prompt_to_video(**request.model_dump(), fresh=fresh)
+            publication = prompt_to_video(**request.model_dump(), fresh=fresh, prompt_label=prompt_label)
     except (P2VError, Exception) as exc:  # noqa: B014 - typed errors and anything a step raised
         step = progress.failed_step or "flow"
         errors.print(f"[red]Failed at step {step}:[/] {exc}")

@@ -14,6 +14,8 @@ from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
+from api import prompt_labels_cli
+from api.prompt_labels_cli import _merged_parameters, _variables
 from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
 
@@ -77,6 +79,14 @@ FileOpt = Annotated[Path | None, typer.Option("--file", "-f", help="Read the tex
 ParamsOpt = Annotated[str | None, typer.Option("--params", "-p", help='JSON object, e.g. {"temperature": 0.7}')]
 MessageOpt = Annotated[str, typer.Option("--message", "-m", help="Why this change.")]
 AuthorOpt = Annotated[str | None, typer.Option("--author", help="Defaults to the OS user.")]
+TagsOpt = Annotated[list[str] | None, typer.Option("--tag", help="Replace the tags (repeat for several).")]
+ParamOpt = Annotated[
+    list[str] | None, typer.Option("--param", help="KEY=VALUE, merged into the current parameters (JSON values).")
+]
+VarOpt = Annotated[
+    list[str] | None,
+    typer.Option("--var", help="Template variable NAME[:str|int|float|bool][=DEFAULT]; replaces the declared ones."),
+]
 
 
 @prompts_app.command("add")
@@ -90,14 +100,16 @@ def add(
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Repeat for several tags.")] = None,
     message: MessageOpt = "created",
     author: AuthorOpt = None,
+    var: VarOpt = None,
 ) -> None:
-    """Create a prompt; version 1 becomes active."""
+    """Create a prompt; version 1 becomes active (labelled production)."""
     v = get_store().add_prompt(
         name,
         _read_text(text, file),
         prompt_type=prompt_type,
         parameters=params,
         tags=tag or [],
+        variables=_variables(var),
         author=author or _user(),
         message=message,
     )
@@ -113,10 +125,25 @@ def commit(
     params: ParamsOpt = None,
     message: MessageOpt = "",
     author: AuthorOpt = None,
+    tag: TagsOpt = None,
+    param: ParamOpt = None,
+    var: VarOpt = None,
+    label: Annotated[str, typer.Option("--label", help="Label to point at the new version.")] = "production",
 ) -> None:
-    """Add a new version and make it active (parameters are kept unless --params is given)."""
-    v = get_store().commit(name, _read_text(text, file), parameters=params, author=author or _user(), message=message)
-    console.print(f"committed [bold]{v.name}[/bold] v{v.version} (active)")
+    """Add a new version and point LABEL at it (production: active). Without --text/--file the text is kept, so
+    `--tag`, `--param` and `--var` alone edit tags, parameters or variables as a new version."""
+    body = None if text is None and file is None else _read_text(text, file)
+    v = get_store().commit(
+        name,
+        body,
+        parameters=_merged_parameters(name, params, param),
+        tags=tag,
+        variables=_variables(var),
+        author=author or _user(),
+        message=message,
+        label=label,
+    )
+    console.print(f"committed [bold]{v.name}[/bold] v{v.version} ({escape(label)})")
 
 
 @prompts_app.command("show")
@@ -278,3 +305,6 @@ def upgrade(revision: Annotated[str, typer.Option("--revision")] = "head") -> No
     from prompt_store import upgrade_database
 
     console.print(f"prompt store schema at revision {upgrade_database(revision)}")
+
+
+prompt_labels_cli.register(prompts_app, friendly)

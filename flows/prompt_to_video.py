@@ -11,6 +11,7 @@ from pydantic.json_schema import SkipJsonSchema
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from flows.compose import compose
 from flows.hooks import notify_failure
+from prompt_store.labels import parse_split
 from services.media.depositphotos import ensure_publishable, publishable_candidates
 from services.models import (
     Aspect,
@@ -64,6 +65,7 @@ def prompt_to_video(
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
     fresh: bool = False,
+    prompt_label: str = "production",
 ) -> Publication:
     """Make a video from one prompt and publish it.
 
@@ -81,7 +83,9 @@ def prompt_to_video(
         captions: subtitle or shorts. Empty: shorts for 9:16, subtitle otherwise.
         music: none, a mood (calm, upbeat, dramatic, playful) or an audio file. Empty: by the storyboard's mood.
         fresh: Make a new video even if this prompt was made before (plan, search and narrate anew).
+        prompt_label: The system prompt's label, or an A/B split such as "production:80,staging:20".
     """
+    parse_split(prompt_label)  # a bad label fails the run before any work
     request = VideoRequest(
         prompt=prompt,
         aspect=aspect,
@@ -95,7 +99,9 @@ def prompt_to_video(
     refresh = {"refresh_cache": True} if fresh else {}
     user_prompt_id = record_request(request, user_prompt_id)
     embedding = embed_request.submit(user_prompt_id)  # beside the steps: the storyboard does not need it
-    system_prompt = load_system_prompt()
+    system_prompt = load_system_prompt(
+        label=prompt_label, user_prompt_id=user_prompt_id, context=request.model_dump(mode="json")
+    )
     storyboard = with_tags(generate_storyboard, planner_tags(), **refresh)(request, system_prompt)
     storyboard_artifact(storyboard)
     searches = with_tags(search_media, media_tags(), **refresh).map(storyboard.scenes, aspect=storyboard.aspect)

@@ -18,10 +18,9 @@ from prompt_store.store import PromptStore
 @lru_cache(maxsize=1)
 def get_store() -> PromptStore:
     """The process-wide store (engine, embedders and active-prompt cache are shared)."""
-    engine = db.get_engine()
     if db.is_embedded():
-        migrate.upgrade(engine)
-    return PromptStore(engine)
+        migrate.upgrade(db.get_owner_engine())
+    return PromptStore(db.get_engine())
 
 
 def get_ledger() -> PostgresLedger:
@@ -53,4 +52,4 @@ def _preload_quietly() -> None:
 
 def upgrade_database(revision: str = "head") -> str | None:
     """Run the store's migrations on the configured database; returns the revision reached."""
-    return migrate.upgrade(db.get_engine(), revision)
+    return migrate.upgrade(db.get_owner_engine(), revision)

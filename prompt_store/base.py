@@ -66,6 +66,7 @@ class StoreBase:
         if not self._checked:
             with self._lock:
                 migrate.check_schema(self.engine)
+                migrate.warn_if_privileged(self.engine)
                 self._checked = True
 
     def embedder(self, model: str | None = None) -> Embedder:

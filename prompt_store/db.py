@@ -1,4 +1,9 @@
-"""Where the database is: DATABASE_URL when set, else an embedded Postgres under the data folder."""
+"""Where the database is: DATABASE_URL when set, else an embedded Postgres under the data folder.
+
+Two roles: the tables' owner runs the migrations; the app runs as the least-privilege role `p2v_runtime`, which
+cannot alter tables or triggers and writes prompts only through the owner's functions (migration 0008). For the
+embedded server both are automatic; for DATABASE_URL, P2V_DATABASE_OWNER_URL names the owner (docs/prompt-store.md).
+"""
 
 import logging
 from functools import lru_cache
@@ -14,6 +19,7 @@ from services.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 EMBEDDED_DATABASE = "prompt_store"
+RUNTIME_ROLE = "p2v_runtime"
 
 
 def normalise_url(url: str) -> str:
@@ -37,8 +43,25 @@ def embedded_url(data_dir: Path, *, shared_buffers: str = "512MB") -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE}"')
         _size_shared_buffers(conn, shared_buffers)
+        ensure_runtime_login(conn)
     log.info("embedded Postgres ready at %s", pgdata)
     return normalise_url(server.get_uri(EMBEDDED_DATABASE))
+
+
+def ensure_runtime_login(conn: psycopg.Connection) -> None:
+    """Create (or allow to log in) the runtime role on a server where we are superuser (the embedded one)."""
+    role = sql.Identifier(RUNTIME_ROLE)
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (RUNTIME_ROLE,)).fetchone() is None:
+        try:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
+        except psycopg.errors.DuplicateObject:  # another process created it first
+            pass
+    conn.execute(sql.SQL("ALTER ROLE {} LOGIN").format(role))
+
+
+def runtime_url(owner_url: str) -> str:
+    """The same database as `owner_url`, as the runtime role (the embedded server trusts local connections)."""
+    return make_url(owner_url).set(username=RUNTIME_ROLE, password=None).render_as_string(hide_password=False)
 
 
 def _size_shared_buffers(conn: psycopg.Connection, wanted: str) -> None:
@@ -85,9 +108,19 @@ def is_embedded(settings: Settings | None = None) -> bool:
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
-    """The process-wide engine for the configured database."""
+    """The process-wide engine the app runs on: DATABASE_URL, or the embedded database as `p2v_runtime`."""
     settings = settings or get_settings()
     if settings.database_url is not None:
         return _engine_for(settings.database_url.get_secret_value(), settings.hnsw_ef_search)
+    url = embedded_url(settings.data_dir, shared_buffers=settings.embedded_shared_buffers)
+    return _engine_for(runtime_url(url), settings.hnsw_ef_search)
+
+
+def get_owner_engine(settings: Settings | None = None) -> Engine:
+    """The engine migrations run on: P2V_DATABASE_OWNER_URL, else DATABASE_URL, else the embedded superuser."""
+    settings = settings or get_settings()
+    if settings.database_url is not None:
+        owner = settings.database_owner_url or settings.database_url
+        return _engine_for(owner.get_secret_value(), settings.hnsw_ef_search)
     url = embedded_url(settings.data_dir, shared_buffers=settings.embedded_shared_buffers)
     return _engine_for(url, settings.hnsw_ef_search)

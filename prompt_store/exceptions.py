@@ -82,3 +82,26 @@ class UnknownEmbeddingModel(PromptStoreError):
     def __init__(self, model: str, known: list[str]) -> None:
         super().__init__(f"unknown embedding model {model!r}; known: {', '.join(known)}")
         self.model = model
+
+
+class LabelNotFound(PromptStoreError):
+    def __init__(self, name: str, label: str) -> None:
+        super().__init__(f"prompt {name!r} has no label {label!r}")
+        self.name = name
+        self.label = label
+
+
+class LabelAlreadyThere(PromptStoreError):
+    def __init__(self, name: str, label: str, version: int) -> None:
+        super().__init__(f"label {label!r} of {name!r} already points at version {version}")
+        self.name = name
+        self.label = label
+        self.version = version
+
+
+class TemplateError(InvalidPromptInput):
+    """A placeholder or variable was rejected; `position` is the 0-based character offset in the text, if any."""
+
+    def __init__(self, message: str, *, position: int | None = None, field: str = "text") -> None:
+        super().__init__(field, message)
+        self.position = position

@@ -21,10 +21,10 @@ def get_prompt(name: str, *, session: Session, lock: bool = False) -> Prompt:
 
 
 def active_prompt(name: str, *, session: Session) -> ActivePrompt:
-    prompt = get_prompt(name, session=session)
-    return ActivePrompt(
-        name=name, version=prompt.active_version, text=prompt.text, parameters=prompt.parameters
-    )
+    """The production version, read from its immutable version row (never from the `prompts` copy)."""
+    from prompt_store.labels import resolve
+
+    return resolve(name, "production", session=session)
 
 
 def show(name: str, *, session: Session, version: int | None = None) -> VersionInfo:
@@ -37,9 +37,7 @@ def history(name: str, *, session: Session) -> list[VersionInfo]:
     """All versions, newest first."""
     prompt = get_prompt(name, session=session)
     rows = session.scalars(
-        select(PromptVersion)
-        .where(PromptVersion.prompt_id == prompt.id)
-        .order_by(PromptVersion.version.desc())
+        select(PromptVersion).where(PromptVersion.prompt_id == prompt.id).order_by(PromptVersion.version.desc())
     )
     return [version_info(name, row, active=row.version == prompt.active_version) for row in rows]
 
@@ -47,9 +45,7 @@ def history(name: str, *, session: Session) -> list[VersionInfo]:
 def audit_log(name: str, *, session: Session) -> list[AuditEvent]:
     """Every move of the active version, oldest first."""
     prompt = get_prompt(name, session=session)
-    rows = session.scalars(
-        select(PromptAudit).where(PromptAudit.prompt_id == prompt.id).order_by(PromptAudit.id)
-    )
+    rows = session.scalars(select(PromptAudit).where(PromptAudit.prompt_id == prompt.id).order_by(PromptAudit.id))
     return [event_info(name, row) for row in rows]
 
 
@@ -80,9 +76,7 @@ def diff(name: str, from_version: int, to_version: int, *, session: Session) -> 
     )
 
 
-def list_prompts(
-    *, session: Session, prompt_type: str | None = None, tag: str | None = None
-) -> list[PromptInfo]:
+def list_prompts(*, session: Session, prompt_type: str | None = None, tag: str | None = None) -> list[PromptInfo]:
     query = select(Prompt).order_by(Prompt.name)
     if prompt_type is not None:
         query = query.where(Prompt.type == prompt_type)
@@ -114,6 +108,7 @@ def version_info(name: str, row: PromptVersion, *, active: bool) -> VersionInfo:
         message=row.message,
         created_at=row.created_at,
         is_active=active,
+        metadata=row.metadata_,
     )
 
 
@@ -121,6 +116,7 @@ def event_info(name: str, row: PromptAudit) -> AuditEvent:
     return AuditEvent(
         name=name,
         action=row.action,
+        label=row.label,
         from_version=row.from_version,
         to_version=row.to_version,
         actor=row.actor,

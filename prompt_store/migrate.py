@@ -1,14 +1,17 @@
 """Programmatic Alembic (no alembic.ini): migrations ship inside the package."""
 
+import logging
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError
 
 from prompt_store.exceptions import DatabaseUnavailable, SchemaOutOfDate
 
+log = logging.getLogger(__name__)
 VERSION_TABLE = "prompt_store_alembic_version"  # not `alembic_version`: Prefect may share the database
 
 
@@ -46,3 +49,30 @@ def check_schema(engine: Engine) -> None:
     current, expected = current_revision(engine), head_revision()
     if current != expected:
         raise SchemaOutOfDate(current, expected)
+
+
+_PRIVILEGED = text(
+    "SELECT rolsuper OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'prompts'::regclass),"
+    " 'MEMBER') FROM pg_roles WHERE rolname = current_user"
+)
+
+
+def is_privileged(engine: Engine) -> bool:
+    """True when the app's role could alter the prompt tables or their triggers (superuser or owner)."""
+    with engine.connect() as conn:
+        return bool(conn.execute(_PRIVILEGED).scalar())
+
+
+_warned: set[str] = set()
+
+
+def warn_if_privileged(engine: Engine) -> None:
+    """Once per database URL and process: the single-URL setup works, but without the role separation."""
+    key = engine.url.render_as_string(hide_password=True)
+    if key not in _warned and is_privileged(engine):
+        _warned.add(key)
+        log.warning(
+            "the prompt store runs as the tables' owner or a superuser, who can disable its integrity triggers: "
+            "set DATABASE_URL to a role in p2v_runtime and P2V_DATABASE_OWNER_URL to the owner "
+            "(docs/prompt-store.md)"
+        )

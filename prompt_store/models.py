@@ -11,6 +11,7 @@ from sqlalchemy import (
     Computed,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Integer,
     String,
     Text,
@@ -39,7 +40,7 @@ class User(Base):
 
 
 class Prompt(Base):
-    """A named prompt; `text`/`parameters` mirror the active version so reads need one row."""
+    """A named prompt; `text`/`parameters` mirror the production version (a deferred trigger checks the copy)."""
 
     __tablename__ = "prompts"
     __table_args__ = (CheckConstraint(f"type IN {PROMPT_TYPES}", name="ck_prompts_type"),)
@@ -67,22 +68,46 @@ class PromptVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     parameters: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    metadata_: Mapped[dict[str, Any]] = mapped_column(
+        "metadata", server_default="{}", doc="Template variables and tags of this version."
+    )
     author: Mapped[str] = mapped_column(String(100))
     message: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    tsv: Mapped[Any] = mapped_column(
-        TSVECTOR, Computed("to_tsvector('english', text)", persisted=True), deferred=True
+    tsv: Mapped[Any] = mapped_column(TSVECTOR, Computed("to_tsvector('english', text)", persisted=True), deferred=True)
+
+
+class PromptLabel(Base):
+    """A named pointer (production, staging, ...) at one version; moved only by `move_prompt_label` (0008)."""
+
+    __tablename__ = "prompt_labels"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["prompt_id", "version"],
+            ["prompt_versions.prompt_id", "prompt_versions.version"],
+            name="fk_prompt_labels_version",
+            deferrable=True,
+            initially="DEFERRED",
+        ),
+        CheckConstraint("label ~ '^[a-z0-9][a-z0-9._-]{0,63}$'"),
     )
+
+    prompt_id: Mapped[int] = mapped_column(ForeignKey("prompts.id"), primary_key=True)
+    label: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
 
 class PromptAudit(Base):
-    """Append-only log of every move of a prompt's active version."""
+    """Append-only log of every label move (earlier rows, and `production`, move the active version)."""
 
     __tablename__ = "prompt_audit"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     prompt_id: Mapped[int] = mapped_column(ForeignKey("prompts.id"))
     action: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(64), server_default="production")
     from_version: Mapped[int | None] = mapped_column(Integer)
     to_version: Mapped[int] = mapped_column(Integer)
     actor: Mapped[str] = mapped_column(String(100))
@@ -131,12 +156,13 @@ class UserPromptEmbedding(Base):
 
 
 class RunPromptVersion(Base):
-    """Which prompt versions a user prompt's run used."""
+    """Which prompt versions a user prompt's run used, and through which label."""
 
     __tablename__ = "run_prompt_versions"
 
     user_prompt_id: Mapped[int] = mapped_column(ForeignKey("user_prompts.id"), primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("prompt_versions.id"), primary_key=True)
+    label: Mapped[str | None] = mapped_column(String(64))
 
 
 class PublicationRow(Base):

@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prompt_store.templates import TemplateVariable
+
 PromptType = Literal["system", "template", "tool", "user"]
 SearchMode = Literal["semantic", "fulltext", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = ("semantic", "fulltext", "hybrid")
@@ -12,7 +14,7 @@ UserPromptStatus = Literal["recorded", "queued", "running", "done", "failed"]
 
 
 class ActivePrompt(BaseModel):
-    """What a flow needs to use a prompt: its active text and parameters."""
+    """What a flow needs to use a prompt: the text and parameters of the version a label points at."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -20,6 +22,27 @@ class ActivePrompt(BaseModel):
     version: int
     text: str
     parameters: dict[str, Any]
+    label: str = "production"
+    variables: dict[str, TemplateVariable] = {}
+
+
+class LabelInfo(BaseModel):
+    name: str
+    label: str
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+
+class LabelMove(BaseModel):
+    """One audited label move."""
+
+    name: str
+    label: str
+    from_version: int | None
+    to_version: int
+    actor: str
+    created_at: datetime
 
 
 class PromptInfo(BaseModel):
@@ -42,11 +65,13 @@ class VersionInfo(BaseModel):
     message: str
     created_at: datetime
     is_active: bool = False
+    metadata: dict[str, Any] = {}
 
 
 class AuditEvent(BaseModel):
     name: str
     action: str
+    label: str = "production"
     from_version: int | None
     to_version: int
     actor: str
@@ -59,9 +84,7 @@ class PromptDiff(BaseModel):
     from_version: int
     to_version: int
     text_diff: str = Field(description="Unified diff of the two texts; empty when equal.")
-    parameter_changes: dict[str, tuple[Any, Any]] = Field(
-        description="key -> (old, new); a missing side is None."
-    )
+    parameter_changes: dict[str, tuple[Any, Any]] = Field(description="key -> (old, new); a missing side is None.")
 
 
 class SearchHit(BaseModel):
@@ -111,3 +134,4 @@ class Lineage(BaseModel):
     video_path: str | None
     publication_url: str | None
     prompt_versions: dict[str, int]
+    prompt_labels: dict[str, str] = {}

@@ -5,13 +5,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prompt_store import finder, versions
+from prompt_store import finder, labels, templates, versions
 from prompt_store import history as version_history
 from prompt_store import reindex as reindexing
 from prompt_store import validation as check
 from prompt_store.defaults import DEFAULT_PROMPTS
 from prompt_store.embeddings import resolve_model
 from prompt_store.exceptions import PromptAlreadyExists
+from prompt_store.label_store import LabelOperations
+from prompt_store.labels import PRODUCTION, check_label
 from prompt_store.models import Prompt
 from prompt_store.schemas import (
     ActivePrompt,
@@ -25,7 +27,7 @@ from prompt_store.schemas import (
 from prompt_store.user_prompt_store import UserPromptOperations
 
 
-class PromptStore(UserPromptOperations):
+class PromptStore(UserPromptOperations, LabelOperations):
     """Versions, rollback, search and lineage over one database (construction: see `StoreBase`)."""
 
     # -- versions -------------------------------------------------------------------------------------
@@ -37,47 +39,64 @@ class PromptStore(UserPromptOperations):
         prompt_type: str = "system",
         parameters: str | dict[str, Any] | None = None,
         tags: list[str] | None = None,
+        variables: dict[str, Any] | None = None,
         author: str = "cli",
         message: str = "created",
     ) -> VersionInfo:
-        """Create a prompt; its first version is active."""
+        """Create a prompt; its first version is labelled production (active)."""
         check.check_name(name)
         check.check_type(prompt_type)
         check.check_text(text)
         params, tag_list = check.parse_parameters(parameters), check.check_tags(tags)
+        declared = _checked_template(text, variables)
         check.check_actor(author)
         check.check_message(message)
         embeddings = self._embed_one(text)
-        with self.session() as s:
+        with self.driver_connection() as conn:
             created = versions.create_prompt(
-                session=s,
+                connection=conn,
                 name=name,
                 prompt_type=prompt_type,
                 text=text,
                 parameters=params,
                 tags=tag_list,
+                metadata=_metadata(declared, tag_list),
                 author=author,
                 message=message,
                 embeddings=embeddings,
             )
-        self._cache.invalidate(name)
+        self._cache.invalidate()
         return created
 
     def commit(
         self,
         name: str,
-        text: str,
+        text: str | None = None,
         *,
         parameters: str | dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+        variables: dict[str, Any] | None = None,
         author: str = "cli",
         message: str = "",
+        label: str = PRODUCTION,
     ) -> VersionInfo:
-        """Add the next version and make it active; `parameters=None` keeps the current ones."""
-        params = None if parameters is None else check.parse_parameters(parameters)
+        """Add the next version and point `label` at it (production: active).
+
+        None keeps what the production version has: its text, parameters, variables, and the prompt's tags; so
+        `commit(name, tags=[...])` or `commit(name, parameters={...})` edits tags or parameters as a new version.
+        """
         check.check_name(name)
-        check.check_text(text)
+        check_label(label)
+        params = None if parameters is None else check.parse_parameters(parameters)
+        tag_list = None if tags is None else check.check_tags(tags)
         check.check_actor(author)
         check.check_message(message)
+        if text is None or variables is None:
+            with self.autocommit() as s:
+                current = labels.resolve(name, PRODUCTION, session=s)
+            text = current.text if text is None else text
+            variables = current.variables if variables is None else variables
+        declared = _checked_template(check.check_text(text), variables)
         embedding = self.embedder().embed([text])[0]  # computed before any lock; see versions.commit_version
         with self.driver_connection() as conn:
             committed = versions.commit_version(
@@ -85,31 +104,36 @@ class PromptStore(UserPromptOperations):
                 name=name,
                 text=text,
                 parameters=params,
+                tags=tag_list,
+                metadata={"variables": templates.to_metadata(declared)},  # the function adds the tags
                 author=author,
                 message=message,
                 model=self.model,
                 embedding=embedding,
+                label=label,
             )
-        self._cache.invalidate(name)
+        self._cache.invalidate()
         return committed
 
     def rollback(self, name: str, to_version: int, *, actor: str = "cli", reason: str = "") -> AuditEvent:
         """Make an existing version active again (audited); versions are never rewritten."""
         check.check_actor(actor)
         check.check_message(reason)
-        with self.session() as s:
-            event = versions.rollback(session=s, name=name, to_version=to_version, actor=actor, reason=reason)
-        self._cache.invalidate(name)
+        with self.driver_connection() as conn:
+            event = versions.rollback(connection=conn, name=name, to_version=to_version, actor=actor, reason=reason)
+        self._cache.invalidate()
         return event
 
-    def get_active_prompt(self, name: str) -> ActivePrompt:
-        """The active version of `name`, cached for `prompt_cache_ttl_s` (dropped on local writes)."""
-        cached = self._cache.get(name)
+    def get_active_prompt(self, name: str, label: str = PRODUCTION) -> ActivePrompt:
+        """The version `label` points at, read from its version row and cached for `prompt_cache_ttl_s`
+        (dropped on local writes)."""
+        key = f"{name}@{check_label(label)}"
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
         with self.autocommit() as s:
-            active = version_history.active_prompt(name, session=s)
-        self._cache.put(name, active)
+            active = labels.resolve(name, label, session=s)
+        self._cache.put(key, active)
         return active
 
     def show(self, name: str, version: int | None = None) -> VersionInfo:
@@ -195,3 +219,13 @@ class PromptStore(UserPromptOperations):
 
 def _exists(session: Session, name: str) -> bool:
     return session.scalars(select(Prompt.id).where(Prompt.name == name)).first() is not None
+
+
+def _checked_template(text: str, variables: dict[str, Any] | None) -> templates.Variables:
+    declared = templates.parse_variables(variables)
+    templates.validate(text, declared)
+    return declared
+
+
+def _metadata(variables: templates.Variables, tags: list[str] | None) -> dict[str, Any]:
+    return {"variables": templates.to_metadata(variables), "tags": list(tags or [])}

@@ -82,7 +82,9 @@ class UserPromptOperations(StoreBase):
         video_path: str | None = None,
         publication_url: str | None = None,
         prompt_versions: dict[str, int] | None = None,
+        prompt_labels: dict[str, str] | None = None,
     ) -> None:
+        """`prompt_labels` names the label each prompt version was resolved through (A/B splits)."""
         with self.session() as s:
             user_prompts.record_lineage(
                 user_prompt_id,
@@ -91,6 +93,7 @@ class UserPromptOperations(StoreBase):
                 video_path=video_path,
                 publication_url=publication_url,
                 prompt_versions=prompt_versions or {},
+                prompt_labels=prompt_labels or {},
             )
 
     def lineage(self, key: str | int) -> Lineage:

@@ -74,6 +74,7 @@ def record_lineage(
     video_path: str | None,
     publication_url: str | None,
     prompt_versions: dict[str, int],
+    prompt_labels: dict[str, str] | None = None,
 ) -> None:
     """Link a user prompt to the prompt versions its run used and to what it produced.
 
@@ -90,7 +91,9 @@ def record_lineage(
         if version_id is None:
             raise VersionNotFound(name, version)
         session.execute(
-            insert(RunPromptVersion).values(user_prompt_id=row.id, version_id=version_id).on_conflict_do_nothing()
+            insert(RunPromptVersion)
+            .values(user_prompt_id=row.id, version_id=version_id, label=(prompt_labels or {}).get(name))
+            .on_conflict_do_nothing()
         )
     for field, value in (
         ("flow_run_id", flow_run_id),
@@ -179,12 +182,12 @@ def lineage(key: str | int, *, session: Session) -> Lineage:
     row, username = found
     versions = session.execute(
         text(
-            "SELECT p.name, v.version FROM run_prompt_versions r "
+            "SELECT p.name, v.version, r.label FROM run_prompt_versions r "
             "JOIN prompt_versions v ON v.id = r.version_id JOIN prompts p ON p.id = v.prompt_id "
             "WHERE r.user_prompt_id = :id ORDER BY p.name"
         ),
         {"id": row.id},
-    )
+    ).all()
     return Lineage(
         user_prompt_id=row.id,
         text=row.text,
@@ -194,5 +197,6 @@ def lineage(key: str | int, *, session: Session) -> Lineage:
         flow_run_id=row.flow_run_id,
         video_path=row.video_path,
         publication_url=row.publication_url,
-        prompt_versions=dict(versions.all()),
+        prompt_versions={name: version for name, version, _ in versions},
+        prompt_labels={name: label for name, _, label in versions if label is not None},
     )

@@ -1,6 +1,7 @@
-"""Writes: create a prompt, commit versions, roll back.
+"""Writes: create a prompt, commit versions, move labels (rollback is a move of `production`).
 
-Each function takes `*, session` and never commits, except `commit_version`: one autocommitted function call.
+Every write is one call of an owner function (migration 0008) on an autocommitted psycopg connection: one
+statement, one transaction. The runtime role cannot write the prompt tables any other way.
 """
 
 from collections.abc import Sequence
@@ -8,61 +9,67 @@ from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
 
-from prompt_store.exceptions import AlreadyActive, PromptAlreadyExists, PromptNotFound
-from prompt_store.history import event_info, get_prompt, get_version, version_info
-from prompt_store.models import Prompt, PromptAudit, PromptEmbedding, PromptVersion
-from prompt_store.schemas import AuditEvent, VersionInfo
+from prompt_store.exceptions import (
+    AlreadyActive,
+    LabelAlreadyThere,
+    PromptAlreadyExists,
+    PromptNotFound,
+    VersionNotFound,
+)
+from prompt_store.schemas import AuditEvent, LabelMove, VersionInfo
 from prompt_store.vector_param import VectorParam
 
 Embeddings = dict[str, list[float]]  # model name -> vector
+PRODUCTION = "production"
+
+_CREATE_SQL = "SELECT * FROM create_prompt_version(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_COMMIT_SQL = "SELECT * FROM commit_prompt_version(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_MOVE_SQL = "SELECT * FROM move_prompt_label(%s, %s, %s, %s, %s, %s)"
 
 
 def create_prompt(
     *,
-    session: Session,
+    connection: psycopg.Connection,
     name: str,
     prompt_type: str,
     text: str,
     parameters: dict[str, Any],
     tags: list[str],
+    metadata: dict[str, Any],
     author: str,
     message: str,
     embeddings: Embeddings,
 ) -> VersionInfo:
-    """Create a prompt with version 1 active; raises PromptAlreadyExists if the name is taken."""
-    values = dict(
-        type=prompt_type,
-        name=name,
-        text=text,
-        parameters=parameters,
-        tags=tags,
-        active_version=1,
-        latest_version=1,
+    """Create a prompt with version 1 labelled `production`; raises PromptAlreadyExists if the name is taken."""
+    model, vector = next(iter(embeddings.items()), (None, None))
+    values = (
+        name,
+        prompt_type,
+        text,
+        Jsonb(parameters),
+        Jsonb(tags),
+        Jsonb(metadata),
+        author,
+        message,
+        model,
+        None if vector is None else VectorParam(vector),
     )
-    inserted = session.execute(
-        insert(Prompt).values(**values).on_conflict_do_nothing(index_elements=["name"]).returning(Prompt.id)
-    ).scalar_one_or_none()
-    if inserted is None:
+    row = connection.execute(_CREATE_SQL, values).fetchone()
+    if row is None:
         raise PromptAlreadyExists(name)
-    prompt = session.get_one(Prompt, inserted)
-    version = _add_version(
-        session,
-        prompt,
+    version, created_at = row
+    return VersionInfo(
+        name=name,
+        version=version,
         text=text,
         parameters=parameters,
         author=author,
         message=message,
-        embeddings=embeddings,
+        created_at=created_at,
+        is_active=True,
+        metadata=metadata,
     )
-    _audit(session, prompt, "create", None, 1, author, message)
-    return version_info(name, version, active=True)
-
-
-_COMMIT_SQL = "SELECT * FROM commit_prompt_version(%s, %s, %s, %s, %s, %s, %s)"
 
 
 def commit_version(
@@ -75,18 +82,31 @@ def commit_version(
     message: str,
     model: str,
     embedding: Sequence[float],
+    tags: list[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    label: str = PRODUCTION,
 ) -> VersionInfo:
-    """Add the next version (number allocated under the prompt's row lock), make it active and commit.
+    """Add the next version (numbered under the prompt's row lock) and point `label` at it (production: active).
 
-    `connection` is a psycopg connection in autocommit mode: the call is one statement, hence one transaction
-    (the function and why its order matters: migration 0005). `parameters=None` keeps the active version's.
+    `parameters=None` keeps the active version's, `tags=None` the prompt's tags (the function adds them to the
+    version's metadata).
     """
-    params = None if parameters is None else Jsonb(parameters)
-    values = (name, text, params, author, message, model, VectorParam(embedding))
+    values = (
+        name,
+        text,
+        None if parameters is None else Jsonb(parameters),
+        None if tags is None else Jsonb(tags),
+        Jsonb(metadata or {}),
+        author,
+        message,
+        model,
+        VectorParam(embedding),
+        label,
+    )
     row = connection.execute(_COMMIT_SQL, values).fetchone()
     if row is None:
         raise PromptNotFound(name)
-    version, committed_parameters, created_at = row
+    version, committed_parameters, committed_metadata, created_at = row
     return VersionInfo(
         name=name,
         version=version,
@@ -95,73 +115,63 @@ def commit_version(
         author=author,
         message=message,
         created_at=created_at,
-        is_active=True,
+        is_active=label == PRODUCTION,
+        metadata=committed_metadata,
     )
 
 
-def rollback(*, session: Session, name: str, to_version: int, actor: str, reason: str) -> AuditEvent:
-    """Make an earlier (or later) existing version active again; no version is rewritten."""
-    prompt = get_prompt(name, session=session, lock=True)
-    target = get_version(session, prompt, to_version)
-    if prompt.active_version == to_version:
-        raise AlreadyActive(name, to_version)
-    previous = prompt.active_version
-    _activate(prompt, target)
-    event = _audit(session, prompt, "rollback", previous, to_version, actor, reason)
-    session.flush()
-    session.refresh(event)
-    return event_info(name, event)
-
-
-def _add_version(
-    session: Session,
-    prompt: Prompt,
+def move_label(
     *,
-    text: str,
-    parameters: dict[str, Any],
-    author: str,
-    message: str,
-    embeddings: Embeddings,
-) -> PromptVersion:
-    version = PromptVersion(
-        prompt_id=prompt.id,
-        version=prompt.latest_version,
-        text=text,
-        parameters=parameters,
-        author=author,
-        message=message,
-    )
-    session.add(version)
-    session.flush()
-    session.add_all(
-        PromptEmbedding(version_id=version.id, model=model, embedding=vector) for model, vector in embeddings.items()
-    )
-    return version
-
-
-def _activate(prompt: Prompt, version: PromptVersion) -> None:
-    prompt.active_version = version.version
-    prompt.text = version.text
-    prompt.parameters = version.parameters
-    prompt.updated_at = func.now()
-
-
-def _audit(
-    session: Session,
-    prompt: Prompt,
-    action: str,
-    from_version: int | None,
-    to_version: int,
+    connection: psycopg.Connection,
+    name: str,
+    label: str,
+    version: int,
     actor: str,
     reason: str,
-) -> PromptAudit:
-    event = PromptAudit(
-        prompt_id=prompt.id,
-        action=action,
-        from_version=from_version,
-        to_version=to_version,
+    action: str = "label",
+) -> LabelMove:
+    """Point `label` at an existing version under the prompt's row lock, with an audit row (who/when/from/to)."""
+    try:
+        row = connection.execute(_MOVE_SQL, (name, label, version, actor, reason, action)).fetchone()
+    except psycopg.Error as exc:
+        raise _move_error(exc, name, label, version) from None
+    assert row is not None
+    previous, to_version, created_at = row
+    return LabelMove(
+        name=name, label=label, from_version=previous, to_version=to_version, actor=actor, created_at=created_at
+    )
+
+
+def rollback(*, connection: psycopg.Connection, name: str, to_version: int, actor: str, reason: str) -> AuditEvent:
+    """Make an earlier (or later) existing version active again; no version is rewritten."""
+    try:
+        move = move_label(
+            connection=connection,
+            name=name,
+            label=PRODUCTION,
+            version=to_version,
+            actor=actor,
+            reason=reason,
+            action="rollback",
+        )
+    except LabelAlreadyThere:
+        raise AlreadyActive(name, to_version) from None
+    return AuditEvent(
+        name=name,
+        action="rollback",
+        label=PRODUCTION,
+        from_version=move.from_version,
+        to_version=move.to_version,
         actor=actor,
         reason=reason,
+        created_at=move.created_at,
     )
-    session.add(event)
-    return event
+
+
+def _move_error(exc: psycopg.Error, name: str, label: str, version: int) -> Exception:
+    errors: dict[str | None, Exception] = {
+        "PS404": PromptNotFound(name),
+        "PS405": VersionNotFound(name, version),
+        "PS409": LabelAlreadyThere(name, label, version),
+    }
+    return errors.get(exc.sqlstate, exc)

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     )
 
     database_url: SecretStr | None = Field(None, validation_alias=AliasChoices("DATABASE_URL", "P2V_DATABASE_URL"))
+    database_owner_url: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("P2V_DATABASE_OWNER_URL", "DATABASE_OWNER_URL"),
+        description="The tables' owner, for migrations only; DATABASE_URL is then the least-privilege runtime role.",
+    )
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "P2V_OPENAI_API_KEY")
     )

@@ -1,5 +1,8 @@
 """The prompt store's part in a run: the request recorded, the system prompt read, the lineage written."""
 
+import uuid
+from typing import Any
+
 from prefect import task
 from prefect.cache_policies import INPUTS, RUN_ID
 from prefect.logging import get_run_logger
@@ -7,7 +10,9 @@ from prefect.runtime import flow_run
 
 import prompt_store
 from prompt_store.embeddings import local, resolve_model
-from prompt_store.exceptions import EmbeddingKeyRefused
+from prompt_store.exceptions import EmbeddingKeyRefused, LabelNotFound
+from prompt_store.labels import PRODUCTION
+from prompt_store.templates import render
 from services.models import Publication, VideoRequest
 from services.storyboard import PlannerPrompt
 from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless, step_timeout
@@ -16,7 +21,7 @@ from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless, step_ti
 STORE_RETRIES = {
     "retries": 2,
     "retry_delay_seconds": [2, 10],
-    "retry_condition_fn": retry_unless(*PERMANENT_ERRORS, EmbeddingKeyRefused),
+    "retry_condition_fn": retry_unless(*PERMANENT_ERRORS, EmbeddingKeyRefused, LabelNotFound),
     "timeout_seconds": step_timeout(),
 }
 
@@ -59,12 +64,29 @@ def embed_request(user_prompt_id: int) -> bool:
 
 
 @task(name="load_system_prompt", **STORE_RETRIES)
-def load_system_prompt(name: str = prompt_store.STORYBOARD_SYSTEM) -> PlannerPrompt:
-    """The active version of the storyboard system prompt: a rollback in the store changes the next run."""
-    prompt_store.get_store().ensure_default_prompts()
-    active = prompt_store.get_store().get_active_prompt(name)
-    get_run_logger().info("system prompt %s v%s (%d characters)", active.name, active.version, len(active.text))
-    return PlannerPrompt(name=active.name, version=active.version, text=active.text, parameters=active.parameters)
+def load_system_prompt(
+    name: str = prompt_store.STORYBOARD_SYSTEM,
+    label: str = PRODUCTION,
+    user_prompt_id: int | None = None,
+    context: dict[str, Any] | None = None,
+) -> PlannerPrompt:
+    """The version `label` (or a weighted split, "production:80,staging:20") points at, rendered with `context`.
+
+    The label is chosen from the flow run's id, so a retried run reads the same one; the version and label are
+    written to the lineage at once when the request is known (a failed run still says what it read).
+    """
+    store = prompt_store.get_store()
+    store.ensure_default_prompts()
+    chosen = store.resolve_for_run(name, label, run_key=str(flow_run.id or uuid.uuid4()))
+    if user_prompt_id is not None:
+        store.record_lineage(
+            user_prompt_id, prompt_versions={chosen.name: chosen.version}, prompt_labels={chosen.name: chosen.label}
+        )
+    get_run_logger().info(
+        "system prompt %s v%s (label %s, %d characters)", chosen.name, chosen.version, chosen.label, len(chosen.text)
+    )
+    text = render(chosen.text, chosen.variables, context or {})
+    return PlannerPrompt(name=chosen.name, version=chosen.version, text=text, parameters=chosen.parameters)
 
 
 @task(name="record_lineage", **STORE_RETRIES)

@@ -16,8 +16,7 @@ _MODELS = {"all-MiniLM-L6-v2": ("minilm_l6_v2", 384), "text-embedding-3-small": 
 # Deferrable: a commit inserts its embedding (the slow HNSW insert) *before* it takes the prompt's row lock
 # and inserts the version row, so writers queue only for the cheap part; the key is checked at COMMIT.
 _TABLES = {
-    "prompt_embeddings": "version_id bigint NOT NULL "
-    "REFERENCES prompt_versions (id) DEFERRABLE INITIALLY DEFERRED",
+    "prompt_embeddings": "version_id bigint NOT NULL REFERENCES prompt_versions (id) DEFERRABLE INITIALLY DEFERRED",
     "user_prompt_embeddings": "user_prompt_id bigint NOT NULL REFERENCES user_prompts (id)",
 }
 

@@ -1,7 +1,7 @@
 """Full-text in more than English, and trigram matching of prompt names.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 
 `prompt_search` is the `russian` configuration (Russian snowball stemming for Cyrillic words, English stemming and
 stop words for ASCII words) with `unaccent` in front of the non-ASCII words, so `café` finds `cafe` and `ёлка`
@@ -14,7 +14,7 @@ pg_trgm and unaccent are trusted extensions (Postgres 13+): a database owner can
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
