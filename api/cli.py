@@ -15,6 +15,7 @@ from rich.console import Console
 from api.check_cli import check
 from api.prompts_cli import db_app, prompts_app
 from api.serve_cli import app as serve_app
+from api.users_cli import users_app
 from api.youtube_cli import youtube_app
 from services.exceptions import P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
@@ -38,6 +39,7 @@ app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
 app.add_typer(youtube_app, name="youtube")
 app.add_typer(serve_app, name="serve")
+app.add_typer(users_app, name="users")
 app.command()(check)
 
 

@@ -43,7 +43,10 @@ def runner_deployment(spec: dict[str, Any], *, schedules: bool = True) -> Runner
     )
 
 
-def serve_all(*, limit: int | None = None, schedules: bool = True) -> None:
+DEFAULT_LIMIT = 2
+
+
+def serve_all(*, limit: int | None = DEFAULT_LIMIT, schedules: bool = True) -> None:
     """Register the deployments and run their flow runs here until interrupted."""
     deployments = [runner_deployment(spec, schedules=schedules) for spec in deployment_specs()]
     serve(*deployments, limit=limit)

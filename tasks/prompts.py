@@ -7,6 +7,7 @@ from prefect.runtime import flow_run
 import prompt_store
 from prompt_store.exceptions import EmbeddingKeyRefused
 from services.models import Publication, VideoRequest
+from services.run_tags import user_from_tags
 from services.storyboard import PlannerPrompt
 from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless
 
@@ -30,7 +31,10 @@ def record_request(request: VideoRequest, user_prompt_id: int | None = None) -> 
     if user_prompt_id is not None:
         return user_prompt_id
     metadata = request.model_dump(mode="json", exclude={"prompt", "language"})
-    return prompt_store.get_store().record_user_prompt(request.prompt, language=request.language, metadata=metadata)
+    username = user_from_tags(flow_run.tags or []) or "cli"  # a run the REST API started belongs to its caller
+    return prompt_store.get_store().record_user_prompt(
+        request.prompt, language=request.language, metadata=metadata, username=username
+    )
 
 
 @task(name="load_system_prompt", **STORE_RETRIES)
