@@ -6,6 +6,7 @@ OpenAPI pages. Routes get the caller through the `current_user` dependency.
 
 import hmac
 import json
+import logging
 from collections.abc import Callable
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prompt_store.users import UserTokens
 
+log = logging.getLogger(__name__)
 ADMIN_USER = "admin"
 MIN_TOKEN_CHARS = 32
 MAX_TOKEN_CHARS = 256
@@ -72,7 +74,8 @@ class AuthMiddleware:
             return
         try:
             username = await self.authenticate(_bearer_token(scope))
-        except Exception:  # noqa: BLE001 - the user database is down: say so, never a traceback
+        except Exception as exc:  # noqa: BLE001 - the user database is down: say so, never a traceback
+            log.warning("user lookup failed (%s): answering 503", type(exc).__name__)
             await _reply(
                 send, 503, "the user database is unavailable; try again later", {"retry-after": str(RETRY_AFTER_S)}
             )

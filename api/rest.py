@@ -16,7 +16,7 @@ from prefect.exceptions import ObjectNotFound
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.admission import Admission
-from api.auth import ADMIN_USER, MIN_TOKEN_CHARS, AuthMiddleware, CurrentUser, current_user
+from api.auth import MIN_TOKEN_CHARS, AuthMiddleware, CurrentUser
 from api.rest_errors import ERROR_RESPONSES, ErrorDetail, install_error_handlers
 from api.run_status import TaskStatus, read_task_status, video_link
 from prompt_store.users import get_user_tokens
@@ -44,6 +44,12 @@ class ApiVideoRequest(VideoRequest):
             except UnicodeEncodeError:
                 raise ValueError("contains a lone surrogate, which is not valid Unicode") from None
         return value
+
+    @field_validator("scenes", mode="before")
+    @classmethod
+    def _integral_number(cls, value: Any) -> Any:
+        """JSON Schema counts 3.0 as an integer, so it is one here too; `true` and `"3"` stay refused."""
+        return int(value) if type(value) is float and value.is_integer() else value
 
 
 class ProcessAccepted(BaseModel):
@@ -176,6 +182,3 @@ def _secrets(settings: Settings) -> list[Any]:
     values = [settings.api_token, settings.database_url, settings.openai_api_key, settings.pexels_api_key]
     values += [settings.pixabay_api_key, settings.depositphotos_api_key]
     return [v for v in values if v is not None]
-
-
-__all__ = ["ADMIN_USER", "ApiVideoRequest", "create_app", "current_user"]

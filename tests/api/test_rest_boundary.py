@@ -12,6 +12,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from api.rest import create_app
 from services.settings import Settings
+from tests.api.conftest import cancel_api_runs
 
 ADMIN = "boundary-admin-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {ADMIN}", "Content-Type": "application/json"}
@@ -73,6 +74,7 @@ def test_malformed_json_is_400_as_the_openapi_says(client: TestClient) -> None:
     [
         '{"prompt": "ok", "scenes": true}',
         '{"prompt": "ok", "scenes": "3"}',
+        '{"prompt": "ok", "scenes": 2.5}',
         '{"prompt": "ok", "duration_s": "8"}',
         '{"prompt": "ok", "duration_s": NaN}',
         '{"prompt": "ok", "duration_s": Infinity}',
@@ -92,8 +94,10 @@ def test_odd_types_and_numbers_are_422_never_500(client: TestClient, raw: str) -
 
 
 def test_json_numbers_of_the_right_kind_are_accepted(client: TestClient) -> None:
-    answer = client.post("/api/process/", json={"prompt": "ok", "scenes": 1, "duration_s": 8}, headers=AUTH)
-    assert answer.status_code == 202, answer.text
+    for body in ({"prompt": "ok", "scenes": 1, "duration_s": 8}, {"prompt": "ok", "scenes": 1.0, "duration_s": 8.5}):
+        answer = client.post("/api/process/", json=body, headers=AUTH)
+        assert answer.status_code == 202, answer.text
+        cancel_api_runs()
 
 
 def test_the_slashless_path_is_served_never_redirected(client: TestClient) -> None:
