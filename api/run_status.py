@@ -18,7 +18,7 @@ from prefect.client.schemas.sorting import TaskRunSort
 from pydantic import BaseModel
 
 SAFE_MESSAGE_CHARS = 600
-flow_run_epoch = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _URL_CREDENTIALS = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*):[^\s/@]+@")
 _SECRET_ASSIGNMENT = re.compile(
     r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)\s*[=:]\s*(?!\*\*\*)[^\s,;&'\"]+"
@@ -62,7 +62,7 @@ async def read_task_status(client: PrefectClient, flow_run: FlowRun, *, secrets:
     elif state and (state.is_failed() or state.is_crashed()):
         failed = decisive_failure(state.message or "", task_runs)
         status.failed_step = failed.name if failed else "flow"
-        message = (failed.state.message if failed and failed.state else state.message) or state.name
+        message = (failed.state.message if failed and failed.state else state.message) or state.name or "failed"
         status.error = scrub(message, secrets)[:SAFE_MESSAGE_CHARS]
     return status
 
@@ -72,8 +72,8 @@ def decisive_failure(flow_message: str, task_runs: list[TaskRun]) -> TaskRun | N
     exception than the flow's final state, so it is passed over. The latest matching task wins."""
     cause = _exception_text(flow_message)
     failed = [r for r in task_runs if r.state and (r.state.is_failed() or r.state.is_crashed())]
-    failed.sort(key=lambda r: r.end_time or r.expected_start_time or flow_run_epoch, reverse=True)
-    return next((r for r in failed if cause and _exception_text(r.state.message or "") == cause), None)
+    failed.sort(key=lambda r: r.end_time or r.expected_start_time or _EPOCH, reverse=True)
+    return next((r for r in failed if cause and r.state and _exception_text(r.state.message or "") == cause), None)
 
 
 def _exception_text(message: str) -> str:
@@ -96,7 +96,7 @@ def scrub(message: str, secrets: Sequence[str] = ()) -> str:
 
 def _step(run: TaskRun) -> StepStatus:
     duration = run.total_run_time.total_seconds() if run.total_run_time else None
-    return StepStatus(name=run.name, state=run.state.name if run.state else "Pending", duration_s=duration)
+    return StepStatus(name=run.name, state=(run.state.name if run.state else None) or "Pending", duration_s=duration)
 
 
 async def video_link(client: PrefectClient, flow_run_id: UUID) -> str | None:
