@@ -13,6 +13,7 @@ import json
 import os
 import select
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -169,6 +170,7 @@ def drive(url: str, api_pid: int, *, posts: int, big: int, big_mb: int) -> dict:
     sampler.stop()
     return {
         "post_codes": dict(Counter(code for code, _, _ in answers)),
+        "post_median_s": round(statistics.median(t for _, t, _ in answers), 2),
         "post_slowest_s": round(max(t for _, t, _ in answers), 2),
         "big_codes": dict(Counter(code for code, _, _ in with_threads)),
         "big_slowest_s": round(max((t for _, t, _ in with_threads), default=0), 2),
@@ -187,6 +189,7 @@ def main() -> None:
     parser.add_argument("--big-mb", type=int, default=300)
     parser.add_argument("--limit", type=int, default=2, help="serve limit and API bound on runs in flight")
     args = parser.parse_args()
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=180), tempfile.TemporaryDirectory(prefix="p2vl") as tmp:
