@@ -54,7 +54,10 @@ class Admission:
                     f"you have {mine} runs in flight (the limit is {self.max_runs_per_user}); try again later",
                     RETRY_AFTER_S,
                 )
-            return await start()
+            flow_run = await start()
+            if len(runs) + 1 >= self.max_runs:  # this run took the last slot: the next caller need not ask Prefect
+                self._full_until = self._clock() + FULL_MEMO_S
+            return flow_run
 
     def _busy_all(self, count: int) -> RunsBusy:
         return RunsBusy(f"{count} runs are in flight (the limit is {self.max_runs}); try again later", RETRY_AFTER_S)
