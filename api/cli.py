@@ -17,6 +17,7 @@ from api.gc_cli import app as gc_app
 from api.prompts_cli import db_app, prompts_app
 from api.queue_cli import queue_app
 from api.serve_cli import app as serve_app
+from api.users_cli import users_app
 from api.youtube_cli import youtube_app
 from services.exceptions import InvalidRequest, P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
@@ -42,6 +43,7 @@ app.add_typer(youtube_app, name="youtube")
 app.add_typer(serve_app, name="serve")
 app.add_typer(gc_app, name="gc")
 app.add_typer(queue_app, name="queue")
+app.add_typer(users_app, name="users")
 app.command()(check)
 
 

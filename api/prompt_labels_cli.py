@@ -22,6 +22,7 @@ def get_store() -> Any:
 
     return process_store()
 
+
 console = Console()
 
 

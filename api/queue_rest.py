@@ -1,6 +1,6 @@
-"""REST: POST /api/queue/ queues a prompt for the batch run, GET /api/queue/ lists the queue.
+"""REST: POST /api/queue/ queues a prompt for the batch run, GET /api/queue/ lists the caller's queued prompts.
 
-The app-wide auth dependency of api/rest.py applies to these routes too.
+The app-wide auth middleware (api/auth.py) covers these routes; the caller is the prompt's user.
 """
 
 from datetime import datetime
@@ -10,10 +10,10 @@ from fastapi import APIRouter, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from api.auth import CurrentUser
 from services.batch import QueueRequest
 
 router = APIRouter(prefix="/api/queue", tags=["queue"])
-REST_USER = "api"
 
 
 class QueuedItem(BaseModel):
@@ -26,7 +26,7 @@ class QueuedItem(BaseModel):
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED, response_model=QueuedItem)
-async def queue_prompt(request: QueueRequest) -> QueuedItem:
+async def queue_prompt(request: QueueRequest, user: CurrentUser) -> QueuedItem:
     """Queue a prompt for the next batch run (batch-videos/nightly); it keeps its own aspect, scenes, length."""
     from prompt_store import get_store
 
@@ -35,7 +35,7 @@ async def queue_prompt(request: QueueRequest) -> QueuedItem:
         request.prompt,
         language=request.language,
         metadata=request.options(),
-        username=REST_USER,
+        username=user.username,
     )
     return QueuedItem(
         id=queued, status="queued", prompt=request.prompt, language=request.language, options=request.options()
@@ -43,11 +43,11 @@ async def queue_prompt(request: QueueRequest) -> QueuedItem:
 
 
 @router.get("/", response_model=list[QueuedItem])
-async def list_queue(limit: int = 100) -> list[QueuedItem]:
-    """The queued prompts, oldest first (the order the batch takes them in)."""
+async def list_queue(user: CurrentUser, limit: int = 100) -> list[QueuedItem]:
+    """Your queued prompts, oldest first (the order the batch takes them in)."""
     from prompt_store import get_store
 
-    rows = await run_in_threadpool(get_store().list_user_prompts, ["queued"], max(1, min(limit, 1000)))
+    rows = await run_in_threadpool(get_store().list_user_prompts, ["queued"], max(1, min(limit, 1000)), user.username)
     return [
         QueuedItem(
             id=r.id, status=r.status, prompt=r.text, language=r.language, options=r.metadata, created_at=r.created_at

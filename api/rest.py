@@ -1,99 +1,193 @@
-"""The seed's REST contract on Prefect: POST /api/process/ starts a flow run, GET /api/tasks/<id>/ reports it."""
+"""The seed's REST contract on Prefect: POST /api/process/ starts a flow run, GET /api/tasks/<id>/ reports it,
+GET /api/videos/<id> serves its video. Security notes: docs/security.md."""
 
-import hmac
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 from uuid import UUID
 
-from fastapi import Depends, FastAPI, HTTPException, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, FastAPI, HTTPException, status
+from fastapi.responses import FileResponse
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.admission import Admission
+from api.auth import MIN_TOKEN_CHARS, AuthMiddleware, CurrentUser
 from api.prompts_rest import router as prompts_router
 from api.queue_rest import router as queue_router
-from api.run_status import TaskStatus, read_task_status
+from api.rest_errors import ERROR_RESPONSES, ErrorDetail, install_error_handlers
+from api.run_status import TaskStatus, read_task_status, video_link
+from prompt_store.users import get_user_tokens
 from services.models import Mood, VideoRequest
+from services.publish.local import slugify
+from services.run_tags import API_TAG, user_from_tags, user_tag
 from services.settings import Settings, get_settings
 
-_bearer = HTTPBearer(auto_error=False, description="The API token from P2V_API_TOKEN.")
+USERS_SUBFOLDER = "users"
 
 
 class ApiVideoRequest(VideoRequest):
-    """A run request over HTTP: music is a mood or none, never a path on the server."""
+    """A run request over HTTP: strict JSON types (no `"3"` for 3, no `true` for 1), finite numbers, valid Unicode;
+    music is a mood or none, never a path on the server."""
+
+    model_config = ConfigDict(strict=True, allow_inf_nan=False)
 
     music: Mood | Literal["none"] | None = Field(None, description="Music bed: 'none' or a mood; default by mood.")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _valid_unicode(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("contains a lone surrogate, which is not valid Unicode") from None
+        return value
+
+    @field_validator("scenes", mode="before")
+    @classmethod
+    def _integral_number(cls, value: Any) -> Any:
+        """JSON Schema counts 3.0 as an integer, so it is one here too; `true` and `"3"` stay refused."""
+        return int(value) if type(value) is float and value.is_integer() else value
 
 
 class ProcessAccepted(BaseModel):
     task_id: UUID
 
 
-class ErrorDetail(BaseModel):
-    detail: str
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API app; refuses to start without a configured token."""
+    """The API app: every route behind the token check and the body cap (AuthMiddleware)."""
     settings = settings or get_settings()
-    if settings.api_token is None or not settings.api_token.get_secret_value():
-        raise RuntimeError("P2V_API_TOKEN is not set: the REST API needs a token to check requests against")
-    expected = settings.api_token.get_secret_value().encode()
-
-    def require_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-        given = credentials.credentials.encode() if credentials else b""
-        if not hmac.compare_digest(given, expected):
-            raise HTTPException(
-                status.HTTP_401_UNAUTHORIZED, "missing or invalid API token", headers={"WWW-Authenticate": "Bearer"}
-            )
-
+    admin_token = settings.api_token.get_secret_value() if settings.api_token else None
+    if admin_token is not None and len(admin_token) < MIN_TOKEN_CHARS:
+        raise RuntimeError(f"P2V_API_TOKEN is shorter than {MIN_TOKEN_CHARS} characters: use a long random token")
     app = FastAPI(
         title="prompt-to-video",
-        version="1.0",
-        dependencies=[Depends(require_token)],
-        responses={401: {"description": "Missing or invalid API token", "model": ErrorDetail}},
+        version="1.1",
+        redirect_slashes=False,
+        responses={401: ERROR_RESPONSES[401], 413: ERROR_RESPONSES[413]},
     )
-
-    @app.post(
-        "/api/process/",
-        status_code=status.HTTP_202_ACCEPTED,
-        response_model=ProcessAccepted,
-        responses={
-            400: {"description": "The body is not valid JSON or UTF-8"},
-            503: {"description": "The deployment is not on the Prefect server", "model": ErrorDetail},
-        },
+    app.add_middleware(
+        AuthMiddleware, admin_token=admin_token, users=get_user_tokens, max_body_bytes=settings.api_max_body_bytes
     )
-    async def process(request: ApiVideoRequest) -> ProcessAccepted:
-        """Start a video run; returns at once with the flow run id as `task_id`."""
-        try:
-            flow_run = await run_deployment(
-                settings.api_deployment,
-                parameters=request.model_dump(exclude_none=True),
-                timeout=0,
-                tags=["api"],
-            )
-        except ObjectNotFound:
-            raise HTTPException(
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-                f"deployment {settings.api_deployment!r} is not deployed on the Prefect server",
-            ) from None
-        return ProcessAccepted(task_id=flow_run.id)
-
-    @app.get(
-        "/api/tasks/{task_id}/",
-        response_model=TaskStatus,
-        responses={404: {"description": "No run with this id", "model": ErrorDetail}},
-    )
-    async def task_status(task_id: UUID) -> TaskStatus:
-        """State of a run, each step's state and duration, and the video or the failed step."""
-        async with get_client() as client:
-            try:
-                flow_run = await client.read_flow_run(task_id)
-            except ObjectNotFound:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such task") from None
-            return await read_task_status(client, flow_run)
-
+    install_error_handlers(app)
+    app.include_router(runs_router(settings))
     app.include_router(queue_router)
     app.include_router(prompts_router)
     return app
+
+
+def runs_router(settings: Settings) -> APIRouter:
+    router = APIRouter()
+    admission = Admission(max_runs=settings.api_max_runs, max_runs_per_user=settings.api_max_runs_per_user)
+    secrets = [s.get_secret_value() for s in _secrets(settings)]
+
+    async def process(request: ApiVideoRequest, user: CurrentUser) -> ProcessAccepted:
+        """Start a video run; returns at once with the flow run id as `task_id`."""
+        parameters = request.model_dump(exclude_none=True) | {
+            "output_dir": str(user_output_dir(settings, user.username))
+        }
+
+        async def start() -> FlowRun:
+            try:
+                return await run_deployment(
+                    settings.api_deployment,
+                    parameters=parameters,
+                    flow_run_name=f"video-{slugify(request.prompt, 48)}",
+                    timeout=0,
+                    tags=[API_TAG, user_tag(user.username)],
+                )
+            except ObjectNotFound:
+                raise HTTPException(
+                    status.HTTP_503_SERVICE_UNAVAILABLE,
+                    f"deployment {settings.api_deployment!r} is not deployed on the Prefect server",
+                ) from None
+
+        flow_run = await admission.start(user.username, start)
+        return ProcessAccepted(task_id=flow_run.id)
+
+    async def task_status(task_id: UUID, user: CurrentUser) -> TaskStatus:
+        """State of a run, each step's state and duration, and the video URL or the failed step."""
+        async with get_client() as client:
+            flow_run = await _own_run(client, task_id, user.username)
+            return await read_task_status(client, flow_run, secrets=secrets)
+
+    async def video(task_id: UUID, user: CurrentUser) -> FileResponse:
+        """The published video of a finished run of yours."""
+        async with get_client() as client:
+            await _own_run(client, task_id, user.username)
+            link = await video_link(client, task_id)
+        path = _contained_file(link, user_output_dir(settings, user.username))
+        return FileResponse(path, media_type="video/mp4", filename=f"{task_id}.mp4")
+
+    not_found = {"description": "No run of yours with this id", "model": ErrorDetail}
+    busy = {"description": "Too many runs in flight (see Retry-After)", "model": ErrorDetail}
+    _add_route(
+        router,
+        "POST",
+        "/api/process/",
+        process,
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=ProcessAccepted,
+        responses={**{code: ERROR_RESPONSES[code] for code in (400, 422, 503)}, 429: busy},
+    )
+    _add_route(
+        router,
+        "GET",
+        "/api/tasks/{task_id}/",
+        task_status,
+        response_model=TaskStatus,
+        responses={404: not_found, 503: ERROR_RESPONSES[503]},
+    )
+    video_ok = {"content": {"video/mp4": {}}, "description": "The video (HTTP range requests supported)"}
+    _add_route(
+        router,
+        "GET",
+        "/api/videos/{task_id}",
+        video,
+        response_class=FileResponse,
+        responses={200: video_ok, 404: not_found, 503: ERROR_RESPONSES[503]},
+    )
+    return router
+
+
+def _add_route(router: APIRouter, method: str, path: str, endpoint: Any, **options: Any) -> None:
+    """The route with and without its trailing slash: the other form is served, never redirected (to the Host)."""
+    twin = path[:-1] if path.endswith("/") else f"{path}/"
+    router.add_api_route(path, endpoint, methods=[method], **options)
+    router.add_api_route(twin, endpoint, methods=[method], include_in_schema=False, **options)
+
+
+def user_output_dir(settings: Settings, username: str) -> Path:
+    """The caller's own folder under P2V_OUTPUT_DIR; the API and the serving process must share this folder."""
+    return settings.output_dir.resolve() / USERS_SUBFOLDER / username
+
+
+async def _own_run(client: Any, task_id: UUID, username: str) -> FlowRun:
+    """The flow run if the API started it for this caller; anything else is 'not found' (no existence oracle)."""
+    try:
+        flow_run = await client.read_flow_run(task_id)
+    except ObjectNotFound:
+        flow_run = None
+    if flow_run is None or user_from_tags(flow_run.tags) != username:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such task")
+    return flow_run
+
+
+def _contained_file(link: str | None, folder: Path) -> Path:
+    if not link or not link.startswith("file:"):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "this run has no video served here")
+    path = Path(url2pathname(urlparse(link).path)).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "this run has no video served here")
+    return path
+
+
+def _secrets(settings: Settings) -> list[Any]:
+    values = [settings.api_token, settings.database_url, settings.openai_api_key, settings.pexels_api_key]
+    values += [settings.pixabay_api_key, settings.depositphotos_api_key]
+    return [v for v in values if v is not None]

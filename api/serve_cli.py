@@ -7,12 +7,16 @@ from typing import Annotated
 
 import typer
 
+DEFAULT_LIMIT = 2  # a run's ffmpeg wants about a core and ~1 GB: 50 at once starved the machine (issue 15)
+
 app = typer.Typer(help="Serve the prompt-to-video deployments from this process.")
 
 
 @app.callback(invoke_without_command=True)
 def serve(
-    limit: Annotated[int | None, typer.Option(help="Most flow runs at once (default: no limit).")] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, help="Most flow runs at once; more wait, scheduled, until one finishes.")
+    ] = DEFAULT_LIMIT,
     schedules: Annotated[bool, typer.Option(help="Keep the cron schedules of prefect.yaml.")] = True,
 ) -> None:
     """Register the deployments of prefect.yaml and run their flow runs here until Ctrl-C."""

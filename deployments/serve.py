@@ -85,7 +85,10 @@ def servable(deployments: list[RunnerDeployment]) -> list[RunnerDeployment]:
     return free
 
 
-def serve_all(*, limit: int | None = None, schedules: bool = True) -> None:
+DEFAULT_LIMIT = 2
+
+
+def serve_all(*, limit: int | None = DEFAULT_LIMIT, schedules: bool = True) -> None:
     """Register the deployments that are not deployed on work pools and run their flow runs here until interrupted.
 
     What Prefect does when serving stops (pausing the served deployments' schedules) touches only what was

@@ -37,6 +37,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    token_sha256: Mapped[str | None] = mapped_column(CHAR(64), unique=True, doc="SHA-256 hex of the API token.")
+    token_created_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
 
 
 class Prompt(Base):

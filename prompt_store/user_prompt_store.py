@@ -65,10 +65,12 @@ class UserPromptOperations(StoreBase):
         with self.session() as s:
             return user_prompts.claim_queued(limit, session=s)
 
-    def list_user_prompts(self, statuses: list[UserPromptStatus], limit: int = 100) -> list[UserPromptRow]:
-        """User prompts in one of `statuses`, oldest first (`p2v queue list`)."""
+    def list_user_prompts(
+        self, statuses: list[UserPromptStatus], limit: int = 100, username: str | None = None
+    ) -> list[UserPromptRow]:
+        """User prompts in one of `statuses`, oldest first (`p2v queue list`); only `username`'s when given."""
         with self.autocommit() as s:
-            return user_prompts.list_by_status(statuses, limit, session=s)
+            return user_prompts.list_by_status(statuses, limit, username=username, session=s)
 
     def set_user_prompt_status(self, user_prompt_id: int, status: UserPromptStatus) -> None:
         with self.session() as s:

@@ -135,15 +135,14 @@ def claim_queued(limit: int, *, session: Session) -> list[QueuedUserPrompt]:
     ]
 
 
-def list_by_status(statuses: list[UserPromptStatus], limit: int, *, session: Session) -> list[UserPromptRow]:
+def list_by_status(
+    statuses: list[UserPromptStatus], limit: int, *, username: str | None = None, session: Session
+) -> list[UserPromptRow]:
     """User prompts in one of `statuses`, oldest first (the order a batch takes queued ones in)."""
-    rows = session.execute(
-        select(UserPrompt, User.username)
-        .join(User)
-        .where(UserPrompt.status.in_(statuses))
-        .order_by(UserPrompt.id)
-        .limit(limit)
-    )
+    query = select(UserPrompt, User.username).join(User).where(UserPrompt.status.in_(statuses))
+    if username is not None:
+        query = query.where(User.username == username)
+    rows = session.execute(query.order_by(UserPrompt.id).limit(limit))
     return [
         UserPromptRow(
             id=up.id,

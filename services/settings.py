@@ -118,6 +118,9 @@ class Settings(BaseSettings):
 
     api_token: SecretStr | None = Field(None, description="Bearer token every REST request must carry.")
     api_deployment: str = Field("prompt-to-video/default", description="Deployment the REST API starts runs of.")
+    api_max_runs: int = Field(4, ge=1, description="Runs started by the API and not yet finished, all users together.")
+    api_max_runs_per_user: int = Field(2, ge=1, description="Runs started by the API and not yet finished, per user.")
+    api_max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body the API reads (413 above).")
 
     # Prompt store
     embedding_model: str | None = Field(

@@ -14,6 +14,7 @@ from prompt_store.exceptions import EmbeddingKeyRefused, LabelNotFound
 from prompt_store.labels import PRODUCTION
 from prompt_store.templates import render
 from services.models import Publication, VideoRequest
+from services.run_tags import user_from_tags
 from services.storyboard import PlannerPrompt
 from tasks.resume import PERMANENT_ERRORS, result_storage, retry_unless, step_timeout
 
@@ -44,9 +45,12 @@ def record_request(request: VideoRequest, user_prompt_id: int | None = None) -> 
         get_run_logger().info("queued user prompt #%d: made by this run", user_prompt_id)
         return user_prompt_id
     metadata = request.model_dump(mode="json", exclude={"prompt", "language"})
+    username = user_from_tags(flow_run.tags or []) or "cli"  # a run the REST API started belongs to its caller
     store = prompt_store.get_store()
     remote = resolve_model(None) != local.MODEL
-    recorded = store.record_user_prompt(request.prompt, language=request.language, metadata=metadata, embed=remote)
+    recorded = store.record_user_prompt(
+        request.prompt, language=request.language, metadata=metadata, embed=remote, username=username
+    )
     get_run_logger().info("recorded user prompt #%d (%d characters)", recorded, len(request.prompt))
     return recorded
 

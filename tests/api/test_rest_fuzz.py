@@ -1,6 +1,7 @@
 """Schemathesis against the API's own OpenAPI: no input, however odd, gets a 5xx or breaks the schema."""
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -11,15 +12,16 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 import prompt_store
 from api.rest import create_app
 from services.settings import Settings
+from tests.api.conftest import cancel_api_runs
 
-TOKEN = "fuzz-token-abcdef"
+TOKEN = "fuzz-token-abcdef-0123456789-abcdef"
 DEPLOYMENT = "prompt-to-video/fuzz"
 app = create_app(Settings(api_token=TOKEN, api_deployment=DEPLOYMENT))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def unserved_deployment(prefect_harness) -> None:
+def unserved_deployment(prefect_harness) -> Iterator[None]:
     """A deployment with no worker: accepted runs stay scheduled, so fuzzing makes no videos."""
 
     async def create() -> None:
@@ -28,6 +30,8 @@ def unserved_deployment(prefect_harness) -> None:
             await client.create_deployment(flow_id=flow_id, name="fuzz")
 
     asyncio.run(create())
+    yield
+    cancel_api_runs()  # scheduled runs hold admission slots
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -14,3 +14,14 @@ def test_serve_mounts_as_a_p2v_subcommand() -> None:
     p2v.add_typer(serve_cli.app, name="serve")
     result = CliRunner(env={"COLUMNS": "500"}).invoke(p2v, ["serve", "--help"])
     assert result.exit_code == 0 and "--limit" in result.stdout and "--no-schedules" in result.stdout
+
+
+def test_serve_runs_two_flow_runs_at_once_unless_told() -> None:
+    import inspect
+
+    from deployments.serve import serve_all
+
+    assert inspect.signature(serve_cli.serve).parameters["limit"].default == 2
+    assert inspect.signature(serve_all).parameters["limit"].default == 2
+    result = CliRunner().invoke(serve_cli.app, ["--limit", "0"])
+    assert result.exit_code == 2  # at least one run at once

@@ -23,7 +23,7 @@ from services.settings import Settings
 from tests.api.test_rest import _wait_for_deployment
 from tests.faults.conftest import run_records
 
-TOKEN = "load-token-0123456789"
+TOKEN = "load-token-0123456789-abcdefghijklmnop"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 RUNS = 8
 SERVE = "from flows.prompt_to_video import prompt_to_video; prompt_to_video.serve(name='load', limit=8)"
@@ -40,7 +40,11 @@ def api_url(prefect_harness: None, short_dir: Path) -> Iterator[str]:
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    app = create_app(Settings(_env_file=None, api_token=TOKEN, api_deployment="prompt-to-video/load"))
+    settings = Settings(
+        _env_file=None, api_token=TOKEN, api_deployment="prompt-to-video/load", output_dir=short_dir / "out",
+        api_max_runs=RUNS, api_max_runs_per_user=RUNS,
+    )  # fmt: skip
+    app = create_app(settings)
     api = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=api.run, daemon=True).start()
     try:
@@ -80,7 +84,7 @@ def test_eight_runs_submitted_at_once_all_complete(api_url: str, short_dir: Path
     statuses = _wait_until_all_finished(api_url, task_ids)
 
     assert [s["state"] for s in statuses] == ["COMPLETED"] * RUNS, statuses
-    videos = sorted((short_dir / "out").glob("*/video.mp4"))
+    videos = sorted((short_dir / "out").glob("users/admin/*/video.mp4"))  # API runs publish per user
     assert len(videos) == RUNS, "one published video per run, none lost"
     logs = [line for t in task_ids for line in run_records(t)["logs"]]
     served = (short_dir / "serve.log").read_text(errors="replace")

@@ -4,13 +4,13 @@ A rerun asks this session (a finished upload answers with its video) instead of 
 is deleted in the transaction that records the publication, so a session URI does not outlive its upload.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
