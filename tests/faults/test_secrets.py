@@ -13,7 +13,7 @@ from tests.fakes.stock_apis import ALL_KEYS, FakeAPI
 from tests.fakes.youtube import CLIENT_SECRET, REFRESH_TOKEN, FakeYouTube
 from tests.faults.conftest import files_under, run_records
 
-API_TOKEN = "p2v-api-TOKEN-SECRET-0123456789"
+API_TOKEN = "p2v-api-TOKEN-SECRET-0123456789-abcdef"
 PROMPT = "Make a video about red foxes (secrets-marker-7f3a)"
 SCENES = [("Red foxes live in the snow.", "red fox snow", 2.0), ("A fox hunts in winter.", "fox hunting snow", 2.0)]
 

@@ -16,7 +16,7 @@ from prompt_store.exceptions import PromptNotFound
 from prompt_store.store import PromptStore
 from services.settings import Settings
 
-TOKEN = "prompt-api-test-token"
+TOKEN = "prompt-api-test-token-0123456789abcdef"
 
 
 class Served:
