@@ -11,6 +11,7 @@ import openai
 from pydantic import SecretStr
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused
+from services.http import USER_AGENT
 from services.models import WordSpan
 
 TRANSCRIPTION_MODEL = "whisper-1"
@@ -36,7 +37,11 @@ class OpenAIVoice:
         self.model = model
         self.voice = voice
         self._client = openai.OpenAI(
-            api_key=api_key.get_secret_value(), base_url=base_url, timeout=timeout_s, max_retries=max_retries
+            api_key=api_key.get_secret_value(),
+            base_url=base_url,
+            timeout=timeout_s,
+            max_retries=max_retries,
+            default_headers={"User-Agent": USER_AGENT},
         )
 
     def synthesize(self, text: str, *, language: str, out: Path, speed: float = 1.0) -> list[WordSpan] | None:

@@ -149,3 +149,13 @@ def test_an_existing_install_gets_production_at_its_active_version(server_url: s
         engine.dispose()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute("DROP DATABASE t_from_0005 WITH (FORCE)")
+
+
+def test_search_rows_show_the_labels_of_their_version(store: PromptStore) -> None:
+    store.add_prompt("labelled.search", "Narrate a calm walk through a bamboo forest at dawn.")
+    store.commit("labelled.search", "Narrate a calm walk through a bamboo forest at dusk.", label="staging")
+    rows = store.search("bamboo forest walk", mode="fulltext", all_versions=True)
+    labels = {row.version: row.labels for row in rows if row.name == "labelled.search"}
+    assert labels == {1: ["production"], 2: ["staging"]}
+    [grouped] = [row for row in store.search("bamboo forest walk", mode="fulltext") if row.name == "labelled.search"]
+    assert (grouped.version, grouped.labels) == (1, ["production"])
