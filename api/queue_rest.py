@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from api.auth import CurrentUser
+from api.rest_errors import ERROR_RESPONSES
 from services.batch import QueueRequest
 
 router = APIRouter(prefix="/api/queue", tags=["queue"])
@@ -25,7 +26,12 @@ class QueuedItem(BaseModel):
     created_at: datetime | None = None
 
 
-@router.post("/", status_code=status.HTTP_201_CREATED, response_model=QueuedItem)
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    response_model=QueuedItem,
+    responses={code: ERROR_RESPONSES[code] for code in (400, 422)},
+)
 async def queue_prompt(request: QueueRequest, user: CurrentUser) -> QueuedItem:
     """Queue a prompt for the next batch run (batch-videos/nightly); it keeps its own aspect, scenes, length."""
     from prompt_store import get_store

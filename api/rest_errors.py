@@ -4,10 +4,13 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from prefect.exceptions import PrefectHTTPStatusError
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import RETRY_AFTER_S
 
@@ -95,7 +98,20 @@ async def on_runs_busy(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    """As FastAPI does, except that a 405 lists every method of the path: Starlette names only the first route's."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        path = request.scope["path"]
+        methods = {
+            m for r in request.app.routes if isinstance(r, APIRoute) and r.path_regex.match(path) for m in r.methods
+        }
+        exc = StarletteHTTPException(405, exc.detail, headers={"Allow": ", ".join(sorted(methods))})
+    return await http_exception_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(httpx.TransportError, on_prefect_unreachable)
     app.add_exception_handler(PrefectHTTPStatusError, on_prefect_unreachable)

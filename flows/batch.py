@@ -17,7 +17,6 @@ from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import State
 from pydantic import Field
-from pydantic.json_schema import SkipJsonSchema
 
 import prompt_store
 from flows.deployment_runs import run_named
@@ -77,7 +76,7 @@ def batch_videos(
     duration_s: TargetDuration = None,
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
-    output_dir: SkipJsonSchema[OutputFolder] = None,
+    output_dir: OutputFolder = None,
     deployment: str | None = None,
 ) -> list[PromptOutcome]:
     """Make a video for each prompt (at most `limit`), up to `max_parallel` at once.
@@ -93,7 +92,8 @@ def batch_videos(
         duration_s: Target length in seconds; a queued prompt's own choice wins.
         language: Narration language code; a queued prompt's own choice wins.
         publish_target: local or youtube.
-        deployment: Run each video as a run of this deployment (e.g. prompt-to-video/default), on its pool's
+        publish_target: local or youtube.
+        output_dir: A folder inside P2V_OUTPUT_DIR to publish into. Empty: P2V_OUTPUT_DIR itself.
             workers. Empty: each video is a subflow in this run's process.
     """
     options = {

@@ -60,7 +60,7 @@ def prompt_to_video(
     duration_s: TargetDuration = None,
     language: LanguageTag = None,
     publish_target: PublishTarget = "local",
-    output_dir: SkipJsonSchema[OutputFolder] = None,
+    output_dir: OutputFolder = None,
     user_prompt_id: SkipJsonSchema[int | None] = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
@@ -71,7 +71,7 @@ def prompt_to_video(
 
     Aspect, length and scene count left empty are read from the prompt ("9:16 for Shorts", "a 60-second ...").
     The same prompt again reuses the finished steps; `fresh` plans, searches and narrates anew.
-    `output_dir` and `user_prompt_id` are for callers (the CLI's --out, the batch), so the UI form leaves them out.
+    `user_prompt_id` is for callers (the batch's queued prompts), so the UI form leaves it out.
 
     Args:
         prompt: What the video is about, in any language; it may ask for a frame or a length.
@@ -82,6 +82,7 @@ def prompt_to_video(
         publish_target: local (a folder on the worker) or youtube (after `p2v youtube auth`).
         captions: subtitle or shorts. Empty: shorts for 9:16, subtitle otherwise.
         music: none, a mood (calm, upbeat, dramatic, playful) or an audio file. Empty: by the storyboard's mood.
+        output_dir: A folder inside P2V_OUTPUT_DIR to publish into. Empty: P2V_OUTPUT_DIR itself.
         fresh: Make a new video even if this prompt was made before (plan, search and narrate anew).
         prompt_label: The system prompt's label, or an A/B split such as "production:80,staging:20".
     """

@@ -25,7 +25,8 @@ def test_queued_prompts_are_listed_and_the_batch_takes_them_with_their_options()
     listed = runner.invoke(app, ["queue", "list"], env={"COLUMNS": "200"})
     assert listed.exit_code == 0 and "Otters [holding] hands" in listed.output and "aspect=9:16" in listed.output
     over_rest = rest.get("/api/queue/", headers=AUTH).json()
-    assert [row["id"] for row in over_rest] == [posted.json()["id"]]  # the caller's own: not the CLI user's
+    ids = [row["id"] for row in over_rest]
+    assert ids[-1] == posted.json()["id"] and queued_id not in ids  # the caller's own, not the CLI user's
 
     taken = {item.user_prompt_id: item for item in StoreQueue().take(100)}
     assert taken[str(queued_id)].options == {"aspect": "9:16", "scenes": 3}
@@ -37,6 +38,7 @@ def test_bad_input_is_refused_before_anything_is_queued() -> None:
     refused = runner.invoke(app, ["queue", "add", "Volcano", "--aspect", "4:3"])
     assert refused.exit_code == 2 and "Invalid aspect" in refused.output
     rest = TestClient(create_app(Settings(api_token=TOKEN)))
+    before = rest.get("/api/queue/", headers=AUTH).json()
     assert rest.post("/api/queue/", json={"prompt": "   "}, headers=AUTH).status_code == 422
     assert rest.post("/api/queue/", json={"prompt": "ok"}).status_code == 401
-    assert rest.get("/api/queue/", headers=AUTH).json() == []
+    assert rest.get("/api/queue/", headers=AUTH).json() == before

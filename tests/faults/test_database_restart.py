@@ -121,7 +121,7 @@ def test_a_database_restart_during_the_run_loses_nothing(restart: DatabaseRestar
     assert _rows("SELECT text, status FROM user_prompts") == [(PROMPT, "done")], "one request, recorded once"
     assert len(_rows("SELECT * FROM run_prompt_versions")) == 1
     task_runs = [json.loads(t) for t in run_records(flow_run_id)["task_runs"]]
-    assert len(task_runs) == 11 and {t["state"]["name"] for t in task_runs} == {"Completed"}
+    assert len(task_runs) == 12 and {t["state"]["name"] for t in task_runs} == {"Completed"}
 
 
 def _rows(sql: str) -> list[tuple]:

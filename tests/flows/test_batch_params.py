@@ -6,7 +6,7 @@ from prefect.utilities.schema_tools import validate
 from flows.batch import batch_videos
 from flows.prompt_to_video import prompt_to_video
 
-INTERNAL = {"output_dir", "user_prompt_id"}
+INTERNAL = {"user_prompt_id"}
 
 
 def test_the_video_form_describes_each_parameter_and_hides_internals() -> None:
@@ -23,13 +23,15 @@ def test_the_video_form_describes_each_parameter_and_hides_internals() -> None:
         "captions",
         "music",
         "fresh",
+        "prompt_label",
+        "output_dir",
     } == set(properties)
     assert all(len(p.get("description", "")) > 15 for p in properties.values()), properties
     validate({"prompt": "Bees", "output_dir": "/tmp/x", "user_prompt_id": 4}, schema, raise_on_error=True)
 
 
-def test_the_batch_form_describes_each_parameter_and_hides_the_output_folder() -> None:
+def test_the_batch_form_describes_each_parameter() -> None:
     properties = parameter_schema(batch_videos).model_dump()["properties"]
-    assert "output_dir" not in properties and "max_parallel" in properties
+    assert "max_parallel" in properties and "output_dir" in properties
     assert all(len(p.get("description", "")) > 10 for p in properties.values()), properties
     assert properties["max_parallel"]["minimum"] == 1

@@ -40,10 +40,10 @@ def providers_env(stock_env: FakeAPI, tmp_path: Path, monkeypatch: pytest.Monkey
 
 def _run(tmp_path: Path):  # noqa: ANN202
     from flows.prompt_to_video import prompt_to_video
+    from services.settings import get_settings
 
-    state = prompt_to_video(
-        prompt="Make a video about red foxes", scenes=3, output_dir=tmp_path / "out", return_state=True
-    )
+    out = get_settings().output_dir / tmp_path.name  # a run's output_dir must lie inside P2V_OUTPUT_DIR
+    state = prompt_to_video(prompt="Make a video about red foxes", scenes=3, output_dir=out, return_state=True)
     publication = state.result()
     folder = Path(url2pathname(urlparse(publication.url).path)).parent
     return state.state_details.flow_run_id, folder, json.loads((folder / "metadata.json").read_text())

@@ -19,13 +19,15 @@ from services.ffmpeg import probe
 from services.quality.media import decode_audio
 from services.quality.report import QualityReport, check_video_folder
 from services.quality.speech import frame_levels
+from services.settings import get_settings
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 RATE = 16000
 
 
 def _make(tmp_path: Path, prompt: str, **options: object) -> tuple[Path, dict, QualityReport]:
-    state = prompt_to_video(prompt=prompt, output_dir=tmp_path / "out", return_state=True, **options)
+    out = get_settings().output_dir / tmp_path.name  # a run's output_dir must lie inside P2V_OUTPUT_DIR
+    state = prompt_to_video(prompt=prompt, output_dir=out, return_state=True, **options)
     assert state.is_completed(), state.message
     folder = Path(url2pathname(urlparse(state.result().url).path)).parent
     metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
