@@ -92,8 +92,8 @@ def batch_videos(
         duration_s: Target length in seconds; a queued prompt's own choice wins.
         language: Narration language code; a queued prompt's own choice wins.
         publish_target: local or youtube.
-        publish_target: local or youtube.
         output_dir: A folder inside P2V_OUTPUT_DIR to publish into. Empty: P2V_OUTPUT_DIR itself.
+        deployment: Run each video as a run of this deployment (e.g. prompt-to-video/default), on its pool's
             workers. Empty: each video is a subflow in this run's process.
     """
     options = {
