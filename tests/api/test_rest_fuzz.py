@@ -32,6 +32,7 @@ def unserved_deployment(prefect_harness) -> Iterator[None]:
     asyncio.run(create())
     yield
     cancel_api_runs()  # scheduled runs hold admission slots
+    prompt_store.get_store().next_queued_user_prompts(10_000)  # the prompts it queued are for no batch
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -100,6 +100,7 @@ def test_batch_drains_queued_user_prompts(settings) -> None:
     from prompt_store import get_store
 
     store = get_store()
+    store.next_queued_user_prompts(10_000)  # prompts other tests queued are not this batch's
     queued = [store.queue_user_prompt(f"Create a video about {topic}") for topic in ("rivers", "bees", "tea")]
     outcomes = batch_videos(limit=10, scenes=2, duration_s=5)
 
