@@ -6,7 +6,7 @@ Registered on `prompts_app` by `api.prompts_cli` (which owns the error handling:
 import getpass
 import json
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,9 +16,13 @@ from rich.table import Table
 from prompt_store.exceptions import InvalidPromptInput
 from prompt_store.templates import parse_variable_spec, render
 
+if TYPE_CHECKING:
+    from prompt_store.store import PromptStore
 
-def get_store() -> Any:
-    from prompt_store import get_store as process_store  # deferred: the store loads SQLAlchemy and the embedders
+
+def get_store() -> "PromptStore":
+    """The process-wide store, imported on first use: `p2v --help` and other commands skip SQLAlchemy & co."""
+    from prompt_store import get_store as process_store
 
     return process_store()
 

@@ -15,12 +15,12 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from api import prompt_labels_cli
-from api.prompt_labels_cli import _merged_parameters, _variables
+from api.prompt_labels_cli import _merged_parameters, _variables, get_store
 from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
 
 if TYPE_CHECKING:
-    from prompt_store.store import PromptStore
+    pass
 
 prompts_app = typer.Typer(help="Versioned prompts: add, commit, roll back, diff and search.", no_args_is_help=True)
 db_app = typer.Typer(help="The prompt store's database.", no_args_is_help=True)
@@ -48,13 +48,6 @@ def friendly(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def get_store() -> "PromptStore":
-    """The process-wide store, imported on first use: `p2v --help` and other commands skip SQLAlchemy & co."""
-    from prompt_store import get_store as process_store
-
-    return process_store()
 
 
 def _user() -> str:
