@@ -124,10 +124,11 @@ def build_timeline(
     chosen = choose_assets(pool, frame=frame) if fetch is None else fetch_chosen(pool, fetch, frame=frame)
     spoken = {n.scene_index: n for n in narrations or [] if n is not None}
     shortest = min(scene.duration_s for scene in storyboard.scenes)
-    transition = min(transition_s, shortest / 2) if len(storyboard.scenes) > 1 else 0.0
+    transition = whole_frames(min(transition_s, shortest / 2)) if len(storyboard.scenes) > 1 else 0.0
     first = storyboard.scenes[0].index
     scenes = [
-        _fit_to_narration(s, spoken.get(s.index), transition, opening=s.index == first) for s in storyboard.scenes
+        _in_whole_frames(_fit_to_narration(s, spoken.get(s.index), transition, opening=s.index == first))
+        for s in storyboard.scenes
     ]
     extras = _extras(scenes, pool, chosen, fetch, frame=frame)
     clips, start = [], 0.0
@@ -257,6 +258,16 @@ def _flag_upscale(asset: MediaAsset, frame: tuple[int, int]) -> MediaAsset:
         asset.scene_index, asset.provider, asset.asset_id, asset.width, asset.height, factor, *frame,
     )  # fmt: skip
     return asset.model_copy(update={"score": round(asset.score * UPSCALED_SCORE, 4)})
+
+
+def whole_frames(seconds: float) -> float:
+    """`seconds` rounded to a whole number of frames (to the millisecond), so the timeline's clock and the rendered
+    frames agree exactly: the video has as many frames as metadata.json's scene times say."""
+    return round(round(seconds * FPS) / FPS, 3)
+
+
+def _in_whole_frames(scene: Scene) -> Scene:
+    return scene.model_copy(update={"duration_s": whole_frames(scene.duration_s)})
 
 
 def _fit_to_narration(scene: Scene, narration: NarrationAudio | None, transition_s: float, *, opening: bool) -> Scene:

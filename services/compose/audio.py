@@ -26,6 +26,9 @@ LIMIT_DBFS = -3.0
 """The limiter's sample-peak ceiling: inter-sample peaks and AAC encoding add up to about 1.5 dB, so true peaks
 stay at or below -1 dBTP."""
 LIMIT_PASSES = 3
+PROMISED_TRUE_PEAK_DB, PEAK_MARGIN_DB, PEAK_CHECKS = -1.0, 0.3, 3
+"""The encoded track's true peak is measured; when AAC still overshoots -1 dBTP, the track is encoded again that much
+(plus a margin) quieter: a fraction of a dB of loudness for a promise kept."""
 SILENCE_LUFS = -60.0
 """Below this the mix is treated as silence: normalising it would only amplify noise (or divide by -inf)."""
 MUSIC_GAIN_DB = -14.0
@@ -128,13 +131,38 @@ def render_audio(plan: RenderPlan, *, music: Path | None, work_path: Path, out_p
             if mixed is None or mixed.loudness.gain_alone_fits:
                 break
             mixed = _limit(mixed, out_path=limited, timeout_s=timeout_s)
-        track = audio_track(mixed, duration_s=plan.duration_s)
-        args = ffmpeg.output(track, str(out_path), acodec="aac", ar=48000, audio_bitrate="160k", f="mp4").get_args()
-        run_ffmpeg(args, timeout_s=timeout_s, what="encoding the sound track")
+        encode_under_peak(mixed, duration_s=plan.duration_s, out_path=out_path, timeout_s=timeout_s)
     finally:
         for limited in passes:
             limited.unlink(missing_ok=True)
     return out_path
+
+
+def encode_under_peak(mixed: MixedAudio | None, *, duration_s: float, out_path: Path, timeout_s: float) -> float:
+    """Encode the track as AAC, measure its true peak, and encode it again quieter while that overshoots the
+    promise. Returns the trim applied (dB, 0 or negative)."""
+    trim_db = 0.0
+    for _ in range(PEAK_CHECKS):
+        _encode(audio_track(mixed, duration_s=duration_s, trim_db=trim_db), out_path, timeout_s=timeout_s)
+        if mixed is None:
+            break
+        peak = _true_peak(out_path, timeout_s=timeout_s)
+        if peak <= PROMISED_TRUE_PEAK_DB:
+            break
+        trim_db -= peak - PROMISED_TRUE_PEAK_DB + PEAK_MARGIN_DB
+    return trim_db
+
+
+def _encode(track: Stream, out_path: Path, *, timeout_s: float) -> None:
+    args = ffmpeg.output(track, str(out_path), acodec="aac", ar=48000, audio_bitrate="160k", f="mp4").get_args()
+    run_ffmpeg(args, timeout_s=timeout_s, what="encoding the sound track")
+
+
+def _true_peak(path: Path, *, timeout_s: float) -> float:
+    """The encoded file's true peak (dBTP), as a player decodes it."""
+    measure = ffmpeg.input(str(path)).audio.filter("ebur128", peak="true", framelog="quiet")
+    stderr = run_ffmpeg(ffmpeg.output(measure, "-", f="null").get_args(), timeout_s=timeout_s, what="measuring peaks")
+    return _parse_loudness(stderr).input_tp
 
 
 def _limit(mixed: MixedAudio, *, out_path: Path, timeout_s: float) -> MixedAudio:
@@ -148,7 +176,7 @@ def _limit(mixed: MixedAudio, *, out_path: Path, timeout_s: float) -> MixedAudio
     return MixedAudio(path=out_path, loudness=_parse_loudness(stderr))
 
 
-def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
+def audio_track(mixed: MixedAudio | None, *, duration_s: float, trim_db: float = 0.0) -> Stream:
     """The final sound: the mix brought to the target loudness by one gain, or digital silence of the same length.
 
     When that gain would push peaks over the ceiling (espeak and clicks are peaky), a look-ahead limiter holds
@@ -156,7 +184,8 @@ def audio_track(mixed: MixedAudio | None, *, duration_s: float) -> Stream:
     """
     if mixed is None:
         return ffmpeg.input("anullsrc=r=48000:cl=stereo", f="lavfi", t=f"{duration_s:.6f}").audio
-    return _gained(mixed).filter("atrim", end=f"{duration_s:.6f}")
+    track = _gained(mixed).filter("atrim", end=f"{duration_s:.6f}")
+    return track.filter("volume", f"{trim_db:.2f}dB", precision="float") if trim_db else track
 
 
 def _gained(mixed: MixedAudio) -> Stream:

@@ -14,14 +14,18 @@ from prefect.client.schemas.objects import TaskRun
 from flows.prompt_to_video import prompt_to_video
 from services.media import KNOWN
 from services.models import PublishTarget
+from services.settings import get_settings
 from tasks.compose import compose_video
 from tasks.limits import with_tags
 from tasks.media import search_media
 from tasks.narration import narrate_scene
 from tasks.storyboard import generate_storyboard
+from tests.fakes.stock_apis import FakeAPI
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SMALL = {"aspect": "1:1", "duration_s": 5}
+ANSWER_S = 0.2
+"""How long the fake providers take to answer a search."""
 
 
 def task_runs(flow_run_id, name: str) -> list[TaskRun]:  # noqa: ANN001 - a UUID
@@ -65,14 +69,26 @@ def one_search_at_a_time(prefect_harness: None) -> Iterator[None]:
     asyncio.run(delete())
 
 
-def test_a_stock_media_limit_of_one_serialises_the_searches(settings, one_search_at_a_time: None) -> None:
-    state = prompt_to_video(prompt="Create a video about harbours at dawn", scenes=3, **SMALL, return_state=True)
+def test_a_stock_media_limit_of_one_serialises_the_searches(
+    settings, one_search_at_a_time: None, stock_env: FakeAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen from the providers' side: with a limit of 1 no search request arrives while another is answered.
+
+    (Task-run timestamps cannot show this: Prefect releases the slot before the Completed state is recorded.)"""
+    for name in ("OPENAI_API_KEY", "DEPOSITPHOTOS_API_KEY"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("P2V_MEDIA_PROVIDERS", "pexels,pixabay")
+    get_settings.cache_clear()
+    stock_env.latency_s = ANSWER_S
+    state = prompt_to_video(prompt="Create a video about red foxes in snow", scenes=3, **SMALL, return_state=True)
     assert state.is_completed(), state.message
 
     searches = task_runs(state.state_details.flow_run_id, "search_media")
     assert len(searches) == 3 and all("stock-media" in r.tags for r in searches)
-    for earlier, later in zip(searches, searches[1:], strict=False):
-        assert later.start_time >= earlier.end_time, "two searches ran at once under a limit of 1"
+    arrivals = sorted(r.at for r in [*stock_env.requests("pexels"), *stock_env.requests("pixabay")])
+    assert len(arrivals) >= 3
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    assert min(gaps) >= ANSWER_S, f"a search request arrived while another was being answered: {gaps}"
 
 
 def test_fresh_replans_and_publish_target_does_not(settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -88,13 +88,15 @@ def test_a_scene_shows_no_more_than_its_narration_needs(tmp_path: Path, caplog: 
             board, candidates, visuals=GeneratedVisuals(tmp_path), transition_s=0.5, narrations=speech
         )
     durations = [c.scene.duration_s for c in timeline.clips]
-    assert durations == pytest.approx([3.0 + 0.4 + 0.25, 2.5 + 0.4 + 0.5, 3.2 + 0.4 + 0.5])
+    assert durations == pytest.approx([3.0 + 0.4 + 0.25, 2.5 + 0.4 + 0.5, 3.2 + 0.4 + 0.5], abs=0.02)  # half a frame
+    assert all(abs(d * 30 - round(d * 30)) < 0.02 for d in durations), "scenes last whole frames"
     plan = plan_render(timeline)
     ends = [s.narration_start_s + n.duration_s for s, n in zip(plan.scenes, speech, strict=True)]
     pauses = [nxt.narration_start_s - end for nxt, end in zip(plan.scenes[1:], ends, strict=False)]
     assert all(0.3 <= p <= 0.6 for p in pauses), pauses
     assert all(end <= s.seen_alone[1] for s, end in zip(plan.scenes, ends, strict=True)), "speech over a crossfade"
-    assert timeline.duration_s == pytest.approx(3.65 + 3.4 + 4.1 - 2 * 0.5)
+    assert timeline.duration_s == pytest.approx(sum(durations) - 2 * 0.5)
+    assert round(timeline.duration_s * 30) == plan.total_frames
     assert f"asked 24.0 s, got {timeline.duration_s:.1f} s" in caplog.text
     assert any(r.levelno == logging.WARNING and "asked" in r.message for r in caplog.records)
 

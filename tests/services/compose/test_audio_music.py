@@ -6,7 +6,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.compose.audio import render_audio
+from services.compose.audio import (
+    PROMISED_TRUE_PEAK_DB,
+    TARGET_LUFS,
+    Loudness,
+    MixedAudio,
+    encode_under_peak,
+    render_audio,
+)
 from services.compose.music import resolve_music
 from services.compose.plan import RenderPlan, plan_render
 from services.compose.render import Composer
@@ -130,3 +137,21 @@ def test_composer_lays_the_mood_bed_when_the_timeline_names_no_music(timeline, p
 
     assert (music_cache / "bed-dramatic-v1.wav").is_file()
     assert_music_under_speech(video.path, plan)
+
+
+def test_an_overshooting_encode_is_made_quieter_until_the_true_peak_keeps_the_promise(tmp_path: Path) -> None:
+    """A full-scale square wave (sharp edges: AAC rings over 0 dBTP) given as if it needed no limiting: the encoded
+    peak is measured and the track encoded again quieter, by no more than the overshoot and a margin."""
+    rate, seconds = 48_000, 2.0
+    square = np.sign(np.sin(2 * np.pi * 440 * np.arange(int(rate * seconds)) / rate)).astype("<f4") * 0.99
+    source = tmp_path / "square.wav"
+    cmd = [ffmpeg_exe(), "-loglevel", "error", "-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "-", str(source)]
+    subprocess.run(cmd, input=square.tobytes(), check=True)
+    level = Loudness(input_i=TARGET_LUFS, input_tp=-30.0, input_lra=0.0, input_thresh=-24.0)  # claims headroom
+    out = tmp_path / "sound.mp4"
+
+    trim_db = encode_under_peak(MixedAudio(path=source, loudness=level), duration_s=seconds, out_path=out, timeout_s=60)
+
+    peak = loudness(out)[1]
+    assert trim_db < 0.0
+    assert PROMISED_TRUE_PEAK_DB - 1.0 < peak <= PROMISED_TRUE_PEAK_DB, "trimmed by the overshoot, not blanket"
