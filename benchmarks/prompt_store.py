@@ -157,8 +157,9 @@ def bench_search(store: PromptStore, embedder: FixedVectors, vectors: np.ndarray
             timed(lambda t=text: store.search(t, mode="semantic", k=10, prompt_type="tool", tags=["t2"]), 1)
         )
     grouped = [timed(lambda t=t: store.search(t, mode="semantic", k=10), 1)[0] for t in texts]
-    old_hybrid = [timed(lambda t=t: legacy_hybrid(store, embedder, t), 1)[0] for t in texts]
-    hybrid = [timed(lambda t=t: store.search(t, mode="hybrid", k=10), 1)[0] for t in texts]
+    old_hybrid, hybrid = compare(
+        texts, lambda t: legacy_hybrid(store, embedder, t), lambda t: store.search(t, mode="hybrid", k=10)
+    )
     # natural-language queries rarely share every word with a version: the any-word tier does the work
     sentences = [" ".join(random.choices(WORDS, k=6)) for _ in range(max(1, queries // 4))]
     embedder.table.update(zip(sentences, draw(len(sentences), data), strict=True))
@@ -176,6 +177,19 @@ def bench_search(store: PromptStore, embedder: FixedVectors, vectors: np.ndarray
     )
     print(f"hybrid new           p50 {pct(hybrid, 50):6.2f} ms   p99 {pct(hybrid, 99):6.2f} ms  (tiers, blend, names)")
     print(f"hybrid new, 6 words  p50 {pct(long_hybrid, 50):6.2f} ms   p99 {pct(long_hybrid, 99):6.2f} ms (any word)")
+
+
+def compare(
+    texts: list[str], old: Callable[[str], object], new: Callable[[str], object]
+) -> tuple[list[float], list[float]]:
+    """Latencies of `old` and `new` on the same queries, interleaved (the first alternates), so that a shared
+    machine's changing load weighs on both alike."""
+    olds, news = [], []
+    for i, text in enumerate(texts):
+        pair = [(olds, old), (news, new)]
+        for samples, fn in pair if i % 2 else reversed(pair):
+            samples.extend(timed(lambda fn=fn, text=text: fn(text), 1))
+    return olds, news
 
 
 _LEGACY_FULLTEXT = """
