@@ -20,7 +20,8 @@ from prompt_store.vector_param import VectorParam
 TS_CONFIG = "prompt_search"  # migration 0009: Russian + English stemming, unaccent
 # the labels ride along (a few index probes per row) instead of costing a second query after fusion
 _HIT_COLUMNS = (
-    "p.name, p.type, v.version, v.version = p.active_version AS is_active, p.active_version, v.text, "
+    "p.name, p.type, v.version, v.id AS version_id, v.version = p.active_version AS is_active, p.active_version, "
+    "v.text, "
     "ARRAY(SELECT l.label FROM prompt_labels l WHERE l.prompt_id = p.id AND l.version = v.version ORDER BY l.label)"
     " AS labels"
 )
@@ -74,22 +75,37 @@ def semantic(
     return _hits(rows)
 
 
-def fulltext_sql(prompt_type: str | None, tags: list[str] | None) -> str:
-    """Versions with every word first (web-search syntax: "phrases", or, -not), then versions with any word.
+def every_word_sql(prompt_type: str | None, tags: list[str] | None) -> str:
+    """Versions with every word of the query (web-search syntax: "phrases", or, -not), by ts_rank_cd; score > 1.
 
-    Natural-language queries rarely have every word in one prompt, so the any-word tier is what finds them. It is
-    ranked by the share of the query's inverse document frequency that a version matches (BM25's idea; 0 to 1):
-    a shared rare word ("borscht") outweighs shared filler ("video", "clip"), which plain ts_rank_cd counted alike.
-    Every-word matches score above 1.
-    Cost: one GIN lookup per query word (`matches`) gives both the document frequencies and each version's share;
-    only the k best candidates are joined to their rows. The any-word tier runs only when the every-word tier has
-    fewer than k rows; it then holds every filtered every-word match, so excluding those ids is the same as
-    `NOT tsv @@ every`, without reading the tsvector of each candidate.
-    """
+    The k best ids first, then their columns: the labels' subquery runs for k rows, not for every match."""
     scope = _filters(prompt_type, tags)
     return f"""
         WITH q AS (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
-        words AS MATERIALIZED (
+        best AS (
+            SELECT v.id, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
+            FROM q, prompt_versions v {_prompts_join("v.prompt_id", scope)}
+            WHERE v.tsv @@ q.every {scope}
+            ORDER BY score DESC, v.id DESC
+            LIMIT :k
+        )
+        SELECT {_HIT_COLUMNS}, t.score
+        FROM best t JOIN prompt_versions v ON v.id = t.id JOIN prompts p ON p.id = v.prompt_id
+        ORDER BY t.score DESC, t.id DESC
+    """
+
+
+def any_word_sql(prompt_type: str | None, tags: list[str] | None) -> str:
+    """Versions with any word of the query but not among `:exclude` (the every-word rows), best first.
+
+    Ranked by the share of the query's inverse document frequency that a version matches (BM25's idea; 0 to 1):
+    a shared rare word ("borscht") outweighs shared filler ("video", "clip"), which plain ts_rank_cd counted alike.
+    One GIN lookup per query word (`matches`) gives both the document frequencies and each version's share, and
+    only the k best candidates are joined to their rows (`prompts` per candidate only when a filter needs it).
+    """
+    scope = _filters(prompt_type, tags)
+    return f"""
+        WITH words AS MATERIALIZED (
             SELECT i, to_tsquery('simple', quote_literal(lexeme)) AS word
             FROM unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', :q))) WITH ORDINALITY AS l(lexeme, i)
         ),
@@ -105,28 +121,15 @@ def fulltext_sql(prompt_type: str | None, tags: list[str] | None) -> str:
             SELECT w.i, ln(1 + t.n / greatest(1, count(m.id))) AS idf
             FROM words w CROSS JOIN total t LEFT JOIN matches m ON m.i = w.i GROUP BY w.i, t.n
         ),
-        every_tier AS MATERIALIZED (
-            SELECT v.id, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
-            FROM q, prompt_versions v {_scope_join("v.prompt_id", scope)}
-            WHERE v.tsv @@ q.every {scope}
-            ORDER BY score DESC, v.id DESC LIMIT :k
-        ),
-        any_tier AS (
+        best AS (
             SELECT m.id, sum(w.idf) / (SELECT sum(idf) FROM weights) AS score
-            FROM matches m JOIN weights w ON w.i = m.i {_scope_join("m.prompt_id", scope)}
-            WHERE NOT EXISTS (SELECT FROM every_tier e WHERE e.id = m.id) {scope}
+            FROM matches m JOIN weights w ON w.i = m.i {_prompts_join("m.prompt_id", scope)}
+            WHERE m.id <> ALL(CAST(:exclude AS bigint[])) {scope}
             GROUP BY m.id ORDER BY score DESC, m.id DESC LIMIT :k
         )
-        SELECT * FROM (
-            (SELECT {_HIT_COLUMNS}, t.score
-             FROM every_tier t JOIN prompt_versions v ON v.id = t.id JOIN prompts p ON p.id = v.prompt_id
-             ORDER BY t.score DESC, t.id DESC)
-            UNION ALL
-            (SELECT {_HIT_COLUMNS}, t.score
-             FROM any_tier t JOIN prompt_versions v ON v.id = t.id JOIN prompts p ON p.id = v.prompt_id
-             ORDER BY t.score DESC, t.id DESC)
-        ) AS tiers
-        LIMIT :k
+        SELECT {_HIT_COLUMNS}, t.score
+        FROM best t JOIN prompt_versions v ON v.id = t.id JOIN prompts p ON p.id = v.prompt_id
+        ORDER BY t.score DESC, t.id DESC
     """
 
 
@@ -138,9 +141,25 @@ def fulltext(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
-    """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`), every-word matches first."""
-    rows = session.execute(text(fulltext_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
-    return _hits(rows)
+    """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`): every-word matches first,
+    then, only when those are fewer than k, any-word matches (natural-language queries rarely have every word)."""
+    rows = list(session.execute(text(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
+    return _hits(rows) + any_word(query, [row.version_id for row in rows], session, k, prompt_type, tags)
+
+
+def any_word(
+    query: str,
+    exclude: list[int],
+    session: Session,
+    k: int,
+    prompt_type: str | None,
+    tags: list[str] | None,
+) -> list[SearchHit]:
+    """The any-word tier after `exclude` (the every-word version ids), filling up to k rows; none when full."""
+    if len(exclude) >= k:
+        return []
+    params = _params(query, k - len(exclude), prompt_type, tags) | {"exclude": exclude}
+    return _hits(session.execute(text(any_word_sql(prompt_type, tags)), params))
 
 
 def name_sql(prompt_type: str | None, tags: list[str] | None) -> str:
@@ -180,17 +199,22 @@ def hybrid(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> tuple[list[SearchHit], list[SearchHit], list[SearchHit]]:
-    """Semantic, full-text and name rankings in one statement (one round trip instead of three)."""
+    """Semantic, full-text and name rankings: one statement (semantic, every-word, names), and a second one for
+    the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`)."""
     parts = [
         semantic_sql(model, prompt_type=prompt_type, tags=tags).replace(":q", ":v"),
-        fulltext_sql(prompt_type, tags),
+        every_word_sql(prompt_type, tags),
         name_sql(prompt_type, tags),
     ]
     sql = " UNION ALL ".join(f"(SELECT {i} AS source, r.* FROM ({part}) AS r)" for i, part in enumerate(parts))
     params = _params(query, k, prompt_type, tags) | {"v": VectorParam(vector)}
     rankings: tuple[list[SearchHit], list[SearchHit], list[SearchHit]] = ([], [], [])
+    every: list[int] = []
     for row in session.execute(text(sql), params):
         rankings[row.source].append(_hit(row))
+        if row.source == 1:
+            every.append(row.version_id)
+    rankings[1].extend(any_word(query, every, session, k, prompt_type, tags))
     return rankings
 
 
@@ -227,8 +251,8 @@ def _hits(rows: Iterable[Row[Any]]) -> list[SearchHit]:
     return [_hit(row) for row in rows]
 
 
-def _scope_join(prompt_id: str, scope: str) -> str:
-    """Join the prompts only when a filter needs their columns (a join per candidate is most of a cheap query)."""
+def _prompts_join(prompt_id: str, scope: str) -> str:
+    """Join the prompts only when a filter needs their columns: a join per match is much of a cheap query."""
     return f"JOIN prompts p ON p.id = {prompt_id}" if scope else ""
 
 
