@@ -69,7 +69,7 @@ def test_fulltext_matches_any_word_every_word_first(store: PromptStore) -> None:
 
 
 def test_the_any_word_tier_follows_the_every_word_rows_without_repeating_them(store: PromptStore) -> None:
-    hits = store.search("subtitles translated", mode="fulltext", k=30, all_versions=True)
+    hits = store.search("subtitles timing", mode="fulltext", k=30, all_versions=True)  # the recipe: "timings"
     keys = [(h.name, h.version) for h in hits]
     every = [h for h in hits if h.score > 1]
     assert every and hits[: len(every)] == every  # every-word rows first
