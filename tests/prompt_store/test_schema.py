@@ -96,8 +96,6 @@ def test_orm_models_match_the_migrations(engine: Engine) -> None:
     from prompt_store.models import Base
 
     with engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"version_table": migrate.VERSION_TABLE, "compare_type": True}
-        )
+        context = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE, "compare_type": True})
         diffs = compare_metadata(context, Base.metadata)
     assert [d for d in diffs if d[0] != "remove_index"] == []
