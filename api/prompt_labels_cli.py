@@ -1,4 +1,4 @@
-"""`p2v prompts label/labels/render` and the option parsing of `commit --param/--var`.
+"""`p2v prompts label/unlabel/labels/render` and the option parsing of `commit --param/--var`.
 
 Registered on `prompts_app` by `api.prompts_cli` (which owns the error handling: `register(app, friendly)`).
 """
@@ -49,6 +49,17 @@ def label(
     console.print(f"[bold]{name}[/bold] {escape(label_name)}: {move.from_version or '-'} -> {move.to_version}")
 
 
+def unlabel(
+    name: str,
+    label_name: Annotated[str, typer.Argument(metavar="LABEL", help="Any label but production.")],
+    reason: Annotated[str, typer.Option("--reason", "-m")] = "",
+    author: Annotated[str | None, typer.Option("--author", help="Defaults to the OS user.")] = None,
+) -> None:
+    """Delete LABEL of prompt NAME (audited as `unlabel`; production cannot be deleted)."""
+    event = get_store().delete_label(name, label_name, actor=author or _actor(), reason=reason)
+    console.print(f"[bold]{name}[/bold] {escape(label_name)}: removed (was at version {event.from_version})")
+
+
 def labels(name: str) -> None:
     """List the labels of prompt NAME."""
     table = Table("label", "version", "moved by", "at", title=name)
@@ -59,17 +70,30 @@ def labels(name: str) -> None:
 
 def render_prompt(
     name: str,
-    label_name: Annotated[str, typer.Option("--label", help="Label to read.")] = "production",
+    label_name: Annotated[
+        str, typer.Option("--label", help='A label, or an A/B split "production:80,staging:20" (with --run-key).')
+    ] = "production",
     value: Annotated[list[str] | None, typer.Option("--set", help="NAME=VALUE for a template variable.")] = None,
+    run_key: Annotated[
+        str | None, typer.Option("--run-key", help="Picks a split's label, as a flow run id does.")
+    ] = None,
 ) -> None:
     """Print the version LABEL points at with its variables filled in (the flow's own rendering)."""
-    prompt = get_store().get_active_prompt(name, label_name)
+    store = get_store()
+    if "," in label_name or ":" in label_name:
+        if run_key is None:
+            raise InvalidPromptInput("run-key", "a split needs --run-key (the same key always gets the same label)")
+        prompt = store.resolve_for_run(name, label_name, run_key)
+        typer.echo(f"{prompt.label} (version {prompt.version})", err=True)  # stdout keeps just the prompt
+    else:
+        prompt = store.get_active_prompt(name, label_name)
     values = dict(_pair(item, "--set") for item in value or [])
     console.print(escape(render(prompt.text, prompt.variables, values)), highlight=False)
 
 
 def register(app: typer.Typer, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     app.command("label")(wrap(label))
+    app.command("unlabel")(wrap(unlabel))
     app.command("labels")(wrap(labels))
     app.command("render")(wrap(render_prompt))
 

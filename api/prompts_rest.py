@@ -1,4 +1,5 @@
-"""`/api/prompts/...`: read prompts over HTTP (list, `_search`, one version with ETag caching, history).
+"""`/api/prompts/...`: prompts over HTTP: list, `_search`, one version (by label, number or A/B split) with ETag
+caching, history, labels; writes: commit a version, move or delete a label (audited as the authenticated user).
 
 `_search` cannot clash with a prompt name: names start with a letter or digit.
 
@@ -12,19 +13,32 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.auth import CurrentUser
 from prompt_store import get_store
 from prompt_store import validation as check
 from prompt_store.exceptions import (
     DatabaseUnavailable,
     InvalidPromptInput,
+    LabelAlreadyThere,
+    LabelNotFound,
     PromptNotFound,
     PromptStoreError,
     VersionNotFound,
 )
 from prompt_store.finder import QUERY_MAX_CHARS
-from prompt_store.schemas import PromptInfo, PromptType, SearchHit, SearchMode, VersionInfo
+from prompt_store.labels import LABEL_PATTERN, parse_split
+from prompt_store.schemas import (
+    AuditEvent,
+    LabelInfo,
+    LabelMove,
+    PromptInfo,
+    PromptType,
+    SearchHit,
+    SearchMode,
+    VersionInfo,
+)
 from prompt_store.store import PromptStore
 from prompt_store.validation import NAME_PATTERN
 
@@ -33,6 +47,31 @@ from prompt_store.validation import NAME_PATTERN
 _WORDS = r"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f\ufeff][^\x00]*$"
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=_WORDS)]
 Name = Annotated[str, Path(pattern=NAME_PATTERN.pattern, description="e.g. storyboard.system")]
+Label = Annotated[str, Path(pattern=LABEL_PATTERN.pattern, description="production, staging or any label")]
+Reason = Annotated[str, StringConstraints(max_length=2000)]
+_SPLIT = r"^[a-z0-9][a-z0-9._-]{0,63}(:[0-9.]+)?( *, *[a-z0-9][a-z0-9._-]{0,63}(:[0-9.]+)?){0,9}$"
+
+
+class CommitBody(BaseModel):
+    """A new version; an omitted field keeps the production version's (so tags or parameters alone can change)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)] | None = None
+    parameters: dict[str, Any] | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    variables: dict[str, dict[str, Any]] | None = Field(
+        default=None, description='Template variables, e.g. {"topic": {"type": "str", "default": "cats"}}'
+    )
+    message: Reason = ""
+    label: Annotated[str, StringConstraints(pattern=LABEL_PATTERN.pattern)] = "production"
+
+
+class LabelBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[int, Field(ge=1)]
+    reason: Reason = ""
 
 
 class PromptApiError(BaseModel):
@@ -75,9 +114,17 @@ def etag(version: VersionInfo) -> str:
     return f'"{version.name}-v{version.version}-{hashlib.sha256(content.encode()).hexdigest()[:16]}"'
 
 
+_WRITE: dict[int | str, dict[str, Any]] = {
+    **_NOT_FOUND,
+    409: {"description": "The label already points at that version", "model": PromptApiError},
+}
+
+
 def _http_error(exc: PromptStoreError) -> HTTPException:
-    if isinstance(exc, PromptNotFound | VersionNotFound):
+    if isinstance(exc, PromptNotFound | VersionNotFound | LabelNotFound):
         return HTTPException(status.HTTP_404_NOT_FOUND, str(exc))
+    if isinstance(exc, LabelAlreadyThere):
+        return HTTPException(status.HTTP_409_CONFLICT, str(exc))
     if isinstance(exc, InvalidPromptInput):
         return HTTPException(status.HTTP_400_BAD_REQUEST, str(exc))
     if isinstance(exc, DatabaseUnavailable):
@@ -126,11 +173,23 @@ def get_prompt(
     store: Store,
     name: Name,
     response: Response,
-    version: Annotated[int | None, Query(ge=1, description="Default: the active version.")] = None,
+    version: Annotated[int | None, Query(ge=1, description="A version number; not with `label`.")] = None,
+    label: Annotated[
+        str | None,
+        Query(pattern=_SPLIT, description='A label (default production) or an A/B split "production:80,staging:20".'),
+    ] = None,
+    run_key: Annotated[str | None, Query(max_length=200, description="Picks a split's label (e.g. a run id).")] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> VersionInfo | Response:
-    """One version (the active one by default) with an ETag; a matching If-None-Match gets 304 and no body."""
+    """One version (production's by default) with an ETag; a matching If-None-Match gets 304 and no body."""
+    if version is not None and label is not None:
+        raise _unprocessable("query", "label", "give version or label, not both")
     try:
+        if version is None:
+            version = _label_version(store, check.check_name(name), label or "production", run_key)
+            response.headers["Cache-Control"] = "no-cache"
+        else:
+            response.headers["Cache-Control"] = "max-age=31536000, immutable"
         found = store.show(check.check_name(name), version)
     except PromptStoreError as exc:
         raise _http_error(exc) from None
@@ -138,8 +197,60 @@ def get_prompt(
     if if_none_match is not None and (if_none_match.strip() == "*" or tag in _listed_tags(if_none_match)):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
     response.headers["ETag"] = tag
-    response.headers["Cache-Control"] = "no-cache" if version is None else "max-age=31536000, immutable"
     return found
+
+
+@router.post("/{name}/versions", status_code=201, response_model=VersionInfo, responses=_WRITE)
+def commit_version(store: Store, user: CurrentUser, name: Name, body: CommitBody, response: Response) -> VersionInfo:
+    """Commit the next version as the authenticated user and point `label` at it (production: active)."""
+    try:
+        committed = store.commit(
+            check.check_name(name),
+            body.text,
+            parameters=body.parameters,
+            tags=body.tags,
+            variables=body.variables,
+            author=user.username,
+            message=body.message,
+            label=body.label,
+        )
+    except InvalidPromptInput as exc:
+        raise _unprocessable("body", exc.field, exc.message) from None
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+    response.headers["Location"] = f"{router.prefix}/{name}?version={committed.version}"
+    return committed
+
+
+@router.get("/{name}/labels", response_model=list[LabelInfo], responses=_NOT_FOUND)
+def list_labels(store: Store, name: Name) -> list[LabelInfo]:
+    """Every label of the prompt and the version it points at."""
+    try:
+        return store.labels(check.check_name(name))
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+
+
+@router.put("/{name}/labels/{label}", response_model=LabelMove, responses=_WRITE)
+def move_label(store: Store, user: CurrentUser, name: Name, label: Label, body: LabelBody) -> LabelMove:
+    """Point the label at a version (created if new); one locked, audited move. 409 if it is already there."""
+    try:
+        return store.move_label(check.check_name(name), label, body.version, actor=user.username, reason=body.reason)
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
+
+
+@router.delete("/{name}/labels/{label}", response_model=AuditEvent, responses=_WRITE)
+def delete_label(
+    store: Store, user: CurrentUser, name: Name, label: Label, reason: Annotated[Reason, Query()] = ""
+) -> AuditEvent:
+    """Remove the label (audited as `unlabel`); production cannot be removed."""
+    try:
+        return store.delete_label(check.check_name(name), label, actor=user.username, reason=reason)
+    except InvalidPromptInput as exc:
+        raise _unprocessable("path", exc.field, exc.message) from None
+    except PromptStoreError as exc:
+        raise _http_error(exc) from None
 
 
 @router.get("/{name}/history", response_model=list[VersionInfo], responses=_NOT_FOUND)
@@ -149,6 +260,20 @@ def prompt_history(store: Store, name: Name) -> list[VersionInfo]:
         return store.history(check.check_name(name))
     except PromptStoreError as exc:
         raise _http_error(exc) from None
+
+
+def _label_version(store: PromptStore, name: str, spec: str, run_key: str | None) -> int:
+    """The version a label, or a split's label for `run_key`, points at now."""
+    if len(parse_split(spec)) > 1:
+        if run_key is None:
+            raise _unprocessable("query", "run_key", "a split needs run_key (the same key always gets the same label)")
+        return store.resolve_for_run(name, spec, run_key).version
+    return store.get_active_prompt(name, spec).version
+
+
+def _unprocessable(where: str, field: str, message: str) -> RequestValidationError:
+    """A 422 in the app's format (rest_errors): where and why, without the value."""
+    return RequestValidationError([{"type": "value_error", "loc": (where, field), "msg": message, "input": None}])
 
 
 def _check_filters(prompt_type: str | None, tags: list[str] | None) -> None:

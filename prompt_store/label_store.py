@@ -3,7 +3,7 @@
 from prompt_store import labels, versions
 from prompt_store import validation as check
 from prompt_store.base import StoreBase
-from prompt_store.schemas import ActivePrompt, LabelInfo, LabelMove
+from prompt_store.schemas import ActivePrompt, AuditEvent, LabelInfo, LabelMove
 
 
 class LabelOperations(StoreBase):
@@ -21,6 +21,17 @@ class LabelOperations(StoreBase):
             )
         self._cache.invalidate()
         return move
+
+    def delete_label(self, name: str, label: str, *, actor: str = "cli", reason: str = "") -> AuditEvent:
+        """Remove `label` (audited as `unlabel`); production cannot be removed, a missing label is LabelNotFound."""
+        check.check_name(name)
+        labels.check_label(label)
+        check.check_actor(actor)
+        check.check_message(reason)
+        with self.driver_connection() as conn:
+            event = versions.delete_label(connection=conn, name=name, label=label, actor=actor, reason=reason)
+        self._cache.invalidate()
+        return event
 
     def labels(self, name: str) -> list[LabelInfo]:
         with self.autocommit() as s:

@@ -3,23 +3,28 @@
 Each model has its own partial HNSW expression index, `(embedding::vector(D)) vector_cosine_ops WHERE
 model = 'M'`; a query only uses it when it repeats that expression and that predicate literally, so the model
 name and width are inlined (both come from the registry, never from user input).
-Every function returns version hits, best first; `group_by_prompt` turns them into one hit per prompt.
+Every function returns version hits, best first; `fusion` combines the rankings and groups them per prompt.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from prompt_store.embeddings import MODELS
 from prompt_store.schemas import SearchHit, UserPromptHit
 from prompt_store.vector_param import VectorParam
 
-RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 TS_CONFIG = "prompt_search"  # migration 0009: Russian + English stemming, unaccent
-_HIT_COLUMNS = "p.name, p.type, v.version, v.version = p.active_version AS is_active, p.active_version, v.text"
+# the labels ride along (a few index probes per row) instead of costing a second query after fusion
+_HIT_COLUMNS = (
+    "p.name, p.type, v.version, v.id AS version_id, v.version = p.active_version AS is_active, p.active_version, "
+    "v.text, "
+    "ARRAY(SELECT l.label FROM prompt_labels l WHERE l.prompt_id = p.id AND l.version = v.version ORDER BY l.label)"
+    " AS labels"
+)
 
 
 def distance_sql(model: str) -> str:
@@ -67,47 +72,64 @@ def semantic(
     """
     sql = semantic_sql(model, prompt_type=prompt_type, tags=tags)
     rows = session.execute(text(sql), _params(VectorParam(vector), k, prompt_type, tags))
-    return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
+    return _hits(rows)
 
 
-def fulltext_sql(prompt_type: str | None, tags: list[str] | None) -> str:
-    """Versions with every word first (web-search syntax: "phrases", or, -not), then versions with any word.
+def every_word_sql(prompt_type: str | None, tags: list[str] | None) -> str:
+    """Versions with every word of the query (web-search syntax: "phrases", or, -not), by ts_rank_cd; score > 1.
 
-    Natural-language queries rarely have every word in one prompt, so the any-word tier is what finds them. It is
-    ranked by the share of the query's inverse document frequency that a version matches (BM25's idea; 0 to 1):
-    a shared rare word ("borscht") outweighs shared filler ("video", "clip"), which plain ts_rank_cd counted alike.
-    Every-word matches score above 1.
-    The outer LIMIT stops the append before the any-word tier runs when the all-word tier already has k rows,
-    so a keyword query costs what it did with AND alone.
-    """
-    filters = _filters(prompt_type, tags)
+    The k best ids first, then their columns: the labels' subquery runs for k rows, not for every match."""
+    scope = _filters(prompt_type, tags)
     return f"""
         WITH q AS (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
-        lexemes AS (SELECT unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', :q))) AS lexeme),
-        words AS (SELECT to_tsquery('simple', quote_literal(lexeme)) AS word FROM lexemes),
-        weights AS (
-            SELECT w.word, ln(1 + n.total / greatest(1, (SELECT count(*) FROM prompt_versions d WHERE d.tsv @@ w.word)))
-                AS idf
-            FROM words w,
-                (SELECT greatest(reltuples, (SELECT count(*) FROM (SELECT FROM prompt_versions LIMIT 10000) s)) AS total
-                 FROM pg_class WHERE oid = 'prompt_versions'::regclass) AS n
-        ),
-        anyword AS (
-            SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS query FROM lexemes
+        best AS (
+            SELECT v.id, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
+            FROM q, prompt_versions v {_prompts_join("v.prompt_id", scope)}
+            WHERE v.tsv @@ q.every {scope}
+            ORDER BY score DESC, v.id DESC
+            LIMIT :k
         )
-        SELECT * FROM (
-            (SELECT {_HIT_COLUMNS}, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
-             FROM q, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
-             WHERE v.tsv @@ q.every {filters}
-             ORDER BY score DESC, v.id DESC LIMIT :k)
-            UNION ALL
-            (SELECT {_HIT_COLUMNS},
-                (SELECT sum(w.idf) FROM weights w WHERE v.tsv @@ w.word) / (SELECT sum(idf) FROM weights) AS score
-             FROM q, anyword a, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
-             WHERE v.tsv @@ a.query AND NOT v.tsv @@ q.every {filters}
-             ORDER BY score DESC, v.id DESC LIMIT :k)
-        ) AS tiers
-        LIMIT :k
+        SELECT {_HIT_COLUMNS}, t.score
+        FROM best t JOIN prompt_versions v ON v.id = t.id JOIN prompts p ON p.id = v.prompt_id
+        ORDER BY t.score DESC, t.id DESC
+    """
+
+
+def any_word_sql(prompt_type: str | None, tags: list[str] | None) -> str:
+    """Versions with any word of the query but not among `:exclude` (the every-word rows), best first.
+
+    Ranked by the share of the query's inverse document frequency that a version matches (BM25's idea; 0 to 1):
+    a shared rare word ("borscht") outweighs shared filler ("video", "clip"), which plain ts_rank_cd counted alike.
+    One GIN lookup per query word (`matches`) gives both the document frequencies and each version's share, and
+    only the k best candidates are joined to their rows (`prompts` per candidate only when a filter needs it).
+    """
+    scope = _filters(prompt_type, tags)
+    return f"""
+        WITH words AS MATERIALIZED (
+            SELECT i, to_tsquery('simple', quote_literal(lexeme)) AS word
+            FROM unnest(tsvector_to_array(to_tsvector('{TS_CONFIG}', :q))) WITH ORDINALITY AS l(lexeme, i)
+        ),
+        matches AS MATERIALIZED (
+            SELECT w.i, d.id, d.prompt_id FROM words w JOIN prompt_versions d ON d.tsv @@ w.word
+        ),
+        total AS (
+            SELECT CASE WHEN reltuples >= 10000 THEN reltuples
+                ELSE (SELECT count(*) FROM (SELECT FROM prompt_versions LIMIT 10000) s) END AS n
+            FROM pg_class WHERE oid = 'prompt_versions'::regclass
+        ),
+        weights AS MATERIALIZED (
+            SELECT w.i, ln(1 + t.n / greatest(1, count(m.id))) AS idf
+            FROM words w CROSS JOIN total t LEFT JOIN matches m ON m.i = w.i GROUP BY w.i, t.n
+        ),
+        best AS (
+            SELECT m.id, sum(w.idf) / (SELECT sum(idf) FROM weights) AS score
+            FROM matches m JOIN weights w ON w.i = m.i {_prompts_join("m.prompt_id", scope)}
+            WHERE m.id <> ALL(CAST(:exclude AS bigint[])) {scope}
+            GROUP BY m.id ORDER BY score DESC, m.id DESC LIMIT :k
+        )
+        SELECT {_HIT_COLUMNS}, t.score
+        FROM best t JOIN prompt_versions v ON v.id = t.id JOIN prompts p ON p.id = v.prompt_id
+        ORDER BY t.score DESC, t.id DESC
     """
 
 
@@ -119,21 +141,38 @@ def fulltext(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
-    """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`), every-word matches first."""
-    rows = session.execute(text(fulltext_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
-    return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
+    """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`): every-word matches first,
+    then, only when those are fewer than k, any-word matches (natural-language queries rarely have every word)."""
+    rows = list(session.execute(text(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
+    return _hits(rows) + any_word(query, [row.version_id for row in rows], session, k, prompt_type, tags)
+
+
+def any_word(
+    query: str,
+    exclude: list[int],
+    session: Session,
+    k: int,
+    prompt_type: str | None,
+    tags: list[str] | None,
+) -> list[SearchHit]:
+    """The any-word tier after `exclude` (the every-word version ids), filling up to k rows; none when full."""
+    if len(exclude) >= k:
+        return []
+    params = _params(query, k - len(exclude), prompt_type, tags) | {"exclude": exclude}
+    return _hits(session.execute(text(any_word_sql(prompt_type, tags)), params))
 
 
 def name_sql(prompt_type: str | None, tags: list[str] | None) -> str:
     """Active versions of prompts whose name resembles the query (pg_trgm `%>`, served by the name's GIN index).
 
-    Names such as `storyboard.cooking` are identifiers: "storybord cooking" or a typo still finds them."""
+    Names such as `storyboard.cooking` are identifiers: "storybord cooking" or a typo still finds them.
+    `prompt_name_matches` (migration 0010) applies the type and tag filters itself."""
     return f"""
-        SELECT {_HIT_COLUMNS}, word_similarity(:q, p.name) AS score
-        FROM prompts p JOIN prompt_versions v ON v.prompt_id = p.id AND v.version = p.active_version
-        WHERE p.name %> :q {_filters(prompt_type, tags)}
-        ORDER BY score DESC, p.id
-        LIMIT :k
+        SELECT {_HIT_COLUMNS}, m.score
+        FROM prompt_name_matches(:q, :k, :type, CAST(:tags AS jsonb)) AS m
+        JOIN prompts p ON p.id = m.prompt_id
+        JOIN prompt_versions v ON v.prompt_id = p.id AND v.version = p.active_version
+        ORDER BY m.score DESC, p.id
     """
 
 
@@ -147,7 +186,7 @@ def by_name(
 ) -> list[SearchHit]:
     """Prompts by name similarity, best first (see `name_sql`)."""
     rows = session.execute(text(name_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
-    return [SearchHit.model_validate(row, from_attributes=True) for row in rows]
+    return _hits(rows)
 
 
 def hybrid(
@@ -160,67 +199,23 @@ def hybrid(
     prompt_type: str | None = None,
     tags: list[str] | None = None,
 ) -> tuple[list[SearchHit], list[SearchHit], list[SearchHit]]:
-    """Semantic, full-text and name rankings in one statement (one round trip instead of three)."""
+    """Semantic, full-text and name rankings: one statement (semantic, every-word, names), and a second one for
+    the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`)."""
     parts = [
         semantic_sql(model, prompt_type=prompt_type, tags=tags).replace(":q", ":v"),
-        fulltext_sql(prompt_type, tags),
+        every_word_sql(prompt_type, tags),
         name_sql(prompt_type, tags),
     ]
     sql = " UNION ALL ".join(f"(SELECT {i} AS source, r.* FROM ({part}) AS r)" for i, part in enumerate(parts))
     params = _params(query, k, prompt_type, tags) | {"v": VectorParam(vector)}
     rankings: tuple[list[SearchHit], list[SearchHit], list[SearchHit]] = ([], [], [])
+    every: list[int] = []
     for row in session.execute(text(sql), params):
-        rankings[row.source].append(SearchHit.model_validate(row, from_attributes=True))
+        rankings[row.source].append(_hit(row))
+        if row.source == 1:
+            every.append(row.version_id)
+    rankings[1].extend(any_word(query, every, session, k, prompt_type, tags))
     return rankings
-
-
-def fuse(rankings: Sequence[Sequence[SearchHit]], k: int, weights: Sequence[float] | None = None) -> list[SearchHit]:
-    """Weighted reciprocal rank fusion: score = sum over lists of weight / (RRF_K + rank)."""
-    weights = weights or [1.0] * len(rankings)
-    scores: dict[tuple[str, int], float] = {}
-    hits: dict[tuple[str, int], SearchHit] = {}
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, hit in enumerate(ranking, start=1):
-            key = (hit.name, hit.version)
-            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
-            hits.setdefault(key, hit)
-    best = sorted(scores, key=lambda key: scores[key], reverse=True)[:k]
-    return [hits[key].model_copy(update={"score": scores[key]}) for key in best]
-
-
-def blend(semantic: Sequence[SearchHit], lexical: Sequence[SearchHit], k: int, weight: float) -> list[SearchHit]:
-    """Score fusion: cosine similarity + `weight` x the share of the query's words matched (capped at 1).
-
-    Unlike rank fusion it keeps how strong each signal is: MiniLM's cosines for a Russian query are all alike
-    (it reads English), so a version sharing the query's rare words wins, while an English query whose best
-    lexical hit shares one filler word keeps its semantic order. A version missing from the semantic list gets
-    the lowest cosine seen there."""
-    floor = min((h.score for h in semantic), default=0.0)
-    scores = {(h.name, h.version): h.score for h in semantic}
-    hits = {(h.name, h.version): h for h in semantic}
-    for hit in lexical:
-        key = (hit.name, hit.version)
-        scores[key] = scores.get(key, floor) + weight * min(hit.score, 1.0)
-        hits.setdefault(key, hit)
-    best = sorted(scores, key=lambda key: scores[key], reverse=True)[:k]
-    return [hits[key].model_copy(update={"score": scores[key]}) for key in best]
-
-
-def group_by_prompt(hits: Sequence[SearchHit], k: int) -> list[SearchHit]:
-    """One hit per prompt at its best rank (hits are best first); `matched_versions` lists every matching version.
-
-    The row shows the active version when it matched at all (the one that runs), else the best-matching one."""
-    grouped: dict[str, SearchHit] = {}
-    for hit in hits:
-        if hit.name in grouped:
-            best = grouped[hit.name]
-            best.matched_versions.append(hit.version)
-            if hit.is_active:
-                update = {"version": hit.version, "text": hit.text, "is_active": True, "labels": hit.labels}
-                grouped[hit.name] = best.model_copy(update=update)
-        elif len(grouped) < k:
-            grouped[hit.name] = hit.model_copy(update={"matched_versions": [hit.version]})
-    return list(grouped.values())
 
 
 def similar_user_prompts(
@@ -245,6 +240,20 @@ def similar_user_prompts(
     """
     params = {"q": VectorParam(vector), "k": k, "exclude": exclude_id}
     return [UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(text(sql), params)]
+
+
+def _hit(row: Row[Any]) -> SearchHit:
+    """A row as a hit (from its mapping: pydantic's attribute lookup probes the row for every optional field)."""
+    return SearchHit.model_validate(row._mapping)
+
+
+def _hits(rows: Iterable[Row[Any]]) -> list[SearchHit]:
+    return [_hit(row) for row in rows]
+
+
+def _prompts_join(prompt_id: str, scope: str) -> str:
+    """Join the prompts only when a filter needs their columns: a join per match is much of a cheap query."""
+    return f"JOIN prompts p ON p.id = {prompt_id}" if scope else ""
 
 
 def _filters(prompt_type: str | None, tags: list[str] | None) -> str:

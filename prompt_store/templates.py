@@ -3,7 +3,8 @@
 A version declares its variables (type, required, default); a commit is refused when the text has a placeholder
 that is not declared, a declared variable the text never uses, or an unclosed `{{`, naming the character position.
 `render` is the one function that fills a template; the flow calls it through `tasks.prompts.load_system_prompt`.
-Single braces are plain text (JSON examples in a prompt stay as they are).
+Single braces are plain text (JSON examples in a prompt stay as they are). A literal `{{` is written `\\{{`: the
+backslash marks it as text and is dropped by `render` (`\\{{topic}}` renders as `{{topic}}`); a lone `}}` is text.
 """
 
 import re
@@ -51,13 +52,25 @@ Variables = dict[str, TemplateVariable]
 
 def placeholders(text: str) -> list[Placeholder]:
     """Every `{{ name }}` in order; raises TemplateError at the first malformed one."""
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[Placeholder], list[int]]:
+    """The placeholders, and the positions of the backslashes that escape a literal `{{`."""
     found: list[Placeholder] = []
+    escapes: list[int] = []
     pos = 0
     while (start := text.find("{{", pos)) != -1:
+        if start > 0 and text[start - 1] == "\\":
+            escapes.append(start - 1)
+            pos = start + 2
+            continue
         end = text.find("}}", start + 2)
         inner = text[start + 2 : end] if end != -1 else ""
         if end == -1 or "{{" in inner:
-            raise TemplateError(f"unclosed placeholder '{{{{' {_where(text, start)}", position=start)
+            raise TemplateError(
+                f"unclosed placeholder '{{{{' {_where(text, start)} (write \\{{{{ for text)", position=start
+            )
         name = inner.strip()
         if not NAME.match(name):
             raise TemplateError(
@@ -66,7 +79,7 @@ def placeholders(text: str) -> list[Placeholder]:
             )
         found.append(Placeholder(name, start))
         pos = end + 2
-    return found
+    return found, escapes
 
 
 def parse_variables(raw: Mapping[str, Any] | None) -> Variables:
@@ -124,11 +137,13 @@ def render(text: str, variables: Variables, values: Mapping[str, Any]) -> str:
         if value is None and variable.required:
             raise TemplateError(f"variable {name!r} is required", field="variables")
         filled[name] = "" if value is None else _format(_check_value(name, variable, value, strict=False))
+    found, escapes = _scan(text)
+    cuts = [(p.position, text.index("}}", p.position) + 2, filled[p.name]) for p in found]
+    cuts += [(at, at + 1, "") for at in escapes]  # the escaping backslash goes, the `{{` stays
     parts: list[str] = []
     pos = 0
-    for placeholder in placeholders(text):
-        end = text.index("}}", placeholder.position) + 2
-        parts += [text[pos : placeholder.position], filled[placeholder.name]]
+    for start, end, replacement in sorted(cuts):
+        parts += [text[pos:start], replacement]
         pos = end
     return "".join(parts) + text[pos:]
 

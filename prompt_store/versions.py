@@ -12,7 +12,9 @@ from psycopg.types.json import Jsonb
 
 from prompt_store.exceptions import (
     AlreadyActive,
+    InvalidPromptInput,
     LabelAlreadyThere,
+    LabelNotFound,
     PromptAlreadyExists,
     PromptNotFound,
     VersionNotFound,
@@ -26,6 +28,7 @@ PRODUCTION = "production"
 _CREATE_SQL = "SELECT * FROM create_prompt_version(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _COMMIT_SQL = "SELECT * FROM commit_prompt_version(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 _MOVE_SQL = "SELECT * FROM move_prompt_label(%s, %s, %s, %s, %s, %s)"
+_DELETE_SQL = "SELECT * FROM delete_prompt_label(%s, %s, %s, %s)"
 
 
 def create_prompt(
@@ -165,6 +168,28 @@ def rollback(*, connection: psycopg.Connection, name: str, to_version: int, acto
         actor=actor,
         reason=reason,
         created_at=move.created_at,
+    )
+
+
+def delete_label(*, connection: psycopg.Connection, name: str, label: str, actor: str, reason: str) -> AuditEvent:
+    """Remove `label` under the prompt's row lock, with an `unlabel` audit row; production cannot be removed."""
+    try:
+        row = connection.execute(_DELETE_SQL, (name, label, actor, reason)).fetchone()
+    except psycopg.Error as exc:
+        if exc.sqlstate == "PS400":
+            raise InvalidPromptInput("label", "production cannot be deleted: it is the active version") from None
+        raise {"PS404": PromptNotFound(name), "PS406": LabelNotFound(name, label)}.get(exc.sqlstate, exc) from None
+    assert row is not None
+    previous, created_at = row
+    return AuditEvent(
+        name=name,
+        action="unlabel",
+        label=label,
+        from_version=previous,
+        to_version=previous,
+        actor=actor,
+        reason=reason,
+        created_at=created_at,
     )
 
 

@@ -43,8 +43,8 @@ def test_unmigrated_database_gets_a_friendly_error_then_upgrade_fixes_it() -> No
     out = p2v("prompts", "list", ok=False)
     assert "p2v db upgrade" in out and "Traceback" not in out
     prompt_store.get_store.cache_clear()
-    assert "revision 0009" in p2v("db", "upgrade")
-    assert "revision 0009" in p2v("db", "upgrade")  # idempotent
+    assert "revision 0010" in p2v("db", "upgrade")
+    assert "revision 0010" in p2v("db", "upgrade")  # idempotent
 
 
 def test_version_workflow() -> None:

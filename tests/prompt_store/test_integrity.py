@@ -167,7 +167,7 @@ def test_two_urls_migrate_as_the_owner_and_run_as_the_runtime_role(
     get_settings.cache_clear()
     prompt_store.get_store.cache_clear()
     try:
-        assert prompt_store.upgrade_database() == "0009"
+        assert prompt_store.upgrade_database() == "0010"
         assert migrate.is_privileged(db.get_owner_engine())
         assert not migrate.is_privileged(prompt_store.get_store().engine)
         assert prompt_store.get_store().get_active_prompt("guarded").text == V2

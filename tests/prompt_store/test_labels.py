@@ -140,7 +140,7 @@ def test_an_existing_install_gets_production_at_its_active_version(server_url: s
                 "SELECT commit_prompt_version('old', 'two', NULL, 'me', '', 'm', '[1,0]');"
                 "UPDATE prompts SET active_version = 1, text = 'one' WHERE id = 1"
             )
-        assert migrate.upgrade(engine) == "0009"
+        assert migrate.upgrade(engine) == "0010"
         store = PromptStore(engine, embedders={minilm.model: minilm}, model=minilm.model)
         assert (store.get_active_prompt("old").version, store.get_active_prompt("old").text) == (1, "one")
         assert store.commit("old", "three").version == 3

@@ -68,3 +68,19 @@ def test_commit_edits_tags_parameters_and_variables() -> None:
     assert "unknown variable '{{mood}}' at character 11" in refused and "Traceback" not in refused
     assert "temperature must be a number" in p2v("prompts", "commit", "cli.tpl", "--param", "temperature=9", ok=False)
     assert [v.version for v in store.history("cli.tpl")] == [3, 2, 1]
+
+
+def test_unlabel_and_a_split_from_the_command_line() -> None:
+    p2v("prompts", "add", "cli.split", "--text", "alpha", "--author", "ana")
+    p2v("prompts", "commit", "cli.split", "--text", "beta", "--author", "ana")
+    p2v("prompts", "label", "cli.split", "old", "1")
+    spec = "production:50,old:50"
+    rendered = {p2v("prompts", "render", "cli.split", "--label", spec, "--run-key", f"r{i}") for i in range(12)}
+    assert {"old (version 1)\nalpha\n", "production (version 2)\nbeta\n"} == rendered
+    assert "needs --run-key" in p2v("prompts", "render", "cli.split", "--label", spec, ok=False)
+
+    assert "removed (was at version 1)" in p2v("prompts", "unlabel", "cli.split", "old", "-m", "done")
+    assert "old" not in p2v("prompts", "labels", "cli.split")
+    assert prompt_store.get_store().audit_log("cli.split")[-1].action == "unlabel"
+    assert "has no label 'old'" in p2v("prompts", "unlabel", "cli.split", "old", ok=False)
+    assert "production cannot be deleted" in p2v("prompts", "unlabel", "cli.split", "production", ok=False)

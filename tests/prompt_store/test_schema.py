@@ -53,7 +53,7 @@ def test_migrations_ship_inside_the_package() -> None:
 
     script_dir = Path(ScriptDirectory.from_config(migrate.alembic_config()).dir)
     assert script_dir.is_relative_to(Path(prompt_store.__file__).parent)
-    assert migrate.head_revision() == "0009"
+    assert migrate.head_revision() == "0010"
 
 
 def test_unmigrated_database_is_refused(server_url: str, minilm) -> None:
@@ -68,16 +68,16 @@ def test_unmigrated_database_is_refused(server_url: str, minilm) -> None:
         assert info.value.current is None
 
         migrate.upgrade(engine, "0001")  # an older schema
-        with pytest.raises(SchemaOutOfDate, match="revision 0001, this code needs 0009"):
+        with pytest.raises(SchemaOutOfDate, match="revision 0001, this code needs 0010"):
             PromptStore(engine, model=minilm.model).get_active_prompt("anything")
 
-        assert migrate.upgrade(engine) == "0009"
+        assert migrate.upgrade(engine) == "0010"
         store = PromptStore(engine, model=minilm.model, embedders={minilm.model: minilm})
         store.add_prompt("after.upgrade", "works now")
         assert store.get_active_prompt("after.upgrade").version == 1
         with engine.connect() as conn:  # upgrading twice is a no-op
             assert conn.execute(text("SELECT count(*) FROM prompts")).scalar() == 1
-        assert migrate.upgrade(engine) == "0009"
+        assert migrate.upgrade(engine) == "0010"
     finally:
         engine.dispose()
         with psycopg.connect(_plain(server_url), autocommit=True) as conn:
@@ -96,8 +96,6 @@ def test_orm_models_match_the_migrations(engine: Engine) -> None:
     from prompt_store.models import Base
 
     with engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"version_table": migrate.VERSION_TABLE, "compare_type": True}
-        )
+        context = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE, "compare_type": True})
         diffs = compare_metadata(context, Base.metadata)
     assert [d for d in diffs if d[0] != "remove_index"] == []

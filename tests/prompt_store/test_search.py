@@ -68,6 +68,15 @@ def test_fulltext_matches_any_word_every_word_first(store: PromptStore) -> None:
     assert hits and hits[0].name == "tool.translate"
 
 
+def test_the_any_word_tier_follows_the_every_word_rows_without_repeating_them(store: PromptStore) -> None:
+    hits = store.search("subtitles timing", mode="fulltext", k=30, all_versions=True)  # the recipe: "timings"
+    keys = [(h.name, h.version) for h in hits]
+    every = [h for h in hits if h.score > 1]
+    assert every and hits[: len(every)] == every  # every-word rows first
+    assert len(hits) > len(every) and all(0 < h.score <= 1 for h in hits[len(every) :])
+    assert len(keys) == len(set(keys))
+
+
 def test_fulltext_stems_russian_and_ignores_accents(store: PromptStore) -> None:
     store.add_prompt("ru.borscht", "Сними видео-рецепт борща со свёклой и сметаной.", prompt_type="template")
     store.add_prompt("fr.cafe", "Décris un café parisien le matin.", prompt_type="template")

@@ -1,4 +1,4 @@
-"""The embedded server stops when its last user is gone, even when another user was killed with SIGKILL."""
+"""The embedded server stops when its last user is gone, even when that user or another was killed with SIGKILL."""
 
 import os
 import shutil
@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from prompt_store.embedded import HANDLE_FILE
+from prompt_store.embedded import HANDLE_FILE, WATCHDOG_FILE
 
 _USER = """
 import sys, time
@@ -31,7 +31,17 @@ def data_dir() -> Iterator[Path]:
         pytest.skip("DATABASE_URL is set: no embedded server")
     folder = Path(tempfile.mkdtemp(prefix="pgl", dir="/tmp"))  # short: the socket lives inside
     yield folder
+    _stop_leftovers(folder / "pg")
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop_leftovers(pgdata: Path) -> None:
+    """After a failed test: stop what it left running (the test checks that nothing is left)."""
+    for name in ("postmaster.pid", WATCHDOG_FILE):
+        try:
+            psutil.Process(int((pgdata / name).read_text().splitlines()[0])).kill()
+        except (OSError, ValueError, IndexError, psutil.Error):
+            pass
 
 
 def _user(data_dir: Path) -> subprocess.Popen[str]:
@@ -71,4 +81,27 @@ def test_a_new_user_drops_the_handle_of_a_killed_one(data_dir: Path) -> None:
         server = _postmaster(data_dir)
         joined.terminate()
         joined.wait(timeout=60)
+        server.wait(timeout=60)
+
+
+def test_a_sigkilled_last_user_stops_the_server_through_the_watchdog(data_dir: Path) -> None:
+    only = _user(data_dir)
+    server = _postmaster(data_dir)
+    watchdog = psutil.Process(int((data_dir / "pg" / WATCHDOG_FILE).read_text()))
+    assert "prompt_store.embedded_watchdog" in " ".join(watchdog.cmdline())
+    only.kill()
+    only.wait()
+
+    server.wait(timeout=60)  # polled by the watchdog every 2 s; raises TimeoutExpired if it keeps running
+    watchdog.wait(timeout=60)
+    assert not (data_dir / "pg" / "postmaster.pid").exists() and not (data_dir / "pg" / WATCHDOG_FILE).exists()
+
+    again = _user(data_dir)  # a later user starts the server and a new watchdog
+    try:
+        assert _postmaster(data_dir).is_running()
+        assert int((data_dir / "pg" / WATCHDOG_FILE).read_text()) != watchdog.pid
+    finally:
+        server = _postmaster(data_dir)
+        again.terminate()
+        again.wait(timeout=60)
         server.wait(timeout=60)

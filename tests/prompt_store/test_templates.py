@@ -1,5 +1,7 @@
 """Templates: variables declared per version, checked at commit with positions, rendered by one function."""
 
+import re
+
 import pytest
 
 from prompt_store.exceptions import TemplateError
@@ -51,6 +53,18 @@ def test_render_fills_defaults_converts_types_and_ignores_extra_values() -> None
         render(text, declared, {})
     with pytest.raises(TemplateError, match="scenes: 'many' is not a int"):
         render(text, declared, {"topic": "x", "scenes": "many"})
+
+
+def test_a_backslash_makes_double_braces_literal_text() -> None:
+    declared = parse_variables({"topic": {"type": "str"}})
+    text = "Mustache shows \\{{name}} and \\{{ unclosed; }} alone stays; about {{topic}}."
+    assert placeholders(text) == [("topic", text.index("{{topic"))]
+    validate(text, declared)  # the escaped ones are neither unknown variables nor unclosed
+    rendered = render(text, declared, {"topic": "owls"})
+    assert rendered == "Mustache shows {{name}} and {{ unclosed; }} alone stays; about owls."
+    assert render("\\{{topic}}{{topic}}", declared, {"topic": "x"}) == "{{topic}}x"
+    with pytest.raises(TemplateError, match=re.escape("(write \\{{ for text)")):
+        placeholders("a {{ b")
 
 
 def test_variable_specs_from_the_command_line() -> None:
