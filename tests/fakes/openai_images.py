@@ -7,8 +7,9 @@ plus `revised_prompt` for DALL·E), and for GPT image models `usage` (input/outp
 Errors: `{"error": {"message", "type", "param", "code"}}`; a prompt the safety system refuses is a 400 with code
 `moderation_blocked` (GPT image models) or `content_policy_violation` (DALL·E).
 
-The fake draws a solid colour at the requested size: the first colour word of the prompt (COLOURS), else grey, so a
-test can tell a drawn picture in a frame. Prompts holding a word of BLOCKED are refused.
+The fake draws the first colour word of the prompt (COLOURS, else grey) at the requested size, crossed by a thin
+black grid every GRID_PX (so motion over a still shows), and a test can tell a drawn picture in a frame by its
+colour. Prompts holding a word of BLOCKED are refused.
 """
 
 import base64
@@ -31,6 +32,7 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "purple": (120, 40, 200),
 }
 GREY = (128, 128, 128)
+GRID_PX, LINE_PX = 128, 4
 BLOCKED = frozenset({"gore", "bloodbath"})
 GPT_SIZES = {"1024x1024", "1536x1024", "1024x1536", "auto"}
 DALLE_SIZES = {"dall-e-3": {"1024x1024", "1792x1024", "1024x1792"}, "dall-e-2": {"256x256", "512x512", "1024x1024"}}
@@ -114,9 +116,11 @@ def _colour(prompt: str) -> tuple[int, int, int]:
 
 @lru_cache(maxsize=16)
 def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A solid-colour 8-bit RGB PNG."""
-    row = b"\x00" + bytes(rgb) * width
-    pixels = zlib.compress(row * height, 6)
+    """An 8-bit RGB PNG of one colour with a black grid."""
+    cell = bytes(3) * LINE_PX + bytes(rgb) * (GRID_PX - LINE_PX)
+    row = b"\x00" + (cell * (width // GRID_PX + 1))[: width * 3]
+    line = b"\x00" + bytes(3 * width)
+    pixels = zlib.compress(b"".join(line if y % GRID_PX < LINE_PX else row for y in range(height)), 6)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
