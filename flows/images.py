@@ -17,7 +17,7 @@ from flows.artifacts import escape_markdown
 from services.media.image_prompt import video_style
 from services.media.openai_images import DrawnImage, ImageRequest, image_mode, image_request, scenes_to_draw
 from services.models import MediaAsset, Storyboard
-from services.settings import get_settings
+from services.settings import Settings, get_settings
 from tasks.images import generate_scene_image
 
 Fallbacks = list[tuple[int, str]]
@@ -42,12 +42,7 @@ def draw_scenes(
     wanted = scenes_to_draw(best, image_mode(settings), settings.image_min_stock_score)
     if not wanted:
         return candidates, fallbacks
-    style = video_style(storyboard)
-    requests = [
-        image_request(storyboard.scenes[i], aspect=storyboard.aspect, style=style, model=settings.image_model,
-                      quality=settings.image_quality, size=settings.image_size)
-        for i in wanted
-    ]  # fmt: skip
+    requests = _requests(storyboard, wanted, settings)
     futures = generate_scene_image.map(requests)
     candidates = [list(found) for found in candidates]
     reasons = dict(fallbacks)
@@ -55,15 +50,23 @@ def draw_scenes(
     for position, request, future in zip(wanted, requests, futures, strict=True):
         outcome = _settle(request, future, has_stock=bool(candidates[position]))
         outcomes.append(outcome)
-        drawn = future.result(raise_on_failure=False)
-        if isinstance(drawn, DrawnImage):
-            candidates[position] = [drawn.asset]
+        if outcome.stands_in == "image":
+            candidates[position] = [future.result().asset]
             reasons.pop(request.scene_index, None)
         elif outcome.stands_in == "card":
             earlier = reasons.get(request.scene_index, "no candidate fits the scene")
             reasons[request.scene_index] = f"{earlier}; image generation failed: {outcome.reason}"
     images_artifact(outcomes, requests[0])
     return candidates, sorted(reasons.items())
+
+
+def _requests(storyboard: Storyboard, positions: list[int], settings: Settings) -> list[ImageRequest]:
+    style = video_style(storyboard)
+    return [
+        image_request(storyboard.scenes[i], aspect=storyboard.aspect, style=style, model=settings.image_model,
+                      quality=settings.image_quality, size=settings.image_size)
+        for i in positions
+    ]  # fmt: skip
 
 
 def _settle(request: ImageRequest, future: PrefectFuture, *, has_stock: bool) -> ImageOutcome:
@@ -86,13 +89,19 @@ def images_artifact(outcomes: list[ImageOutcome], sample: ImageRequest) -> None:
     made = sum(o.status == "made" for o in outcomes)
     reused = sum(o.status == "reused" for o in outcomes)
     failed = [o for o in outcomes if o.status == "failed"]
+    get_run_logger().info("images: %d made (paid), %d reused from the cache, %d failed", made, reused, len(failed))
     create_table_artifact(
         key="generated-images",
         table=[
-            {"scene": o.scene, "image": o.status, "shown": o.stands_in, "tokens": o.tokens,
-             "why": escape_markdown(o.reason)}
+            {
+                "scene": o.scene,
+                "image": o.status,
+                "shown": o.stands_in,
+                "tokens": o.tokens,
+                "why": escape_markdown(o.reason),
+            }
             for o in outcomes
-        ],  # fmt: skip
+        ],
         description=f"{made} image(s) made with {sample.model} ({sample.size}, quality {sample.quality}), "
         f"{reused} reused from the cache, {len(failed)} failed"
         + (": scenes " + ", ".join(f"{o.scene} ({o.stands_in})" for o in failed) if failed else ""),

@@ -41,8 +41,10 @@ MAX_PROMPT_CHARS = 32000
 
 
 def _error(status: int, message: str, *, code: str | None, param: str | None = None) -> Answer:
-    kind = "image_generation_user_error" if code in ("moderation_blocked", "content_policy_violation") else (
-        "invalid_request_error"
+    kind = (
+        "image_generation_user_error"
+        if code in ("moderation_blocked", "content_policy_violation")
+        else "invalid_request_error"
     )
     body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
     return status, json.dumps(body).encode(), {}

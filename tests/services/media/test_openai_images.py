@@ -64,10 +64,14 @@ def test_a_url_answer_is_downloaded(fake_api: FakeAPI, tmp_path: Path) -> None:
     fake_api.fail("images", Fault(200, json.dumps(answer).encode()))
     [asset] = _images(fake_api, tmp_path, model="dall-e-3").search(SCENE, aspect="16:9")
     assert (asset.width, asset.height) == (960, 540)
-    assert asset.local_path is not None and asset.local_path.read_bytes() == (fake_api.media / "image-b.jpg").read_bytes()
+    assert (
+        asset.local_path is not None and asset.local_path.read_bytes() == (fake_api.media / "image-b.jpg").read_bytes()
+    )
 
 
-@pytest.mark.parametrize(("model", "code"), [("gpt-image-2", "moderation_blocked"), ("dall-e-3", "content_policy_violation")])
+@pytest.mark.parametrize(
+    ("model", "code"), [("gpt-image-2", "moderation_blocked"), ("dall-e-3", "content_policy_violation")]
+)
 def test_a_content_policy_refusal_is_not_retried(model: str, code: str, fake_api: FakeAPI, tmp_path: Path) -> None:
     gory = SCENE.model_copy(update={"visual_query": "gore in the water"})
     with pytest.raises(ProviderRequestRefused) as caught:
@@ -113,7 +117,9 @@ def test_it_is_a_media_provider_like_the_stock_sites(fake_api: FakeAPI, tmp_path
 
 def test_prompts_come_from_the_scene_with_one_style_per_video() -> None:
     scenes = [SCENE, SCENE.model_copy(update={"index": 3, "visual_query": "lighthouse at dusk", "narration": "Dusk."})]
-    board = Storyboard(title="Sea lights", description="d", language="en", aspect="9:16", scenes=scenes, mood="dramatic")
+    board = Storyboard(
+        title="Sea lights", description="d", language="en", aspect="9:16", scenes=scenes, mood="dramatic"
+    )
     style = video_style(board)
     prompts = [scene_prompt(s, style) for s in scenes]
     assert prompts[0].startswith("Show: magenta jellyfish. The narration over it says: Jellyfish pulse")
