@@ -15,6 +15,7 @@ colour. Prompts holding a word of BLOCKED are refused.
 import base64
 import hashlib
 import json
+import re
 import struct
 import zlib
 from functools import lru_cache
@@ -61,7 +62,7 @@ def generations(api: "FakeAPI", seen: "Seen") -> Answer:
     size = body.get("size", "1024x1024")
     size = "1024x1024" if size == "auto" else size
     legacy = model.startswith("dall-e")
-    if any(word in BLOCKED for word in body["prompt"].lower().split()):
+    if BLOCKED.intersection(_words(body["prompt"])):
         code = "content_policy_violation" if legacy else "moderation_blocked"
         return _error(400, "Your request was rejected as a result of our safety system.", code=code)
     picture = _png(*_dimensions(size), _colour(body["prompt"]))
@@ -111,9 +112,12 @@ def _dimensions(size: str) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def _words(prompt: str) -> list[str]:
+    return re.findall(r"\w+", prompt.lower())
+
+
 def _colour(prompt: str) -> tuple[int, int, int]:
-    words = prompt.lower().replace(".", " ").replace(",", " ").split()
-    return next((COLOURS[w] for w in words if w in COLOURS), GREY)
+    return next((COLOURS[word] for word in _words(prompt) if word in COLOURS), GREY)
 
 
 @lru_cache(maxsize=16)

@@ -147,3 +147,26 @@ def test_the_youtube_request_discloses_synthetic_media(
     [sent] = fake_youtube.received_metadata
     assert sent["status"]["containsSyntheticMedia"] is True
     assert "AI-generated images in scenes 2, 4." in sent["snippet"]["description"]
+
+
+def test_a_scene_without_stock_whose_drawing_fails_keeps_its_card_and_the_reason(images_env: FakeAPI) -> None:
+    from prefect import flow
+
+    from flows.images import draw_scenes
+    from services.models import Scene, Storyboard
+
+    scenes = [Scene(index=i, narration=n, visual_query=q, duration_s=d) for i, (n, q, d) in enumerate(SCENES[1:3])]
+    scenes[0] = scenes[0].model_copy(update={"visual_query": "magenta gore"})
+    board = Storyboard(title="Sea", description="", language="en", aspect="9:16", scenes=scenes)
+
+    @flow
+    def draw() -> tuple:
+        return draw_scenes(board, [[], []], [(0, "no candidate fits the scene"), (1, "no candidate fits the scene")])
+
+    candidates, fallbacks = draw()
+    assert candidates[0] == [] and [a.provider for a in candidates[1]] == ["openai-images"]
+    assert (candidates[1][0].width, candidates[1][0].height) == (1024, 1536)
+    assert fallbacks == [
+        (0, "no candidate fits the scene; image generation failed: "
+            "openai-images: HTTP 400: refused by the content policy (moderation_blocked)"),
+    ]  # fmt: skip
