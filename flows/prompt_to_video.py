@@ -11,8 +11,10 @@ from pydantic.json_schema import SkipJsonSchema
 from flows.artifacts import fallback_artifact, media_artifact, storyboard_artifact, video_artifact
 from flows.compose import compose
 from flows.hooks import notify_failure
+from flows.images import draw_scenes
 from prompt_store.labels import parse_split
 from services.media.depositphotos import ensure_publishable, publishable_candidates
+from services.media.openai_images import image_mode
 from services.models import (
     Aspect,
     CaptionStyle,
@@ -29,6 +31,7 @@ from services.models import (
     VideoRequest,
 )
 from services.publish.local import slugify
+from services.settings import get_settings
 from tasks.limits import media_tags, planner_tags, voice_tags, with_tags
 from tasks.media import search_media
 from tasks.merge import merge_media
@@ -87,6 +90,7 @@ def prompt_to_video(
         prompt_label: The system prompt's label, or an A/B split such as "production:80,staging:20".
     """
     parse_split(prompt_label)  # a bad label fails the run before any work
+    image_mode(get_settings())  # so does P2V_IMAGE_GENERATION=always without a key
     request = VideoRequest(
         prompt=prompt,
         aspect=aspect,
@@ -111,6 +115,7 @@ def prompt_to_video(
     )
     candidates, fallbacks = _gather(storyboard, searches)
     candidates = publishable_candidates(candidates, request.publish_target)
+    candidates, fallbacks = draw_scenes(storyboard, candidates, fallbacks)  # docs/images.md
     fallback_artifact(fallbacks)
     spoken = narrations.result()  # a failed narration fails the run here with its own error, not in merge_media
     timeline = merge_media.with_options(**refresh)(

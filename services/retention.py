@@ -70,6 +70,7 @@ def retained_folders(settings: Settings) -> dict[str, Path]:
         "renders": settings.work_dir / "renders",
         "narration": settings.work_dir / "narration",
         "generated": settings.cache_dir / "generated",
+        "images": settings.cache_dir / "images",
         "results": settings.results_path,
     }
 

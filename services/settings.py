@@ -48,6 +48,19 @@ class Settings(BaseSettings):
     voice: Literal["auto", "openai", "espeak", "silent"] = Field(
         "auto", description="Narration backend; auto = OpenAI with a key, else espeak-ng, else silent."
     )
+    # Generated images (docs/images.md)
+    image_generation: Literal["auto", "never", "fallback", "always"] = Field(
+        "auto",
+        description="Image model per scene: fallback = only scenes whose best stock scores below "
+        "P2V_IMAGE_MIN_STOCK_SCORE; auto = fallback with OPENAI_API_KEY, else never.",
+    )
+    image_model: str = Field("gpt-image-2", description="OpenAI Images model (dall-e-* get their legacy sizes).")
+    image_quality: str = Field("medium", description="low | medium | high | auto (GPT image models); cost grows.")
+    image_size: str | None = Field(None, pattern=r"^\d+x\d+$", description="WIDTHxHEIGHT; default by model and aspect.")
+    image_min_stock_score: float = Field(
+        0.35, ge=0, le=1, description="In fallback mode, a scene whose best stock candidate scores below this is drawn."
+    )
+    image_timeout_s: float = Field(120.0, gt=0, description="Time limit of one image request (they take 10-60 s).")
     embedder: Literal["auto", "minilm", "keywords"] = Field(
         "auto", description="Ranking embedder; auto = MiniLM when installed, else keyword vectors."
     )

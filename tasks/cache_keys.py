@@ -1,8 +1,9 @@
 """Cache keys of the planning steps (storyboard, media search): only what can change what they find.
 
-Publishing somewhere else, another caption look or other music must not re-plan the storyboard (a paid LLM call
-with a key) nor search the stock sites again: those request fields and the settings that only shape the publication
-or the render are left out of these keys. `fresh` (flows/prompt_to_video.py) bypasses every cache instead.
+Publishing somewhere else, another caption look, other music or other image settings (docs/images.md: pictures are
+drawn after the search) must not re-plan the storyboard (a paid LLM call with a key) nor search the stock sites
+again: those request fields and the settings that only shape the publication, the render or the drawing are left out
+of these keys. `fresh` (flows/prompt_to_video.py) bypasses every cache instead.
 """
 
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ NOT_PLANNING_SETTINGS = frozenset(
         "captions",
         "cache_max_bytes",
     }
+    | {"image_generation", "image_model", "image_quality", "image_size", "image_min_stock_score", "image_timeout_s"}
 )
 
 

@@ -88,6 +88,7 @@ def stock_env(prefect_harness: None, fake_api: FakeAPI, monkeypatch: pytest.Monk
         "P2V_HTTP_ATTEMPTS": "3",
         "P2V_EMBEDDER": "keywords",
         "P2V_X264_PRESET": "ultrafast",
+        "P2V_IMAGE_GENERATION": "never",  # stock tests stay about stock; tests/flows/test_images_flow.py draws
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

@@ -2,17 +2,21 @@
 
 metadata.json also records what a quality check needs to judge the video without re-deriving the timeline: the
 length asked for, the frame, caption style, music and mood, and per scene where it starts, each shot's footage
-(size, length, score, how far it is upscaled) and whether it fell back to a generated card.
+(size, length, score, how far it is upscaled), whether it fell back to a generated card, and which scenes show
+pictures drawn by an image model (`ai_generated`, `ai_generated_images`; the description says so too).
 """
 
 import math
 
 from services.compose.music import music_credit
+from services.media.openai_images import PROVIDER as OPENAI_IMAGES
 from services.media.ranking import upscale_factor
 from services.models import MediaAsset, RenderedVideo, Timeline, TimelineClip
 
 DESCRIPTION_MAX_CHARS = 5000
 GENERATED_PROVIDER = "generated"
+AI_IMAGE_PROVIDERS: frozenset[str] = frozenset({OPENAI_IMAGES})
+"""Providers whose assets are pictures drawn by an image model: labelled in the description and metadata.json."""
 
 
 def credits(timeline: Timeline) -> list[str]:
@@ -21,9 +25,29 @@ def credits(timeline: Timeline) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
+def ai_image_scenes(timeline: Timeline) -> list[int]:
+    """Indices of the scenes showing a picture drawn by an image model."""
+    return [c.scene.index for c in timeline.clips if _is_ai(c)]
+
+
+def ai_label(timeline: Timeline) -> str:
+    """'AI-generated images in scenes 2, 4.' (numbered from 1, as a viewer counts), or '' when there are none."""
+    numbers = [str(index + 1) for index in ai_image_scenes(timeline)]
+    if not numbers:
+        return ""
+    plural = "s" if len(numbers) > 1 else ""
+    return f"AI-generated image{plural} in scene{plural} {', '.join(numbers)}."
+
+
+def _is_ai(clip: TimelineClip) -> bool:
+    return any(a.provider in AI_IMAGE_PROVIDERS for a in (clip.asset, *clip.extra_assets))
+
+
 def full_description(timeline: Timeline) -> str:
     credit_lines = credits(timeline)
-    text = timeline.description + ("\n\nMedia credits:\n" + "\n".join(credit_lines) if credit_lines else "")
+    label = ai_label(timeline)
+    text = timeline.description + (f"\n\n{label}" if label else "")
+    text += "\n\nMedia credits:\n" + "\n".join(credit_lines) if credit_lines else ""
     music = music_credit(timeline.music, timeline.mood)
     return (text + (f"\n\n{music}" if music else ""))[:DESCRIPTION_MAX_CHARS]
 
@@ -62,6 +86,17 @@ def video_metadata(video: RenderedVideo, timeline: Timeline) -> dict:
         "mood": timeline.mood,
         "sha256": video.sha256,
         "scenes": [_scene(c, timeline) for c in timeline.clips],
+        "ai_generated_images": _ai_summary(timeline),
+    }
+
+
+def _ai_summary(timeline: Timeline) -> dict:
+    """How many drawn pictures the video shows, in which scenes (0-based, as `scenes[].index`), by which models."""
+    assets = [a for c in timeline.clips for a in (c.asset, *c.extra_assets) if a.provider in AI_IMAGE_PROVIDERS]
+    return {
+        "count": len(assets),
+        "scenes": ai_image_scenes(timeline),
+        "licenses": sorted({a.license for a in assets}),
     }
 
 
@@ -73,6 +108,7 @@ def _scene(clip: TimelineClip, timeline: Timeline) -> dict:
         "narration": clip.scene.narration,
         "visual_query": clip.scene.visual_query,
         "generated_fallback": clip.asset.provider == GENERATED_PROVIDER,
+        "ai_generated": _is_ai(clip),
         "media": _media(clip.asset, timeline),
         "extra_media": [_media(asset, timeline) for asset in clip.extra_assets],
         "shots": [{"start_s": start, "duration_s": length} for start, length in shot_times(clip)],

@@ -3,7 +3,7 @@
 import re
 
 from services.models import RenderedVideo, Timeline
-from services.publish.metadata import full_description
+from services.publish.metadata import AI_IMAGE_PROVIDERS, full_description
 from services.youtube_settings import YouTubeSettings
 
 TITLE_MAX_CHARS = 100  # videos.insert: snippet.title, at most 100 characters
@@ -11,9 +11,10 @@ DESCRIPTION_MAX_BYTES = 5000  # videos.insert: snippet.description, at most 5000
 TAGS_MAX_CHARS = 500  # YouTube counts a tag with a space as if it were quoted (+2)
 TAG_MAX_CHARS = 30
 _ANGLES = str.maketrans({"<": "‹", ">": "›"})  # YouTube rejects < and > in titles and descriptions
-SYNTHETIC_PROVIDERS: frozenset[str] = frozenset()
-"""Media providers whose assets are generated realistic imagery (none yet: the generated cards are plain text
-cards, which YouTube's disclosure does not cover). `synthetic_media=auto` discloses when a clip comes from one."""
+SYNTHETIC_PROVIDERS: frozenset[str] = AI_IMAGE_PROVIDERS
+"""Media providers whose assets are generated realistic imagery: the image model's pictures (the generated title
+cards are plain text cards, which YouTube's disclosure does not cover). `synthetic_media=auto` discloses when a
+clip comes from one."""
 
 
 def marker(video_sha256: str) -> str:

@@ -25,6 +25,7 @@ from tests.fakes.openai_api import (
     speech,
     transcriptions,
 )
+from tests.fakes.openai_images import generations
 
 PEXELS_KEY = "pexels-SECRET-KEY-0123456789"
 PIXABAY_KEY = "pixabay-SECRET-KEY-0123456789"
@@ -113,7 +114,7 @@ class FakeAPI:
 
     def fail(self, route: str, *faults: Fault) -> None:
         """Queue faults for a route ('pexels', 'pixabay', 'depositphotos', 'chat', 'speech',
-        'transcriptions', 'files')."""
+        'transcriptions', 'images', 'files')."""
         self.faults[route].extend(faults)
 
     def reset(self) -> None:
@@ -147,6 +148,7 @@ def _openai_route(path: str) -> str:
         "/audio/speech": "speech",
         "/audio/transcriptions": "transcriptions",
         "/embeddings": "embeddings",
+        "/images/generations": "images",
     }
     return next((name for suffix, name in names.items() if path.endswith(suffix)), "openai")
 
@@ -308,5 +310,6 @@ ROUTES: dict[str, Callable[[FakeAPI, Seen], Answer]] = {
     "speech": speech,
     "transcriptions": transcriptions,
     "embeddings": embeddings,
+    "images": generations,
     "files": _files,
 }

@@ -16,6 +16,7 @@ from services.media import KNOWN
 from services.models import PublishTarget
 from services.settings import get_settings
 from tasks.compose import compose_video
+from tasks.images import generate_scene_image
 from tasks.limits import with_tags
 from tasks.media import search_media
 from tasks.narration import narrate_scene
@@ -49,8 +50,9 @@ def test_every_limit_the_docs_create_gates_a_step() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in [*docs, PROJECT_DIR / "docker-compose.yml"])
     created = set(re.findall(r"concurrency-limit create\s+([\w-]+)", text))
     static = {*search_media.tags, *compose_video.tags, *generate_storyboard.tags, *narrate_scene.tags}
+    static |= generate_scene_image.tags
     dynamic = {"openai", *KNOWN, *get_args(PublishTarget)}  # planner/voice with a key, providers, publish targets
-    assert {"stock-media", "openai", "youtube", "compose"} <= created
+    assert {"stock-media", "openai", "youtube", "compose", "openai-images"} <= created
     assert created <= static | dynamic
 
 
