@@ -24,7 +24,7 @@ def login_router(settings: Settings) -> APIRouter:
         token = form.get("token", "").strip()
         next_path = safe_next(form.get("next"))
         if await check_token(token, admin_token=admin, users=get_user_tokens) is None:
-            error = "This token is not valid. Paste the token `p2v users add NAME` printed for you."
+            error = "This token is not valid. Paste the token that p2v users add printed for you."
             return render(request, "login.html", {"next": next_path, "error": error}, 401)
         response = see_other(next_path)
         start_session(request, response, token)

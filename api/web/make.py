@@ -23,6 +23,16 @@ FORM_FIELDS = ("prompt", "aspect", "scenes", "duration_s", "language", "publish_
 POLL_S = 1.0
 STREAM_MAX_S = 3600.0
 NUMBERS = frozenset({"scenes", "duration_s"})
+FIELD_LABELS = {
+    "prompt": "What is the video about?",
+    "aspect": "Frame",
+    "duration_s": "Length (seconds)",
+    "scenes": "Scenes",
+    "language": "Language",
+    "captions": "Captions",
+    "music": "Music",
+    "publish_target": "Publish to",
+}
 
 
 def form_payload(form: dict[str, str]) -> dict[str, Any]:
@@ -63,6 +73,7 @@ def form_options(settings: Settings) -> dict[str, Any]:
         "moods": MOODS,
         "targets": get_args(PublishTarget),
         "voice": settings.voice,
+        "labels": FIELD_LABELS,
     }
 
 

@@ -4,6 +4,7 @@ Ownership is the REST API's (`own_run`: a run the API started for this user, els
 are served only from inside the user's own output folder (`contained_file`).
 """
 
+import html
 import json
 import re
 from datetime import datetime
@@ -90,7 +91,12 @@ async def _fallbacks(client: PrefectClient, flow_run_id: UUID) -> list[Fallback]
         )
     )
     text = str(artifacts[0].data) if artifacts else ""
-    return [Fallback(scene=int(m.group(1)), reason=m.group(2).replace("\\", "")) for m in _FALLBACK_ROW.finditer(text)]
+    return [Fallback(scene=int(m.group(1)), reason=_unescape(m.group(2))) for m in _FALLBACK_ROW.finditer(text)]
+
+
+def _unescape(cell: str) -> str:
+    """A markdown cell written by flows.artifacts back to its text (backslash escapes, then HTML entities)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", cell))
 
 
 async def user_runs(client: PrefectClient, username: str) -> list[FlowRun]:

@@ -2,6 +2,7 @@
 ultrafast x264), `p2v api`'s app under uvicorn on loopback, and Debian's Chromium driven by Playwright."""
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -19,10 +20,12 @@ from prefect.settings import PREFECT_API_URL
 
 from api.rest import create_app
 from prompt_store.users import UserHasToken, get_user_tokens
+from services.ffmpeg import run_ffmpeg
 from services.settings import Settings
 
 DEPLOYMENT = "web"
 SERVE = "import sys; from flows.prompt_to_video import prompt_to_video; prompt_to_video.serve(name=sys.argv[1])"
+CREDIT = "Photo by Web Test"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -32,14 +35,24 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def served(prefect_harness: None) -> Iterator[None]:
-    """`prompt-to-video/web` served by its own process, sharing this process's output folder and database."""
+def served(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`prompt-to-video/web` served by its own process, sharing this process's output folder and database; its
+    media folder holds one credited photo of a fox (so a scene gets footage with a credit) and nothing else."""
+    media = tmp_path_factory.mktemp("web-media")
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "testsrc2=s=1920x1080", "-frames:v", "1", str(media / "red-fox-snow.jpg")],
+        timeout_s=60,
+        what="test photo",
+    )
+    sidecar = {"keywords": ["red fox", "fox", "snow", "hunting"], "attribution": CREDIT, "license": "CC0"}
+    (media / "red-fox-snow.json").write_text(json.dumps(sidecar))
     env = {
         **os.environ,
         "PREFECT_API_URL": PREFECT_API_URL.value(),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
         "P2V_X264_PRESET": "ultrafast",
         "P2V_OUTPUT_DIR": str(Settings().output_dir),
+        "P2V_MEDIA_DIR": str(media),
     }
     server = subprocess.Popen([sys.executable, "-c", SERVE, DEPLOYMENT], env=env)
     try:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import DESKTOP, PHONE
+from prompt_store import get_ledger
+from services.models import Publication
+from tests.web.conftest import CREDIT, DESKTOP, PHONE
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 RUN_TIMEOUT_MS = 300_000
@@ -86,6 +88,8 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
     assert 4 < duration < 9
     assert 206 in ranges
     assert page.locator("ol.scenes > li").count() == 2
+    assert f"{CREDIT} (local, CC0)" in page.locator("ul.credits").inner_text()  # the chosen photo, credited
+    assert "Media: image from local" in page.locator("ol.scenes").inner_text()
     assert page.locator("img.sheet").evaluate("img => img.naturalWidth") > 0
     assert page.locator("video").get_attribute("poster").endswith("/thumbnail.jpg")
     vtt = context.request.get(f"{web_url}/web/videos/{task_id}/files/captions.vtt")
@@ -99,6 +103,23 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
     assert first.get_by_role("button", name="Publish to YouTube").is_visible()
     assert first.get_by_role("link").get_attribute("href") == f"/web/videos/{task_id}"
     shoot(page, screenshot_dir, "library")
+
+    # Once published to YouTube (recorded in the publication ledger, as publish_video records it), never again
+    sha = page.evaluate(f"fetch('/web/videos/{task_id}/files/metadata.json').then(r => r.json()).then(m => m.sha256)")
+    url = "https://www.youtube.com/watch?v=webtest0001"
+    get_ledger().record(Publication(target="youtube", external_id="webtest0001", url=url, video_sha256=sha))
+    page.reload()
+    first = page.locator("ul.library > li").first
+    assert first.get_by_role("link", name="YouTube").get_attribute("href") == url
+    assert first.get_by_role("button", name="Publish to YouTube").count() == 0
+    runs = page.locator("ul.library > li").count()
+    csrf = next(c["value"] for c in context.cookies() if c["name"] == "p2v_csrf")
+    again = context.request.post(f"{web_url}/web/videos/{task_id}/publish", form={"csrf_token": csrf})
+    assert again.url.endswith("/web/library")
+    page.reload()
+    assert page.locator("ul.library > li").count() == runs  # no run started
+    forged = context.request.post(f"{web_url}/web/videos/{task_id}/publish", form={"csrf_token": "x" * 43})
+    assert forged.status == 403
 
     # Prompts: the planner's prompts, search, versions
     page.get_by_role("link", name="Prompts").click()
@@ -118,7 +139,7 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
         assert other.request.get(f"{web_url}{path}").status == 404, path
     answer = bob.goto(f"{web_url}/web/videos/{task_id}")
     assert answer.status == 404 and "no video of yours" in bob.get_by_role("alert").inner_text()
-    assert task_id not in bob.goto(f"{web_url}/web/library").text()
     shoot(bob, screenshot_dir, "refused")
+    assert task_id not in bob.goto(f"{web_url}/web/library").text()
     other.close()
     context.close()

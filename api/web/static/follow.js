@@ -21,7 +21,7 @@
     document.getElementById("steps").replaceChildren(...rows);
     const list = document.getElementById("fallback-list");
     list.replaceChildren(...status.fallbacks.map((f) => {
-      const li = document.createElement("li"); li.textContent = "Scene " + f.scene + ": " + f.reason; return li;
+      const li = document.createElement("li"); li.textContent = "Scene " + (f.scene + 1) + ": " + f.reason; return li;
     }));
     document.getElementById("fallbacks").hidden = status.fallbacks.length === 0;
     const outcome = document.getElementById("outcome");
