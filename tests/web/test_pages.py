@@ -49,6 +49,8 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
 
     # Make: the REST model's messages beside the fields, nothing started
     page.goto(f"{web_url}/web/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"  # keyboard: skip link first
     page.get_by_label("What is the video about?").fill("Red foxes hunting in the snow")
     page.get_by_label("Scenes").fill("50")
     page.get_by_label("Length (seconds)").fill("six")
@@ -66,6 +68,7 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
     page.get_by_role("button", name="Make the video").click()
     page.wait_for_url(re.compile(r"/web/runs/[0-9a-f-]{36}$"))
     task_id = page.url.rsplit("/", 1)[1]
+    assert page.locator("#run-state").inner_text() != "COMPLETED"  # the run takes far longer than the redirect
 
     # Follow: the steps update in place (no reload) until the run is complete
     page.evaluate("window.notReloaded = true")
@@ -112,6 +115,7 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
     first = page.locator("ul.library > li").first
     assert first.get_by_role("link", name="YouTube").get_attribute("href") == url
     assert first.get_by_role("button", name="Publish to YouTube").count() == 0
+    shoot(page, screenshot_dir, "library-published")
     runs = page.locator("ul.library > li").count()
     csrf = next(c["value"] for c in context.cookies() if c["name"] == "p2v_csrf")
     again = context.request.post(f"{web_url}/web/videos/{task_id}/publish", form={"csrf_token": csrf})
