@@ -22,6 +22,8 @@ from services.settings import Settings
 FORM_FIELDS = ("prompt", "aspect", "scenes", "duration_s", "language", "publish_target", "captions", "music")
 POLL_S = 1.0
 STREAM_MAX_S = 3600.0
+SETTLE_S = 15.0
+ACTIVE_STEPS = frozenset({"Scheduled", "Late", "Pending", "Running", "Retrying", "AwaitingRetry", "Paused"})
 NUMBERS = frozenset({"scenes", "duration_s"})
 FIELD_LABELS = {
     "prompt": "What is the video about?",
@@ -127,16 +129,21 @@ def make_router(settings: Settings, admission: Admission) -> APIRouter:
 
 
 async def _status_stream(request: Request, task_id: UUID, secrets: list[str]) -> AsyncIterator[str]:
-    """One `status` event per second until the run is finished (then `done`), or the browser goes away."""
+    """One `status` event per second until the run is finished and its steps have settled (then `done`), or the
+    browser goes away. Task states reach the server as events, so the last step may still read Running for a
+    moment after the flow run is final: the stream waits up to SETTLE_S for it."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STREAM_MAX_S
+    settle_by: float | None = None
     async with get_client() as client:
         while loop.time() < deadline and not await request.is_disconnected():
             status = await follow_status(client, await client.read_flow_run(task_id), secrets)
             yield f"event: status\ndata: {status.model_dump_json()}\n\n"
             if status.finished:
-                yield "event: done\ndata: {}\n\n"
-                return
+                settle_by = settle_by or loop.time() + SETTLE_S
+                if loop.time() >= settle_by or not any(step.state in ACTIVE_STEPS for step in status.steps):
+                    yield "event: done\ndata: {}\n\n"
+                    return
             await asyncio.sleep(POLL_S)
 
 

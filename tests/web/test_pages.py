@@ -73,6 +73,7 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
     # Follow: the steps update in place (no reload) until the run is complete
     page.evaluate("window.notReloaded = true")
     page.locator("#run-state", has_text="COMPLETED").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.locator("#steps tr", has_text="record_lineage").filter(has_text="Completed").wait_for(timeout=30_000)
     assert page.evaluate("window.notReloaded") is True
     steps = page.locator("#steps tr").all_inner_texts()
     assert any(row.startswith("compose_video") and "Completed" in row for row in steps), steps
