@@ -112,7 +112,7 @@ def make_router(settings: Settings, admission: Admission) -> APIRouter:
     async def follow(request: Request, task_id: UUID, user: WebUser) -> Response:
         async with get_client() as client:
             flow_run = await _own(client, task_id, user.username)
-            status = await follow_status(client, flow_run, secrets)
+            status = await follow_status(client, flow_run, secrets, settings, user.username)
         return render(request, "follow.html", {"status": status, "prompt": flow_run.parameters.get("prompt", "")})
 
     @router.get("/web/runs/{task_id}/events")
@@ -120,7 +120,7 @@ def make_router(settings: Settings, admission: Admission) -> APIRouter:
         async with get_client() as client:
             await _own(client, task_id, user.username)
         return StreamingResponse(
-            _status_stream(request, task_id, secrets),
+            _status_stream(request, task_id, secrets, settings, user.username),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
@@ -128,7 +128,9 @@ def make_router(settings: Settings, admission: Admission) -> APIRouter:
     return router
 
 
-async def _status_stream(request: Request, task_id: UUID, secrets: list[str]) -> AsyncIterator[str]:
+async def _status_stream(
+    request: Request, task_id: UUID, secrets: list[str], settings: Settings, username: str
+) -> AsyncIterator[str]:
     """One `status` event per second until the run is finished and its steps have settled (then `done`), or the
     browser goes away. Task states reach the server as events, so the last step may still read Running for a
     moment after the flow run is final: the stream waits up to SETTLE_S for it."""
@@ -137,7 +139,8 @@ async def _status_stream(request: Request, task_id: UUID, secrets: list[str]) ->
     settle_by: float | None = None
     async with get_client() as client:
         while loop.time() < deadline and not await request.is_disconnected():
-            status = await follow_status(client, await client.read_flow_run(task_id), secrets)
+            flow_run = await client.read_flow_run(task_id)
+            status = await follow_status(client, flow_run, secrets, settings, username)
             yield f"event: status\ndata: {status.model_dump_json()}\n\n"
             if status.finished:
                 settle_by = settle_by or loop.time() + SETTLE_S

@@ -32,6 +32,7 @@ from services.run_tags import API_TAG, user_tag
 from services.settings import Settings
 
 LIBRARY_LIMIT = 100
+CARD_REASON = "no footage left for it after the other scenes chose theirs"
 _FALLBACK_ROW = re.compile(r"^\| (\d+) \| (.*) \|$", re.MULTILINE)
 
 
@@ -74,12 +75,22 @@ def prefect_run_url(flow_run_id: UUID) -> str | None:
     return f"{ui.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui else None
 
 
-async def follow_status(client: PrefectClient, flow_run: FlowRun, secrets: list[str]) -> FollowStatus:
+async def follow_status(
+    client: PrefectClient, flow_run: FlowRun, secrets: list[str], settings: Settings, username: str
+) -> FollowStatus:
+    """The REST status, the scenes whose search fell back and, once the video is published, every scene that
+    got a generated card (also those whose footage went to another scene)."""
     status = await read_task_status(client, flow_run, secrets=secrets)
     follow = FollowStatus(**status.model_dump(), prefect_url=prefect_run_url(flow_run.id))
     follow.fallbacks = await _fallbacks(client, flow_run.id)
     if status.state == "COMPLETED":
         follow.watch_url = f"/web/videos/{flow_run.id}"
+        published = published_video(await video_link(client, flow_run.id), settings, username)
+        known = {f.scene for f in follow.fallbacks}
+        for scene in published.metadata.get("scenes", []) if published else []:
+            if scene.get("generated_fallback") and scene.get("index") not in known:
+                follow.fallbacks.append(Fallback(scene=int(scene["index"]), reason=CARD_REASON))
+        follow.fallbacks.sort(key=lambda f: f.scene)
     return follow
 
 

@@ -75,6 +75,7 @@ def test_make_follow_watch_library_and_refuse_others(web_url, tokens, browser, s
     page.locator("#run-state", has_text="COMPLETED").wait_for(timeout=RUN_TIMEOUT_MS)
     page.locator("#steps tr", has_text="record_lineage").filter(has_text="Completed").wait_for(timeout=30_000)
     assert page.evaluate("window.notReloaded") is True
+    assert "Scene 2: " in page.locator("#fallback-list").inner_text()  # one photo for two scenes: 2 got a card
     steps = page.locator("#steps tr").all_inner_texts()
     assert any(row.startswith("compose_video") and "Completed" in row for row in steps), steps
     assert any(row.startswith("publish_video") and "Completed" in row for row in steps), steps
