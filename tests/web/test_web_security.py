@@ -130,3 +130,11 @@ def test_sign_out_ends_the_session(token: str) -> None:
     answer = client.post("/web/logout", data={"csrf_token": client.cookies["p2v_csrf"]})
     assert answer.status_code == 303 and 'p2v_session=""' in answer.headers["set-cookie"]
     assert client.get("/web/library").status_code == 303
+
+
+def test_what_a_user_typed_is_shown_as_text_never_as_markup(token: str) -> None:
+    client = _signed_in(token)
+    prompt = '</textarea><script>alert("x")</script>'
+    page = client.post("/web/make", data={"prompt": prompt, "scenes": "99", "csrf_token": client.cookies["p2v_csrf"]})
+    assert page.status_code == 422
+    assert "<script>" not in page.text and "&lt;/textarea&gt;&lt;script&gt;" in page.text
