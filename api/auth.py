@@ -2,6 +2,10 @@
 
 `AuthMiddleware` wraps the whole app, so every route (also routers included later) is behind it, except the
 OpenAPI pages. Routes get the caller through the `current_user` dependency.
+
+The web pages (`/web/...`, api/web/) also accept the session cookie the login page sets; there a request without a
+valid token goes on without a user, and the page sends it to the login form. The cookie counts nowhere else under
+`/api` except for reading a video (`GET /api/videos/<id>`, which the page's player fetches): bearer auth is unchanged.
 """
 
 import hmac
@@ -14,6 +18,7 @@ import anyio.to_thread
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from prompt_store.users import UserTokens
@@ -25,6 +30,9 @@ MAX_TOKEN_CHARS = 256
 OPEN_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 STATE_KEY = "p2v_user"
 RETRY_AFTER_S = 10
+WEB_PREFIX = "/web"
+SESSION_COOKIE = "p2v_session"
+COOKIE_API_PREFIX = "/api/videos/"
 
 _bearer = HTTPBearer(auto_error=False, description="A user's API token (`p2v users add`) or P2V_API_TOKEN.")
 
@@ -72,15 +80,19 @@ class AuthMiddleware:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
+        web = is_web_path(scope["path"])
+        token = _bearer_token(scope)
+        if token is None and (web or _cookie_readable_api(scope)):
+            token = cookie_parser(dict(scope["headers"]).get(b"cookie", b"").decode("latin-1")).get(SESSION_COOKIE)
         try:
-            username = await self.authenticate(_bearer_token(scope))
+            username = await self.authenticate(token)
         except Exception as exc:  # noqa: BLE001 - the user database is down: say so, never a traceback
             log.warning("user lookup failed (%s): answering 503", type(exc).__name__)
             await _reply(
                 send, 503, "the user database is unavailable; try again later", {"retry-after": str(RETRY_AFTER_S)}
             )
             return
-        if username is None:
+        if username is None and not web:
             await _reply(send, 401, "missing or invalid API token", {"www-authenticate": "Bearer"})
             return
         try:
@@ -88,16 +100,12 @@ class AuthMiddleware:
         except BodyTooLarge:
             await _reply(send, 413, f"the request body is larger than {self.max_body_bytes} bytes", {})
             return
-        scope.setdefault("state", {})[STATE_KEY] = ApiUser(username=username)
+        if username is not None:
+            scope.setdefault("state", {})[STATE_KEY] = ApiUser(username=username)
         await self.app(scope, _replay(body, receive), send)
 
     async def authenticate(self, token: str | None) -> str | None:
-        if token is None or not MIN_TOKEN_CHARS <= len(token) <= MAX_TOKEN_CHARS:
-            return None
-        given = token.encode("utf-8", "surrogateescape")
-        if self.admin_token is not None and hmac.compare_digest(given, self.admin_token):
-            return ADMIN_USER
-        return await anyio.to_thread.run_sync(self.users().authenticate, token)
+        return await check_token(token, admin_token=self.admin_token, users=self.users)
 
     async def read_body(self, scope: Scope, receive: Receive) -> bytes:
         """The whole body, refusing a declared or streamed size past the cap without reading further."""
@@ -118,6 +126,24 @@ class AuthMiddleware:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+async def check_token(token: str | None, *, admin_token: bytes | None, users: Callable[[], UserTokens]) -> str | None:
+    """The user whose token this is (`admin` for P2V_API_TOKEN), else None."""
+    if token is None or not MIN_TOKEN_CHARS <= len(token) <= MAX_TOKEN_CHARS:
+        return None
+    given = token.encode("utf-8", "surrogateescape")
+    if admin_token is not None and hmac.compare_digest(given, admin_token):
+        return ADMIN_USER
+    return await anyio.to_thread.run_sync(users().authenticate, token)
+
+
+def is_web_path(path: str) -> bool:
+    return path == WEB_PREFIX or path.startswith(f"{WEB_PREFIX}/")
+
+
+def _cookie_readable_api(scope: Scope) -> bool:
+    return scope.get("method") in ("GET", "HEAD") and scope["path"].startswith(COOKIE_API_PREFIX)
 
 
 def _bearer_token(scope: Scope) -> str | None:

@@ -120,7 +120,7 @@ def api(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the REST API (POST /api/process/, GET /api/tasks/<id>/; OpenAPI at /docs)."""
+    """Serve the REST API (POST /api/process/, GET /api/tasks/<id>/; OpenAPI at /docs) and the web pages (/web/)."""
     import uvicorn
 
     from api.rest import create_app

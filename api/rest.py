@@ -75,53 +75,62 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         AuthMiddleware, admin_token=admin_token, users=get_user_tokens, max_body_bytes=settings.api_max_body_bytes
     )
     install_error_handlers(app)
-    app.include_router(runs_router(settings))
+    admission = Admission(max_runs=settings.api_max_runs, max_runs_per_user=settings.api_max_runs_per_user)
+    app.include_router(runs_router(settings, admission))
     app.include_router(queue_router)
     app.include_router(prompts_router)
+    from api.web import install_web  # the pages import this module's helpers
+
+    install_web(app, settings, admission)
     return app
 
 
-def runs_router(settings: Settings) -> APIRouter:
+async def start_video_run(
+    settings: Settings, admission: Admission, username: str, parameters: dict[str, Any]
+) -> FlowRun:
+    """Start a run of the API's deployment for `username` under admission; `parameters` are already validated."""
+    parameters = parameters | {"output_dir": str(user_output_dir(settings, username))}
+
+    async def start() -> FlowRun:
+        try:
+            return await run_deployment(
+                settings.api_deployment,
+                parameters=parameters,
+                flow_run_name=f"video-{slugify(parameters['prompt'], 48)}",
+                timeout=0,
+                tags=[API_TAG, user_tag(username)],
+            )
+        except ObjectNotFound:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                f"deployment {settings.api_deployment!r} is not deployed on the Prefect server",
+            ) from None
+
+    return await admission.start(username, start)
+
+
+def runs_router(settings: Settings, admission: Admission | None = None) -> APIRouter:
     router = APIRouter()
-    admission = Admission(max_runs=settings.api_max_runs, max_runs_per_user=settings.api_max_runs_per_user)
-    secrets = [s.get_secret_value() for s in _secrets(settings)]
+    admission = admission or Admission(max_runs=settings.api_max_runs, max_runs_per_user=settings.api_max_runs_per_user)
+    secrets = secret_values(settings)
 
     async def process(request: ApiVideoRequest, user: CurrentUser) -> ProcessAccepted:
         """Start a video run; returns at once with the flow run id as `task_id`."""
-        parameters = request.model_dump(exclude_none=True) | {
-            "output_dir": str(user_output_dir(settings, user.username))
-        }
-
-        async def start() -> FlowRun:
-            try:
-                return await run_deployment(
-                    settings.api_deployment,
-                    parameters=parameters,
-                    flow_run_name=f"video-{slugify(request.prompt, 48)}",
-                    timeout=0,
-                    tags=[API_TAG, user_tag(user.username)],
-                )
-            except ObjectNotFound:
-                raise HTTPException(
-                    status.HTTP_503_SERVICE_UNAVAILABLE,
-                    f"deployment {settings.api_deployment!r} is not deployed on the Prefect server",
-                ) from None
-
-        flow_run = await admission.start(user.username, start)
+        flow_run = await start_video_run(settings, admission, user.username, request.model_dump(exclude_none=True))
         return ProcessAccepted(task_id=flow_run.id)
 
     async def task_status(task_id: UUID, user: CurrentUser) -> TaskStatus:
         """State of a run, each step's state and duration, and the video URL or the failed step."""
         async with get_client() as client:
-            flow_run = await _own_run(client, task_id, user.username)
+            flow_run = await own_run(client, task_id, user.username)
             return await read_task_status(client, flow_run, secrets=secrets)
 
     async def video(task_id: UUID, user: CurrentUser) -> FileResponse:
         """The published video of a finished run of yours."""
         async with get_client() as client:
-            await _own_run(client, task_id, user.username)
+            await own_run(client, task_id, user.username)
             link = await video_link(client, task_id)
-        path = _contained_file(link, user_output_dir(settings, user.username))
+        path = contained_file(link, user_output_dir(settings, user.username))
         return FileResponse(path, media_type="video/mp4", filename=f"{task_id}.mp4")
 
     not_found = {"description": "No run of yours with this id", "model": ErrorDetail}
@@ -167,7 +176,7 @@ def user_output_dir(settings: Settings, username: str) -> Path:
     return settings.output_dir.resolve() / USERS_SUBFOLDER / username
 
 
-async def _own_run(client: Any, task_id: UUID, username: str) -> FlowRun:
+async def own_run(client: Any, task_id: UUID, username: str) -> FlowRun:
     """The flow run if the API started it for this caller; anything else is 'not found' (no existence oracle)."""
     try:
         flow_run = await client.read_flow_run(task_id)
@@ -178,7 +187,7 @@ async def _own_run(client: Any, task_id: UUID, username: str) -> FlowRun:
     return flow_run
 
 
-def _contained_file(link: str | None, folder: Path) -> Path:
+def contained_file(link: str | None, folder: Path) -> Path:
     if not link or not link.startswith("file:"):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "this run has no video served here")
     path = Path(url2pathname(urlparse(link).path)).resolve()
@@ -187,7 +196,8 @@ def _contained_file(link: str | None, folder: Path) -> Path:
     return path
 
 
-def _secrets(settings: Settings) -> list[Any]:
+def secret_values(settings: Settings) -> list[str]:
+    """Every configured secret, masked out of error messages shown to callers."""
     values = [settings.api_token, settings.database_url, settings.openai_api_key, settings.pexels_api_key]
     values += [settings.pixabay_api_key, settings.depositphotos_api_key]
-    return [v for v in values if v is not None]
+    return [v.get_secret_value() for v in values if v is not None]
