@@ -9,7 +9,7 @@ from services.models import RenderedVideo, Timeline
 from services.publish.local import slugify
 from services.settings import get_settings
 from tasks.compose import compose_video
-from tasks.resume import result_storage
+from tasks.resume import result_storage, state_result
 
 
 def _run_name() -> str:
@@ -27,7 +27,7 @@ def compose_video_flow(timeline: Timeline) -> RenderedVideo:
 def compose(timeline: Timeline) -> RenderedVideo:
     """Compose in this flow run, or as a run of P2V_COMPOSE_DEPLOYMENT when that is set.
 
-    The deployment's worker must see the same media, work and results folders (a shared volume).
+    The deployment's worker must reach the same storage: P2V_STORAGE_URL (object storage), or a shared volume.
     """
     deployment = get_settings().compose_deployment
     if not deployment:
@@ -38,4 +38,4 @@ def compose(timeline: Timeline) -> RenderedVideo:
     if state is None or not state.is_completed():
         detail = f"{state.name}: {state.message}" if state else "no state"
         raise StepError("compose", f"compose deployment {deployment!r} run {run.name} ended {detail}")
-    return state.result()
+    return state_result(state)

@@ -14,19 +14,23 @@ from typing import Any, get_args
 from prefect.cache_policies import INPUTS, TASK_SOURCE, CachePolicy
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TaskRunContext
+from prefect.filesystems import WritableFileSystem
+from prefect.results import ResultRecordMetadata, ResultStore
 from prefect.utilities.hashing import hash_objects
 from pydantic import SecretStr
 
-from services.exceptions import InvalidRequest, PublishRefused
+from services.exceptions import InvalidRequest, PublishRefused, StepError
 from services.intact import referenced_paths, still_intact
 from services.retention import mark_used
 from services.settings import Settings, get_settings
+from services.storage import build_store
 
 MAX_GENERATIONS = 20
 NOT_SHAPING_RESULTS = frozenset(
     {"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s", "task_timeout_s"}
     | {"notify_webhook_url", "notify_block"}
     | {"retention_days", "work_max_bytes", "retention_grace_s"}  # how long results are kept, not what they are
+    | {"data_dir", "scratch_dir", "storage_url", "s3_endpoint_url", "s3_region"}  # where files are, not what
 )
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,
@@ -86,7 +90,7 @@ class IntactInputs(CachePolicy):
             if not store.exists(candidate):
                 return candidate
             result = store.read(candidate).result
-            if still_intact(result):
+            if still_intact(result, build_store(get_settings())):
                 _mark_reused(result, store, candidate)
                 return candidate
         return None  # every generation is stale: run uncached rather than keep piling up records
@@ -96,13 +100,42 @@ def _mark_reused(result: Any, store: Any, key: str) -> None:
     """A cache hit counts as a use of the record and of its files (services/retention.py keeps what is in use)."""
     mark_used(referenced_paths(result), under=get_settings().data_dir)
     basepath = getattr(store.result_storage, "basepath", None)
-    if basepath is not None:
+    if basepath is not None and "://" not in str(basepath):
         mark_used([Path(basepath) / key])
 
 
-def result_storage() -> Path:
-    """Where results and cache records are written: P2V_RESULTS_DIR, or <data_dir>/results (read at import)."""
-    return get_settings().results_path
+def result_storage() -> Path | WritableFileSystem:
+    """Where results and cache records are written (read at import): `<P2V_STORAGE_URL>/results` in object
+    storage, else P2V_RESULTS_DIR, or <data_dir>/results.
+
+    The remote filesystem is not a saved block: nothing to register, and no credentials in Prefect's database
+    (s3fs reads them from botocore's chain on each worker).
+    """
+    settings = get_settings()
+    if settings.storage_url is None:
+        return settings.results_path
+    from prefect.filesystems import RemoteFileSystem
+
+    from services.storage.s3 import s3fs_options
+
+    options = s3fs_options(settings.s3_endpoint_url, settings.s3_region)
+    return RemoteFileSystem(basepath=f"{settings.storage_url.rstrip('/')}/results", settings=options)
+
+
+def state_result(state: State) -> Any:
+    """`state.result()`, also for a result another worker persisted in object storage.
+
+    Prefect finds an unsaved remote storage's record only through the storage it was written with, so a record
+    whose key is a URI is read through this worker's `result_storage()` (the same bucket).
+    """
+    metadata = state.data
+    key = getattr(metadata, "storage_key", None)
+    if not isinstance(metadata, ResultRecordMetadata) or metadata.storage_block_id or "://" not in str(key):
+        return state.result()
+    storage = result_storage()
+    if isinstance(storage, Path):
+        raise StepError("storage", f"the result {key} is in object storage, but P2V_STORAGE_URL is not set here")
+    return ResultStore(result_storage=storage, serializer=metadata.serializer).read(str(key)).result
 
 
 def step_timeout() -> float:
