@@ -9,7 +9,7 @@ from services.models import RenderedVideo, Timeline
 from services.publish.local import slugify
 from services.settings import get_settings
 from tasks.compose import compose_video
-from tasks.resume import result_storage, state_result
+from tasks.resume import result_storage
 
 
 def _run_name() -> str:
@@ -38,4 +38,4 @@ def compose(timeline: Timeline) -> RenderedVideo:
     if state is None or not state.is_completed():
         detail = f"{state.name}: {state.message}" if state else "no state"
         raise StepError("compose", f"compose deployment {deployment!r} run {run.name} ended {detail}")
-    return state_result(state)
+    return state.result()

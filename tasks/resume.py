@@ -5,6 +5,7 @@ key and skips the step; the record only counts while the files it names are stil
 has its checksum), otherwise the step runs again.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,16 +15,16 @@ from typing import Any, get_args
 from prefect.cache_policies import INPUTS, TASK_SOURCE, CachePolicy
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TaskRunContext
-from prefect.filesystems import WritableFileSystem
-from prefect.results import ResultRecordMetadata, ResultStore
+from prefect.filesystems import RemoteFileSystem
 from prefect.utilities.hashing import hash_objects
 from pydantic import SecretStr
 
-from services.exceptions import InvalidRequest, PublishRefused, StepError
+from services.exceptions import InvalidRequest, PublishRefused
 from services.intact import referenced_paths, still_intact
 from services.retention import mark_used
 from services.settings import Settings, get_settings
 from services.storage import build_store
+from services.storage.s3 import s3fs_options
 
 MAX_GENERATIONS = 20
 NOT_SHAPING_RESULTS = frozenset(
@@ -104,38 +105,35 @@ def _mark_reused(result: Any, store: Any, key: str) -> None:
         mark_used([Path(basepath) / key])
 
 
-def result_storage() -> Path | WritableFileSystem:
-    """Where results and cache records are written (read at import): `<P2V_STORAGE_URL>/results` in object
-    storage, else P2V_RESULTS_DIR, or <data_dir>/results.
-
-    The remote filesystem is not a saved block: nothing to register, and no credentials in Prefect's database
-    (s3fs reads them from botocore's chain on each worker).
-    """
+def result_storage() -> Path | str:
+    """Where results and cache records are written (read at import): P2V_RESULTS_DIR, or <data_dir>/results, or
+    with P2V_STORAGE_URL the saved block of `<storage URL>/results` (`ensure_result_storage` saves it)."""
     settings = get_settings()
     if settings.storage_url is None:
         return settings.results_path
-    from prefect.filesystems import RemoteFileSystem
-
-    from services.storage.s3 import s3fs_options
-
-    options = s3fs_options(settings.s3_endpoint_url, settings.s3_region)
-    return RemoteFileSystem(basepath=f"{settings.storage_url.rstrip('/')}/results", settings=options)
+    return f"remote-file-system/{result_block_name(settings)}"
 
 
-def state_result(state: State) -> Any:
-    """`state.result()`, also for a result another worker persisted in object storage.
+def result_block_name(settings: Settings) -> str:
+    """One block per bucket/prefix and endpoint, so workers of two stacks on one Prefect server never mix."""
+    where = f"{settings.storage_url}|{settings.s3_endpoint_url}|{settings.s3_region}"
+    return f"p2v-results-{hashlib.sha256(where.encode()).hexdigest()[:12]}"
 
-    Prefect finds an unsaved remote storage's record only through the storage it was written with, so a record
-    whose key is a URI is read through this worker's `result_storage()` (the same bucket).
+
+def ensure_result_storage(settings: Settings | None = None) -> str | None:
+    """Save the results block of P2V_STORAGE_URL on the Prefect server (idempotent); None without a storage URL.
+
+    Prefect accepts remote result storage on a task or flow only as a saved block. The block holds the bucket,
+    endpoint and region only: s3fs reads credentials from botocore's chain on each worker, so none reach
+    Prefect's database.
     """
-    metadata = state.data
-    key = getattr(metadata, "storage_key", None)
-    if not isinstance(metadata, ResultRecordMetadata) or metadata.storage_block_id or "://" not in str(key):
-        return state.result()
-    storage = result_storage()
-    if isinstance(storage, Path):
-        raise StepError("storage", f"the result {key} is in object storage, but P2V_STORAGE_URL is not set here")
-    return ResultStore(result_storage=storage, serializer=metadata.serializer).read(str(key)).result
+    settings = settings or get_settings()
+    if settings.storage_url is None:
+        return None
+    options = s3fs_options(settings.s3_endpoint_url, settings.s3_region)
+    block = RemoteFileSystem(basepath=f"{settings.storage_url.rstrip('/')}/results", settings=options)
+    block.save(result_block_name(settings), overwrite=True)
+    return f"remote-file-system/{result_block_name(settings)}"
 
 
 def step_timeout() -> float:

@@ -59,6 +59,10 @@ class ArtifactStore(Protocol):
         ...
 
 
+OBJECT_SCHEMES = ("s3://",)
+"""URIs of objects in a store. Other URLs in a model (a stock asset's `source_url`, a `file:` URL) are not refs."""
+
+
 def is_remote_ref(ref: object) -> bool:
-    """A string with a scheme (`s3://...`): an object in a remote store, not a host path."""
-    return isinstance(ref, str) and "://" in ref
+    """An object URI (`s3://...`) of a remote store, not a host path."""
+    return isinstance(ref, str) and ref.startswith(OBJECT_SCHEMES)

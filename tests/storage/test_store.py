@@ -7,7 +7,7 @@ import pytest
 
 from services.models import NarrationAudio, RenderedVideo
 from services.settings import Settings
-from services.storage import ArtifactStore, LocalStore, StorageError, build_store, fetched, in_folder, stored
+from services.storage import ArtifactStore, LocalStore, StorageError, build_store, fetched, in_folder, refs_in, stored
 from services.storage.s3 import S3Store
 from tests.storage.conftest import SECRET_KEY, S3Server
 
@@ -123,3 +123,17 @@ def test_settings_pick_the_backend_and_refuse_a_bad_url(tmp_path: Path, s3_serve
     for bad in ("http://host/bucket", "s3://", "s3://Bucket_Upper/x", "/srv/data"):
         with pytest.raises(ValueError, match="storage_url"):
             Settings(_env_file=None, storage_url=bad)  # type: ignore[call-arg]
+
+
+def test_urls_that_are_not_objects_are_left_alone(store: ArtifactStore, tmp_path: Path) -> None:
+    from services.models import MediaAsset
+
+    image = _file(tmp_path / "cache", "card.png", b"png")
+    asset = MediaAsset(
+        scene_index=0, provider="generated", kind="image", asset_id="c", source_url=image.as_uri(), width=1, height=1
+    )
+    asset = asset.model_copy(update={"local_path": image})
+    assert refs_in(asset) == [image]
+    shared = stored(asset, store, in_folder("media"))
+    assert shared.source_url == image.as_uri()
+    assert fetched(shared, store, tmp_path / "scratch").source_url == image.as_uri()
