@@ -43,7 +43,10 @@ class S3Store:
     remote = True
 
     def __init__(self, url: str, *, endpoint_url: str | None = None, region: str | None = None) -> None:
-        import s3fs
+        try:
+            import s3fs
+        except ImportError:
+            raise StorageError("P2V_STORAGE_URL needs s3fs: pip install 'prompt-to-video[s3]'") from None
 
         self.bucket, self.prefix = split_s3_url(url)
         self.fs = s3fs.S3FileSystem(skip_instance_cache=True, **s3fs_options(endpoint_url, region))
@@ -107,6 +110,14 @@ class S3Store:
         with self._errors("delete", uri):
             if self._size(uri) is not None:
                 self.fs.rm_file(uri)
+
+    def ensure_bucket(self) -> bool:
+        """Create the bucket when it does not exist (a new stack's setup); True when it was created."""
+        with self._errors("create bucket", f"s3://{self.bucket}"):
+            if self.fs.exists(self.bucket):
+                return False
+            self.fs.mkdir(self.bucket)
+        return True
 
     def _size(self, uri: str) -> int | None:
         try:
