@@ -137,3 +137,17 @@ def test_urls_that_are_not_objects_are_left_alone(store: ArtifactStore, tmp_path
     shared = stored(asset, store, in_folder("media"))
     assert shared.source_url == image.as_uri()
     assert fetched(shared, store, tmp_path / "scratch").source_url == image.as_uri()
+
+
+def test_a_result_naming_objects_is_intact_while_they_are_in_the_bucket(s3_server: S3Server, s3_env, tmp_path: Path):
+    from services.intact import still_intact
+
+    store = S3Store(f"s3://{s3_server.create_bucket()}/p2v", endpoint_url=s3_server.endpoint_url)
+    audio = NarrationAudio(
+        scene_index=0, path=_file(tmp_path, "scene-00-ab.wav", b"RIFF"), duration_s=1, voice="espeak"
+    )
+    shared = stored(audio, store, in_folder("narration"))
+    assert still_intact(shared, store)
+    assert not still_intact(shared, LocalStore(tmp_path)), "a worker without the bucket cannot use it"
+    store.delete(shared.path)
+    assert not still_intact(shared, store)
