@@ -148,7 +148,8 @@ def test_compose_on_a_second_worker_and_a_rerun_there_finds_every_step(
     )
     video = _published(first)
     assert video.is_relative_to(worker_1 / "output") and probe(video).duration_s > 5
-    assert not (worker_1 / "data" / "work" / "renders").exists(), "compose ran on worker 2, not here"
+    assert "Task run 'compose_video" not in (tmp_path / "worker-1.log").read_text(), "compose ran on worker 2"
+    assert "rendered 1080x1080" in (tmp_path / "worker-2-serve.log").read_text(errors="replace")
     keys = s3_server.keys(bucket)
     for folder in ("narration/", "media/", "renders/", "results/", f"published/{video.parent.name}/video.mp4"):
         assert any(key.startswith(f"p2v/{folder}") for key in keys), (folder, keys)
