@@ -1,6 +1,7 @@
 # The app image: this project installed from pyproject.toml, so it has exactly the dependencies of a developer's
-# `pip install -e .` (plus the `docker` extra for the Docker work pool). Used by the setup job, the workers and
-# prefect.docker.yaml's build step. ffmpeg comes from the imageio-ffmpeg wheel; no system packages are needed.
+# `pip install -e .` (plus the extras `docker` for the Docker work pool and `s3` for object storage). Used by the
+# setup job, the workers and prefect.docker.yaml's build step. ffmpeg comes from the imageio-ffmpeg wheel; no system
+# packages are needed.
 FROM python:3.11.14-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,7 +19,7 @@ RUN useradd --create-home --uid 1000 p2v \
 
 WORKDIR /app
 COPY --chown=p2v:p2v . /app
-RUN pip install ".[docker]"
+RUN pip install ".[docker,s3]"
 
 USER p2v
 VOLUME ["/data"]

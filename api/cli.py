@@ -17,6 +17,7 @@ from api.gc_cli import app as gc_app
 from api.prompts_cli import db_app, prompts_app
 from api.queue_cli import queue_app
 from api.serve_cli import app as serve_app
+from api.storage_cli import app as storage_app
 from api.users_cli import users_app
 from api.youtube_cli import youtube_app
 from services.exceptions import InvalidRequest, P2VError
@@ -44,6 +45,7 @@ app.add_typer(serve_app, name="serve")
 app.add_typer(gc_app, name="gc")
 app.add_typer(queue_app, name="queue")
 app.add_typer(users_app, name="users")
+app.add_typer(storage_app, name="storage")
 app.command()(check)
 
 
@@ -101,6 +103,9 @@ def run(
 
     preload_embedder()  # overlaps the local model's load with Prefect's import and start-up
     from flows.prompt_to_video import prompt_to_video  # deferred: importing Prefect is slow
+    from tasks.resume import ensure_result_storage
+
+    ensure_result_storage()  # with P2V_STORAGE_URL: save the results block the steps write to (else a no-op)
 
     progress = _attach_progress(verbose)
     try:

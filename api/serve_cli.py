@@ -21,7 +21,9 @@ def serve(
 ) -> None:
     """Register the deployments of prefect.yaml and run their flow runs here until Ctrl-C."""
     from deployments.serve import DeployedElsewhere, serve_all  # deferred: importing Prefect is slow
+    from tasks.resume import ensure_result_storage
 
+    ensure_result_storage()  # with P2V_STORAGE_URL: the results block the served runs write to (else a no-op)
     try:
         serve_all(limit=limit, schedules=schedules)
     except DeployedElsewhere as exc:

@@ -27,7 +27,7 @@ def compose_video_flow(timeline: Timeline) -> RenderedVideo:
 def compose(timeline: Timeline) -> RenderedVideo:
     """Compose in this flow run, or as a run of P2V_COMPOSE_DEPLOYMENT when that is set.
 
-    The deployment's worker must see the same media, work and results folders (a shared volume).
+    The deployment's worker must reach the same storage: P2V_STORAGE_URL (object storage), or a shared volume.
     """
     deployment = get_settings().compose_deployment
     if not deployment:

@@ -105,6 +105,17 @@ OutputFolder = Annotated[
 ]
 
 
+def _as_artifact_ref(value: object) -> object:
+    """An object URI (`s3://...`) stays a string; any other string is a path on the worker."""
+    if isinstance(value, str) and "://" not in value:
+        return Path(value)
+    return value
+
+
+ArtifactRef = Annotated[str | Path, AfterValidator(_as_artifact_ref)]
+"""A file a step hands to the next: a local path, or an object in the shared store (services/storage/)."""
+
+
 class VideoRequest(BaseModel):
     """Everything a user can ask of one run; validated before any work starts."""
 
@@ -145,7 +156,7 @@ class MediaAsset(BaseModel):
     kind: MediaKind
     asset_id: str = Field(description="Stable id within the provider, used to avoid reusing an asset.")
     source_url: str
-    local_path: Path | None = None
+    local_path: ArtifactRef | None = None
     width: int
     height: int
     duration_s: float | None = None
@@ -171,7 +182,7 @@ class NarrationAudio(BaseModel):
     """A scene's spoken narration: one audio file, with where each sentence starts and ends in it."""
 
     scene_index: int
-    path: Path
+    path: ArtifactRef
     duration_s: float = Field(gt=0)
     voice: str
     sentences: list[SentenceSpan] = []
@@ -210,14 +221,14 @@ class Timeline(BaseModel):
 
 
 class RenderedVideo(BaseModel):
-    path: Path
+    path: ArtifactRef
     duration_s: float
     width: int
     height: int
     sha256: str
-    thumbnail_path: Path
-    captions_path: Path | None = None
-    contact_sheet_path: Path | None = None
+    thumbnail_path: ArtifactRef
+    captions_path: ArtifactRef | None = None
+    contact_sheet_path: ArtifactRef | None = None
 
 
 class Publication(BaseModel):

@@ -91,6 +91,18 @@ class Settings(BaseSettings):
         None, description="Or a saved Prefect notification block, as 'block-type-slug/name' (e.g. 'slack-webhook/ops')."
     )
 
+    # Storage shared by workers on several machines (docs/storage.md)
+    storage_url: str | None = Field(
+        None,
+        pattern=r"^s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/[^?#]*)?$",
+        description="s3://bucket/prefix: artifacts and Prefect results in object storage; unset: the data folder.",
+    )
+    s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint (MinIO, ...); unset: AWS.")
+    s3_region: str | None = Field(None, description="Region of the bucket; unset: botocore's default.")
+    scratch_dir: Path | None = Field(
+        None, description="Where a worker fetches a step's inputs from storage (default: <data_dir>/scratch)."
+    )
+
     # Disk (docs/operations.md)
     media_max_pixels: int = Field(
         40_000_000, gt=0, description="Local media with more pixels (width x height, read from the header) is skipped."
@@ -166,6 +178,10 @@ class Settings(BaseSettings):
     @property
     def media_provider_order(self) -> list[str]:
         return [name.strip().lower() for name in self.media_providers.split(",") if name.strip()]
+
+    @property
+    def scratch_path(self) -> Path:
+        return (self.scratch_dir or self.data_dir / "scratch").resolve()
 
     @property
     def results_path(self) -> Path:

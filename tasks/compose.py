@@ -7,8 +7,10 @@ from prefect.logging import get_run_logger
 from services.compose import build_composer
 from services.models import RenderedVideo, Timeline
 from services.settings import get_settings
+from services.storage import in_folder
 from tasks.progress import ProgressArtifact
 from tasks.resume import resumable, step_timeout
+from tasks.storage import step_storage
 
 
 @task(
@@ -25,7 +27,10 @@ def compose_video(timeline: Timeline) -> RenderedVideo:
     key = hashlib.sha256(timeline.model_dump_json().encode()).hexdigest()[:16]
     progress = ProgressArtifact("compose-progress", f"Rendering {timeline.title!r} ({timeline.duration_s:.0f} s)")
     started = time.monotonic()
-    video = build_composer(settings).render(timeline, settings.work_dir / "renders" / key, on_progress=progress)
+    with step_storage(settings) as files:
+        out_dir = files.work(settings.work_dir / "renders") / key
+        video = build_composer(settings).render(files.local(timeline), out_dir, on_progress=progress)
+        video = files.shared(video, in_folder(f"renders/{key}"))
     get_run_logger().info(
         "rendered %dx%d, %.1f s of video in %.1f s (preset %s)",
         video.width,

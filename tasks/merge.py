@@ -7,8 +7,10 @@ from services.media import GeneratedVisuals, build_cache
 from services.media.ranking import checked_fetch
 from services.models import CaptionStyle, MediaAsset, NarrationAudio, Storyboard, Timeline
 from services.settings import get_settings
+from services.storage import by_content
 from services.timeline import build_timeline, with_render_choices
 from tasks.resume import resumable, step_timeout
+from tasks.storage import step_storage
 
 
 @task(name="merge_media", retries=1, timeout_seconds=step_timeout(), **resumable())
@@ -31,6 +33,8 @@ def merge_media(
         fetch=checked_fetch(build_cache(settings).fetch, storyboard),
     )
     timeline = with_render_choices(timeline, settings, captions=captions, music=music)
+    with step_storage(settings) as files:
+        timeline = files.shared(timeline, by_content("media"))  # the narrations are in the store already
     providers = Counter(c.asset.provider for c in timeline.clips)
     get_run_logger().info(
         "timeline: %d clips (%s), %.1f s, captions %s, music %s",

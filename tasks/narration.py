@@ -4,8 +4,10 @@ from prefect.logging import get_run_logger
 from services.models import NarrationAudio, Scene
 from services.narration import Narrator, build_narrator, speech_target_s
 from services.settings import get_settings
+from services.storage import in_folder
 from tasks.limits import retry_unless_handled
 from tasks.resume import resumable, step_timeout
+from tasks.storage import step_storage
 
 
 @task(
@@ -23,7 +25,11 @@ def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None)
     settings = get_settings()
     narrator = narrator or build_narrator(settings, language)
     target_s = speech_target_s(scene.duration_s, settings.transition_s, is_first=scene.index == 0)
-    audio = narrator.narrate(scene, language=language, out_dir=settings.work_dir / "narration", target_s=target_s)
+    with step_storage(settings) as files:
+        out_dir = files.work(settings.work_dir / "narration")
+        audio = files.shared(
+            narrator.narrate(scene, language=language, out_dir=out_dir, target_s=target_s), in_folder("narration")
+        )
     spoken = f"{audio.voice} {audio.duration_s:.1f} s" if audio else "no narration"
     get_run_logger().info("scene %d: %s for %.1f s planned (%s)", scene.index, spoken, scene.duration_s, language)
     return audio

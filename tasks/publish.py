@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from prefect import task
 from prefect.logging import get_run_logger
@@ -11,6 +13,7 @@ from services.publish import publish
 from services.retention import collect
 from services.settings import Settings, get_settings
 from tasks.resume import retry_unless_permanent, step_timeout
+from tasks.storage import StepStorage, step_storage
 
 
 def _token_from_block(settings: Settings) -> dict[str, Any] | None:
@@ -36,18 +39,29 @@ def publish_video(
     """Publish the rendered video to its target, once per video (reruns return the recorded publication)."""
     settings = get_settings()
     token_info = _token_from_block(settings) if target == "youtube" else None
-    publication = publish(
-        video,
-        timeline,
-        target=target,
-        settings=settings,
-        ledger=get_ledger,
-        output_dir=output_dir,
-        token_info=token_info,
-    )
+    with step_storage(settings) as files:
+        publication = publish(
+            files.local(video),
+            timeline,
+            target=target,
+            settings=settings,
+            ledger=get_ledger,
+            output_dir=output_dir,
+            token_info=token_info,
+        )
+        _share_folder(files, publication.url)
     get_run_logger().info("published to %s: %s", publication.target, publication.url)
     _apply_retention(settings)
     return publication
+
+
+def _share_folder(files: StepStorage, url: str) -> None:
+    """A local publication's files also go to object storage (`published/<folder>/`), for the other machines."""
+    if files.folder is None or not url.startswith("file:"):
+        return
+    folder = Path(url2pathname(urlparse(url).path)).parent
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        files.store.put(path, f"published/{folder.name}/{path.name}")
 
 
 def _apply_retention(settings: Settings) -> None:

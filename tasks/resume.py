@@ -5,6 +5,7 @@ key and skips the step; the record only counts while the files it names are stil
 has its checksum), otherwise the step runs again.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any, get_args
 from prefect.cache_policies import INPUTS, TASK_SOURCE, CachePolicy
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TaskRunContext
+from prefect.filesystems import RemoteFileSystem
 from prefect.utilities.hashing import hash_objects
 from pydantic import SecretStr
 
@@ -21,12 +23,15 @@ from services.exceptions import InvalidRequest, PublishRefused
 from services.intact import referenced_paths, still_intact
 from services.retention import mark_used
 from services.settings import Settings, get_settings
+from services.storage import build_store
+from services.storage.s3 import s3fs_options
 
 MAX_GENERATIONS = 20
 NOT_SHAPING_RESULTS = frozenset(
     {"output_dir", "results_dir", "compose_deployment", "ffmpeg_timeout_s", "task_timeout_s"}
     | {"notify_webhook_url", "notify_block"}
     | {"retention_days", "work_max_bytes", "retention_grace_s"}  # how long results are kept, not what they are
+    | {"data_dir", "scratch_dir", "storage_url", "s3_endpoint_url", "s3_region"}  # where files are, not what
 )
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,
@@ -86,7 +91,7 @@ class IntactInputs(CachePolicy):
             if not store.exists(candidate):
                 return candidate
             result = store.read(candidate).result
-            if still_intact(result):
+            if still_intact(result, build_store(get_settings())):
                 _mark_reused(result, store, candidate)
                 return candidate
         return None  # every generation is stale: run uncached rather than keep piling up records
@@ -96,13 +101,39 @@ def _mark_reused(result: Any, store: Any, key: str) -> None:
     """A cache hit counts as a use of the record and of its files (services/retention.py keeps what is in use)."""
     mark_used(referenced_paths(result), under=get_settings().data_dir)
     basepath = getattr(store.result_storage, "basepath", None)
-    if basepath is not None:
+    if basepath is not None and "://" not in str(basepath):
         mark_used([Path(basepath) / key])
 
 
-def result_storage() -> Path:
-    """Where results and cache records are written: P2V_RESULTS_DIR, or <data_dir>/results (read at import)."""
-    return get_settings().results_path
+def result_storage() -> Path | str:
+    """Where results and cache records are written (read at import): P2V_RESULTS_DIR, or <data_dir>/results, or
+    with P2V_STORAGE_URL the saved block of `<storage URL>/results` (`ensure_result_storage` saves it)."""
+    settings = get_settings()
+    if settings.storage_url is None:
+        return settings.results_path
+    return f"remote-file-system/{result_block_name(settings)}"
+
+
+def result_block_name(settings: Settings) -> str:
+    """One block per bucket/prefix and endpoint, so workers of two stacks on one Prefect server never mix."""
+    where = f"{settings.storage_url}|{settings.s3_endpoint_url}|{settings.s3_region}"
+    return f"p2v-results-{hashlib.sha256(where.encode()).hexdigest()[:12]}"
+
+
+def ensure_result_storage(settings: Settings | None = None) -> str | None:
+    """Save the results block of P2V_STORAGE_URL on the Prefect server (idempotent); None without a storage URL.
+
+    Prefect accepts remote result storage on a task or flow only as a saved block. The block holds the bucket,
+    endpoint and region only: s3fs reads credentials from botocore's chain on each worker, so none reach
+    Prefect's database.
+    """
+    settings = settings or get_settings()
+    if settings.storage_url is None:
+        return None
+    options = s3fs_options(settings.s3_endpoint_url, settings.s3_region)
+    block = RemoteFileSystem(basepath=f"{settings.storage_url.rstrip('/')}/results", settings=options)
+    block.save(result_block_name(settings), overwrite=True)
+    return f"remote-file-system/{result_block_name(settings)}"
 
 
 def step_timeout() -> float:

@@ -10,6 +10,7 @@ import pytest
 from tests.deploy.conftest import PROJECT_DIR
 
 PINNED = re.compile(r"^[\w./-]+:\d+(\.\d+)+[\w.-]*$")  # name:1.2[.3][-suffix], never `latest` or a bare major
+MINIO_RELEASE = re.compile(r"^minio/minio:RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$")  # MinIO tags by release time
 APP_SERVICES = ["setup", "worker-process", "worker-compose", "worker-docker"]
 SERVER_SERVICES = ["prefect-server", "prefect-services"]
 VARIABLE = re.compile(r"\$\{(\w+)(:?[-?][^}]*)?\}")
@@ -23,7 +24,7 @@ def test_every_third_party_image_is_pinned_to_a_version(compose: dict) -> None:
     images = {name: s["image"] for name, s in _services(compose).items() if "build" not in s}
     assert images, "no images found"
     for name, image in images.items():
-        assert PINNED.match(image), f"{name}: {image} is not pinned to a version"
+        assert PINNED.match(image) or MINIO_RELEASE.match(image), f"{name}: {image} is not pinned to a version"
 
 
 def test_prefect_images_run_the_prefect_version_the_project_pins(compose: dict) -> None:
@@ -76,10 +77,15 @@ def test_server_port_api_url_and_ui_url_agree(compose: dict) -> None:
         assert _services(compose)[name]["environment"]["PREFECT_API_URL"] == f"http://prefect-server:{port}/api"
 
 
-def test_app_services_share_the_data_volume_and_keep_every_folder_on_it(compose: dict, dockerfile: str) -> None:
+def test_app_services_share_object_storage_and_no_folder(compose: dict, dockerfile: str) -> None:
+    """Issue 18: the workers' only shared medium is the bucket; each container's /data is its own scratch."""
     for name in APP_SERVICES:
         service = _services(compose)[name]
-        assert "p2v-data:/data" in service["volumes"], name
+        if name != "worker-docker":  # the Docker pool's flow-run containers still mount p2v-data (prefect.docker.yaml)
+            assert not any(v.startswith("p2v-data:") for v in service.get("volumes", [])), name
+            env = service["environment"]
+            assert env["P2V_STORAGE_URL"].startswith("${P2V_STORAGE_URL:-s3://"), name
+            assert env["P2V_S3_ENDPOINT_URL"] == "${P2V_S3_ENDPOINT_URL:-http://minio:9000}", name
         assert service["build"] == {"context": ".", "dockerfile": "Dockerfile"}
         for key in ("P2V_DATA_DIR", "P2V_OUTPUT_DIR", "P2V_MEDIA_DIR", "P2V_RESULTS_DIR"):
             assert service["environment"][key].startswith("/data/"), (name, key)
@@ -122,7 +128,18 @@ def test_every_variable_the_stack_reads_is_in_env_sample(compose: dict, env_samp
     used = {m.group(1) for m in VARIABLE.finditer(text.replace("$$", ""))}
     assert used - set(env_sample) == set()
     required = {m.group(1) for m in VARIABLE.finditer(text) if (m.group(2) or "").startswith(":?")}
-    assert required == {"POSTGRES_PASSWORD"} and env_sample["POSTGRES_PASSWORD"] == ""  # no default secret
+    assert required == {"POSTGRES_PASSWORD", "AWS_SECRET_ACCESS_KEY"}
+    assert env_sample["POSTGRES_PASSWORD"] == "" and env_sample["AWS_SECRET_ACCESS_KEY"] == ""  # no default secret
+
+
+def test_the_s3_server_is_healthy_before_setup_creates_the_bucket_and_the_results_block(compose: dict) -> None:
+    services = _services(compose)
+    minio = services["minio"]
+    assert minio["environment"]["MINIO_ROOT_PASSWORD"].startswith("${AWS_SECRET_ACCESS_KEY:?")
+    assert any(v.startswith("s3-data:/data") for v in minio["volumes"]) and minio["healthcheck"]["test"]
+    assert services["setup"]["depends_on"]["minio"] == {"condition": "service_healthy"}
+    setup = " ".join(services["setup"]["command"])
+    assert setup.index("p2v storage init --create-bucket") < setup.index("prefect --no-prompt deploy --all")
 
 
 def _embedded_vector_control() -> Path | None:
