@@ -22,17 +22,9 @@ class OpenAIEmbedder:
     dims = DIMS
 
     def __init__(self, api_key: SecretStr, *, base_url: str | None = None, timeout_s: float = 30.0) -> None:
-        import openai
+        from services.openai_client import openai_client
 
-        from services.http import USER_AGENT
-
-        self._client = openai.OpenAI(
-            api_key=api_key.get_secret_value(),
-            base_url=base_url,
-            timeout=timeout_s,
-            max_retries=3,
-            default_headers={"User-Agent": USER_AGENT},
-        )
+        self._client = openai_client(api_key, base_url=base_url, timeout_s=timeout_s, max_retries=3)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         vectors: list[list[float]] = []

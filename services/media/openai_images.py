@@ -23,6 +23,7 @@ from services.http import USER_AGENT
 from services.media.image_header import image_size
 from services.media.image_prompt import scene_prompt
 from services.models import Aspect, MediaAsset, Scene
+from services.openai_client import openai_client
 from services.retention import mark_used
 from services.settings import Settings
 
@@ -119,13 +120,7 @@ class OpenAIImages:
         self.root = cache_dir / "images"
         self.model, self.quality, self.size, self.style = model, quality, size, style
         self.timeout_s = timeout_s
-        self._client = openai.OpenAI(
-            api_key=api_key.get_secret_value(),
-            base_url=base_url,
-            timeout=timeout_s,
-            max_retries=max_retries,
-            default_headers={"User-Agent": USER_AGENT},
-        )
+        self._client = openai_client(api_key, base_url=base_url, timeout_s=timeout_s, max_retries=max_retries)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, style: str = "") -> "OpenAIImages":

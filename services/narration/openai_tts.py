@@ -11,8 +11,8 @@ import openai
 from pydantic import SecretStr
 
 from services.exceptions import ProviderAuthError, ProviderError, ProviderRequestRefused
-from services.http import USER_AGENT
 from services.models import WordSpan
+from services.openai_client import openai_client
 
 TRANSCRIPTION_MODEL = "whisper-1"
 """The transcription model that returns word timestamps (verbose_json with timestamp_granularities=["word"])."""
@@ -36,13 +36,7 @@ class OpenAIVoice:
     ) -> None:
         self.model = model
         self.voice = voice
-        self._client = openai.OpenAI(
-            api_key=api_key.get_secret_value(),
-            base_url=base_url,
-            timeout=timeout_s,
-            max_retries=max_retries,
-            default_headers={"User-Agent": USER_AGENT},
-        )
+        self._client = openai_client(api_key, base_url=base_url, timeout_s=timeout_s, max_retries=max_retries)
 
     def synthesize(self, text: str, *, language: str, out: Path, speed: float = 1.0) -> list[WordSpan] | None:
         """Speaks `text` (speed: the documented 0.25-4.0 factor) into a wav file; returns Whisper's word times."""

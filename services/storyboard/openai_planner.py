@@ -21,8 +21,8 @@ from services.exceptions import (
     ProviderRequestRefused,
     StepError,
 )
-from services.http import USER_AGENT
 from services.models import Aspect, Mood, Scene, Storyboard, VideoRequest
+from services.openai_client import openai_client
 from services.storyboard.base import PlannerPrompt
 from services.storyboard.intent import Intent, read_intent
 from services.storyboard.language import detect_language
@@ -87,13 +87,7 @@ class OpenAIPlanner:
         self.model = model  # P2V_OPENAI_MODEL: None unless set, so the prompt version's model can apply
         self.transition_s = transition_s
         self._key = api_key.get_secret_value()
-        self._client = openai.OpenAI(
-            api_key=self._key,
-            base_url=base_url,
-            timeout=timeout_s,
-            max_retries=max_retries,
-            default_headers={"User-Agent": USER_AGENT},
-        )
+        self._client = openai_client(api_key, base_url=base_url, timeout_s=timeout_s, max_retries=max_retries)
 
     def plan(self, request: VideoRequest, *, system_prompt: PlannerPrompt | None = None) -> Storyboard:
         language = request.language or detect_language(request.prompt)
