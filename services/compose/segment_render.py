@@ -28,7 +28,7 @@ def segment_path(job: SegmentJob, folder: Path) -> Path:
 def render_segment(job: SegmentJob, folder: Path, *, timeout_s: float) -> SegmentFile:
     """Render the segment into `folder` unless a segment with the same content key is already there."""
     final = segment_path(job, folder)
-    done = SegmentFile(index=job.index, key=job.content_key(), path=final, frames=job.frames)
+    done = SegmentFile(index=job.index, key=job.content_key(), path=final, frames=job.frames, fps=job.fps)
     if final.is_file():
         return done
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def _frames(stream: Stream, start: int, end: int) -> Stream:
     return stream.filter("trim", start_frame=start, end_frame=end).filter("setpts", "PTS-STARTPTS")
 
 
-def join_segments(segments: list[SegmentFile], sound: Path, output: Path, *, timeout_s: float) -> None:
+def join_video_stream(segments: list[SegmentFile], sound: Path, output: Path, *, timeout_s: float) -> None:
     """The segments in order, then the sound, into one MP4 by stream copy (`+faststart`)."""
     _check_parameter_sets(segments)
     listing = partial_path(output.with_name("segments.ffconcat"))

@@ -93,6 +93,7 @@ class SegmentFile(BaseModel):
     key: str
     path: Path
     frames: int
+    fps: int
 
 
 class SegmentedPlan(BaseModel):
