@@ -76,7 +76,8 @@ def segment_picture(job: SegmentJob) -> Stream:
         before = scene_stream(job.previous, geometry, motion=job.motion)
         tail = _frames(before, job.previous.frames - overlap, job.previous.frames)
         blend = {"transition": job.transition, "duration": f"{overlap / job.fps:.6f}", "offset": 0}
-        parts.append(ffmpeg.filter([tail, head], "xfade", **blend))
+        blended = ffmpeg.filter([tail, head], "xfade", **blend)
+        parts.append(blended.filter("format", "yuv420p"))  # else concat converts every frame to xfade's yuv444p
     if tail_start > head_end:
         parts.append(_frames(copies[1] if copies is not None else stream, head_end, tail_start))
     return ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]

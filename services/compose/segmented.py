@@ -78,7 +78,8 @@ def write_extras(timeline: Timeline, out_dir: Path, *, timeout_s: float) -> Vide
     plan = plan_render(timeline)
     readable = caption_cues(plan)
     cues = shorts_cues(plan) if timeline.caption_style == "shorts" else readable
-    write_ass(cues, out_dir / "captions.ass", width=timeline.width, height=timeline.height, style=timeline.caption_style)
+    size = {"width": timeline.width, "height": timeline.height}
+    write_ass(cues, out_dir / "captions.ass", **size, style=timeline.caption_style)
     write_srt(readable, out_dir / "captions.srt")
     thumbnail, partial = out_dir / "thumbnail.jpg", partial_path(out_dir / "thumbnail.jpg")
     try:
@@ -129,8 +130,9 @@ class SegmentedComposer:
         self.workers = max(1, workers)
 
     def plan(self, timeline: Timeline) -> SegmentedPlan:
+        composer = self.composer
         return plan_segments(
-            timeline, motion=self.composer.motion, transition=self.composer.transition, encoder=encoder_of(self.composer)
+            timeline, motion=composer.motion, transition=composer.transition, encoder=encoder_of(composer)
         )
 
     def render(self, timeline: Timeline, out_dir: Path) -> RenderedVideo:
@@ -141,10 +143,13 @@ class SegmentedComposer:
         self.parts_dir.mkdir(parents=True, exist_ok=True)
         remove_dead_partials(out_dir)
         remove_dead_partials(self.parts_dir)
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool:
-            music_dir = self.composer.music_cache_dir
+        music_dir = self.composer.music_cache_dir
+        with (
+            ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="extras") as beside,
+        ):
+            extras = beside.submit(write_extras, timeline, out_dir, timeout_s=timeout)  # light: not worth a slot
             sound = pool.submit(render_sound, timeline, self.parts_dir, music_cache_dir=music_dir, timeout_s=timeout)
             parts = [pool.submit(render_segment, job, self.parts_dir, timeout_s=timeout) for job in plan.jobs]
-            extras = pool.submit(write_extras, timeline, out_dir, timeout_s=timeout)
             segments = [part.result() for part in parts]
             return join_video(segments, sound.result(), extras.result(), out_dir, timeout_s=timeout)

@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from services.compose.caption_layer import frame_exact_cues
 from services.compose.captions import Cue, caption_cues
 from services.compose.kenburns import Motion
-from services.compose.render import file_sha256
 from services.compose.plan import RenderPlan, ScenePlan, plan_render
+from services.compose.render import file_sha256
 from services.compose.shorts import shorts_cues
 from services.compose.visuals import transition_for
 from services.models import CaptionStyle, Timeline
@@ -102,9 +102,7 @@ class SegmentedPlan(BaseModel):
     fps: int
 
 
-def plan_segments(
-    timeline: Timeline, *, motion: Motion, transition: str, encoder: EncoderSettings
-) -> SegmentedPlan:
+def plan_segments(timeline: Timeline, *, motion: Motion, transition: str, encoder: EncoderSettings) -> SegmentedPlan:
     """One segment per scene, cut at the scenes' start frames (see the module docstring)."""
     plan = plan_render(timeline)
     cues = shorts_cues(plan) if timeline.caption_style == "shorts" else caption_cues(plan)
