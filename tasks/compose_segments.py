@@ -2,7 +2,8 @@
 
 Segments and the sound land in the parts folder (<data_dir>/work/parts) under their content keys; `render_segment`
 is also cached by Prefect under the segment's content key, so an edited scene re-renders only its segment(s) and
-the unchanged ones show as Cached. At most P2V_COMPOSE_WORKERS segment or sound renders run at once per process.
+the unchanged ones show as Cached. At most P2V_COMPOSE_WORKERS segment or sound renders run at once per process;
+`prefect concurrency-limit create compose-segment N` bounds them across all workers.
 """
 
 import hashlib
@@ -15,15 +16,16 @@ from prefect import task
 from prefect.cache_policies import TASK_SOURCE, CachePolicy
 from prefect.context import TaskRunContext
 
-from services.compose import build_composer
+from services.compose import build_composer, segmented
 from services.compose import segment_render as segment_service
-from services.compose import segmented
 from services.compose.render import check_inputs
 from services.compose.segments import SegmentedPlan, SegmentFile, SegmentJob
 from services.models import RenderedVideo, Timeline
 from services.settings import get_settings
-from tasks.resume import IntactInputs, resumable, result_storage, step_timeout
+from tasks.resume import IntactInputs, result_storage, resumable, step_timeout
 
+SEGMENT_TAG = "compose-segment"
+"""Not `compose`: a `compose` concurrency limit of 1 (one whole render at a time) must not serialise segments."""
 _slots = threading.BoundedSemaphore(get_settings().compose_workers)
 
 
@@ -61,7 +63,7 @@ def plan_segments(timeline: Timeline) -> SegmentedPlan:
     task_run_name="render-segment-{job.index}",
     retries=1,
     retry_delay_seconds=5,
-    tags=["compose"],
+    tags=[SEGMENT_TAG],
     timeout_seconds=step_timeout(),
     cache_policy=IntactInputs(base=SegmentContent() + TASK_SOURCE),
     persist_result=True,
@@ -73,7 +75,7 @@ def render_segment(job: SegmentJob) -> SegmentFile:
         return segment_service.render_segment(job, parts_dir(), timeout_s=get_settings().ffmpeg_timeout_s)
 
 
-@task(name="render_sound", retries=1, retry_delay_seconds=5, tags=["compose"], timeout_seconds=step_timeout())
+@task(name="render_sound", retries=1, retry_delay_seconds=5, tags=[SEGMENT_TAG], timeout_seconds=step_timeout())
 def render_sound(timeline: Timeline) -> Path:
     """The whole video's sound track, reused from the parts folder when its content key is there."""
     settings = get_settings()
@@ -89,7 +91,14 @@ def write_extras(timeline: Timeline) -> segmented.VideoExtras:
     return segmented.write_extras(timeline, render_dir(timeline), timeout_s=get_settings().ffmpeg_timeout_s)
 
 
-@task(name="join_segments", retries=1, retry_delay_seconds=5, tags=["compose"], timeout_seconds=step_timeout(), **resumable())
+@task(
+    name="join_segments",
+    retries=1,
+    retry_delay_seconds=5,
+    tags=["compose"],
+    timeout_seconds=step_timeout(),
+    **resumable(),
+)
 def join_segments(
     timeline: Timeline, segments: list[SegmentFile], sound: Path, extras: segmented.VideoExtras
 ) -> RenderedVideo:
