@@ -12,6 +12,10 @@ A second row, "content", feeds x264 the composer's own frames (its output decode
 encode cost of this timeline's pictures (pan, transitions, captions), which no renderer of it can go below.
 The composer renders twice: "composer" with the default smooth sub-pixel pan, "pixel-pan" with the former
 whole-pixel pan (motion="pixel_pan"); their speed ratio is printed (target: smooth >= 80% of whole-pixel).
+"segmented" renders the same video in segments (services/compose/segmented.py: one ffmpeg per scene, two at a
+time, the sound beside them, joined by stream copy); its peak RSS is the largest sum over its processes at once.
+MoviePy needs the bench extra; without installing it into the venv: `pip install --target DIR moviepy pillow
+decorator proglog imageio --no-deps` and PYTHONPATH=DIR.
 """
 
 import argparse
@@ -25,8 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.rss import PeakRSS  # noqa: E402
 from services.compose import Composer  # noqa: E402
 from services.compose.plan import plan_render  # noqa: E402
+from services.compose.segmented import SegmentedComposer  # noqa: E402
 from services.ffmpeg import ffmpeg_exe, run_ffmpeg  # noqa: E402
 from services.media.generated import GeneratedVisuals  # noqa: E402
 from services.models import NarrationAudio, Scene, SentenceSpan, Timeline, TimelineClip  # noqa: E402
@@ -105,8 +111,12 @@ def run_content_floor(timeline: Timeline, out: Path) -> tuple[int, float, float]
 
 def worker(kind: str, timeline_json: Path, out: Path) -> None:
     timeline = Timeline.model_validate_json(timeline_json.read_text())
+    sampler = PeakRSS().start()
     started = time.perf_counter()
-    if kind in ("composer", "pixel-pan"):
+    if kind == "segmented":
+        SegmentedComposer(Composer(), parts_dir=out / "parts", workers=2).render(timeline, out)
+        frames, wall = plan_render(timeline).total_frames, time.perf_counter() - started
+    elif kind in ("composer", "pixel-pan"):
         Composer(motion="pan" if kind == "composer" else "pixel_pan").render(timeline, out)
         frames, wall = plan_render(timeline).total_frames, time.perf_counter() - started
     elif kind == "moviepy":
@@ -121,7 +131,10 @@ def worker(kind: str, timeline_json: Path, out: Path) -> None:
     usage = [resource.getrusage(r) for r in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     peak_kb = max(u.ru_maxrss for u in usage)
     cpu = encode_cpu if kind == "content" else sum(u.ru_utime + u.ru_stime for u in usage)
-    print(json.dumps({"frames": frames, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak_kb / 1024}))
+    together = sampler.stop() / 1024**2
+    print(
+        json.dumps({"frames": frames, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak_kb / 1024, "sum_mb": together})
+    )
 
 
 def measure(kind: str, timeline: Timeline, work: Path) -> dict:
@@ -140,7 +153,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--transition", type=float, default=0.5)
     parser.add_argument("--moviepy-scenes", type=int, default=4, help="0 skips MoviePy")
-    parser.add_argument("--worker", choices=["composer", "pixel-pan", "moviepy", "floor", "content"])
+    parser.add_argument("--no-pixel-pan", action="store_true", help="skip the whole-pixel pan render")
+    parser.add_argument("--worker", choices=["composer", "pixel-pan", "moviepy", "floor", "content", "segmented"])
     parser.add_argument("--timeline", type=Path)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -150,9 +164,11 @@ def main() -> None:
         work = Path(tmp)
         timeline = build_timeline(work, scenes=args.scenes, seconds=args.seconds, transition=args.transition)
         results = {"composer": measure("composer", timeline, work)}
-        results["pixel-pan"] = measure("pixel-pan", timeline, work)
+        if not args.no_pixel_pan:
+            results["pixel-pan"] = measure("pixel-pan", timeline, work)
         results["floor"] = measure("floor", timeline, work)
         results["content"] = measure("content", timeline, work)
+        results["segmented"] = measure("segmented", timeline, work)
         if args.moviepy_scenes:
             part = timeline.model_copy(update={"clips": timeline.clips[: args.moviepy_scenes]})
             results["moviepy"] = measure("moviepy", part, work)
@@ -191,9 +207,15 @@ def report(results: dict, timeline: Timeline) -> None:
         f" by CPU time per frame {cpu['floor'] / cpu['content']:.0%} (the most a renderer of this timeline can reach);"
         f" composer vs that: {rates['composer'] / rates['content']:.0%}, by CPU {cpu['content'] / cpu['composer']:.0%}"
     )
+    if "pixel-pan" in rates:
+        print(
+            f"smooth pan vs whole-pixel pan: {rates['composer'] / rates['pixel-pan']:.0%} of its speed (target >= 80%);"
+            f" by CPU time per frame {cpu['pixel-pan'] / cpu['composer']:.0%}"
+        )
     print(
-        f"smooth pan vs whole-pixel pan: {rates['composer'] / rates['pixel-pan']:.0%} of its speed (target >= 80%);"
-        f" by CPU time per frame {cpu['pixel-pan'] / cpu['composer']:.0%}"
+        f"segmented vs content floor: {rates['segmented'] / rates['content']:.0%} by wall time (target >= 90%),"
+        f" by CPU {cpu['content'] / cpu['segmented']:.0%}; vs the one-graph composer"
+        f" {rates['segmented'] / rates['composer']:.2f}x; realtime {rates['segmented'] / fps:.2f}x"
     )
     print(f"composer realtime factor: {rates['composer'] / fps:.2f}x (target >= 6x)")
     if "moviepy" in rates:
@@ -205,8 +227,14 @@ def report(results: dict, timeline: Timeline) -> None:
             f"encode floor vs MoviePy:  {rates['floor'] / rates['moviepy']:.1f}x faster;"
             f" x264 alone on the composer's frames vs MoviePy {rates['content'] / rates['moviepy']:.1f}x"
         )
+        print(f"segmented vs MoviePy:     {rates['segmented'] / rates['moviepy']:.1f}x faster (target >= 6x)")
     print("note: wall-clock figures depend on what else runs on the machine; CPU time per frame depends less on it")
     print(f"composer peak RSS:        {results['composer']['peak_rss_mb']:.0f} MB (target <= 1024 MB)")
+    print(
+        f"peak RSS of all processes at once: composer {results['composer']['sum_mb']:.0f} MB,"
+        f" segmented {results['segmented']['sum_mb']:.0f} MB (largest single process"
+        f" {results['segmented']['peak_rss_mb']:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from services.models import RenderedVideo, Timeline
 from services.publish.local import slugify
 from services.settings import get_settings
 from tasks.compose import compose_video
+from tasks.compose_segments import join_segments, plan_segments, render_segment, render_sound, write_extras
 from tasks.resume import result_storage
 
 
@@ -21,7 +22,21 @@ def _run_name() -> str:
 @flow(name="compose-video", flow_run_name=_run_name, persist_result=True, result_storage=result_storage())
 def compose_video_flow(timeline: Timeline) -> RenderedVideo:
     """Render one timeline; deployed as `compose-video/compose` on the compose work pool."""
-    return compose_video(timeline)
+    return compose_here(timeline)
+
+
+def compose_here(timeline: Timeline) -> RenderedVideo:
+    """In this flow run: in segments when P2V_COMPOSE_SEGMENTS is on, else by the one-graph compose_video task."""
+    return compose_in_segments(timeline) if get_settings().compose_segments else compose_video(timeline)
+
+
+def compose_in_segments(timeline: Timeline) -> RenderedVideo:
+    """Segments mapped over the task runner while the sound and the extras render beside them, then one join."""
+    plan = plan_segments(timeline)
+    sound = render_sound.submit(timeline)
+    extras = write_extras.submit(timeline)
+    segments = render_segment.map(plan.jobs)
+    return join_segments.submit(timeline, segments, sound, extras).result()
 
 
 def compose(timeline: Timeline) -> RenderedVideo:
@@ -31,7 +46,7 @@ def compose(timeline: Timeline) -> RenderedVideo:
     """
     deployment = get_settings().compose_deployment
     if not deployment:
-        return compose_video(timeline)
+        return compose_here(timeline)
     name = f"compose-{slugify(timeline.title, max_len=48)}"
     run = run_named(deployment, {"timeline": timeline.model_dump(mode="json")}, name)
     state = run.state

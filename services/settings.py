@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     compose_deployment: str | None = Field(
         None, description="Run compose as this deployment (e.g. 'compose-video/compose') instead of in-process."
     )
+    compose_segments: bool = Field(
+        False, description="Compose in segments (render_segment.map, one per scene, cached by content), then join."
+    )
+    compose_workers: int = Field(2, ge=1, le=32, description="Segments one process renders at once (one ffmpeg each).")
     task_timeout_s: float = Field(3600.0, gt=0, description="Time limit of one step (task run); generous by design.")
     notify_webhook_url: SecretStr | None = Field(
         None, description="A failed video or batch run POSTs a JSON notice here (a Prefect webhook block); unset: none."

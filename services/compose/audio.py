@@ -199,15 +199,23 @@ def _gained(mixed: MixedAudio) -> Stream:
 
 
 def _voice_bus(plan: RenderPlan) -> Stream | None:
-    """Each scene's narration delayed to where the scene speaks on the final clock, summed."""
+    """Each scene's narration delayed to where the scene speaks on the final clock, summed.
+
+    A file heard in several scenes (content-addressed storage names equal files alike) is opened once and split.
+    """
+    uses = [
+        (str(scene.clip.narration.path), round(scene.narration_start_s * 1000))
+        for scene in plan.scenes
+        if scene.clip.narration is not None
+    ]
     parts = []
-    for scene in plan.scenes:
-        narration = scene.clip.narration
-        if narration is None:
-            continue
-        delay_ms = round(scene.narration_start_s * 1000)
-        part = _stereo(ffmpeg.input(str(narration.path)).audio)
-        parts.append(part.filter("adelay", delays=f"{delay_ms}", all=1))
+    for path in dict.fromkeys(path for path, _ in uses):
+        delays = [delay for used, delay in uses if used == path]
+        source = _stereo(ffmpeg.input(path).audio)
+        copies = source.filter_multi_output("asplit", len(delays)) if len(delays) > 1 else None
+        for i, delay_ms in enumerate(delays):
+            part = copies.stream(i) if copies is not None else source
+            parts.append(part.filter("adelay", delays=f"{delay_ms}", all=1))
     if not parts:
         return None
     if len(parts) == 1:

@@ -21,9 +21,18 @@ Stream = ffmpeg.nodes.FilterableStream
 
 
 def with_captions(
-    video: Stream, cues: list[Cue], plan: RenderPlan, *, script_path: Path, style: CaptionStyle = "subtitle"
+    video: Stream,
+    cues: list[Cue],
+    plan: RenderPlan,
+    *,
+    script_path: Path,
+    style: CaptionStyle = "subtitle",
+    total_frames: int | None = None,
 ) -> Stream:
-    """`video` with the cues burned in; `script_path` receives the slotted script libass reads."""
+    """`video` with the cues burned in; `script_path` receives the slotted script libass reads.
+
+    `total_frames` is the length of `video` when it is not the plan's (a segment of it).
+    """
     if not cues:
         return video
     top, bottom = caption_band(plan.width, plan.height, style)
@@ -33,7 +42,10 @@ def with_captions(
     images = ffmpeg.input(canvas, f="lavfi").video
     images = images.filter("subtitles", filename=str(script_path), fontsdir=str(FONTS_DIR), alpha=1)
     images = images.filter("crop", plan.width, bottom - top, 0, top)
-    segments = _segments(cues, fps=plan.fps, total_frames=plan.total_frames)
+    frames = plan.total_frames if total_frames is None else total_frames
+    segments = _segments(cues, fps=plan.fps, total_frames=frames)
+    slot, last = segments[-1]
+    segments[-1] = (slot, last + 1)  # overlay stops blending at the layer's last timestamp: one frame past the end
     copies = images.filter_multi_output("split", len(segments))
     parts = []
     for i, (slot, frames) in enumerate(segments):
@@ -50,6 +62,20 @@ def caption_band(width: int, height: int, style: CaptionStyle = "subtitle") -> t
     top = max(0, 2 * math.floor((height - layout.margin_v - layout.band_lines * layout.font_size) / 2))
     bottom = min(height, 2 * math.ceil((height - layout.margin_v + layout.font_size / 2) / 2))
     return top, bottom
+
+
+def frame_exact_cues(cues: list[Cue], *, fps: int, total_frames: int) -> list[Cue]:
+    """The cues as the layer shows them: times moved to the edges of the frames each one covers.
+
+    A cue that starts while the one before is still up waits for it; after this, no cue overlaps another, so the
+    cues of any whole-frame cut of the video (a segment) are shown on exactly the frames the whole video shows them.
+    """
+    exact, cursor = [], 0
+    for slot, frames in _segments(cues, fps=fps, total_frames=total_frames):
+        if slot:
+            exact.append(cues[slot - 1].model_copy(update={"start_s": cursor / fps, "end_s": (cursor + frames) / fps}))
+        cursor += frames
+    return exact
 
 
 def _segments(cues: list[Cue], *, fps: int, total_frames: int) -> list[tuple[int, int]]:

@@ -69,7 +69,7 @@ class Composer:
         The sound track and the contact sheet are made by their own ffmpeg processes while the picture encodes;
         picture and sound are then joined by stream copy. `on_progress(fraction)` follows the picture encode.
         """
-        _check_inputs(timeline)
+        check_inputs(timeline)
         music = resolve_music(timeline.music, mood=timeline.mood, cache_dir=self.music_cache_dir, seed=timeline.title)
         out_dir.mkdir(parents=True, exist_ok=True)
         remove_dead_partials(out_dir)
@@ -150,7 +150,7 @@ def _mux(picture: Path, sound: Path, output: Path, *, timeout_s: float) -> None:
     run_ffmpeg(args, timeout_s=timeout_s, what="joining picture and sound")
 
 
-def _check_inputs(timeline: Timeline) -> None:
+def check_inputs(timeline: Timeline) -> None:
     """Fail before any work when a scene's media or narration file is missing or not a regular file.
 
     A FIFO or device would block ffmpeg until its timeout; refusing it here names the file instead.

@@ -59,7 +59,7 @@ def video_track(plan: RenderPlan, *, motion: Motion, transition: str) -> Stream:
                     transition=transition_for(transition, scene.index),
                     duration=f"{overlap / plan.fps:.6f}",
                     offset=0,
-                )
+                ).filter("format", "yuv420p")  # else concat negotiates xfade's yuv444p for every frame
             )
         if body is not None:
             parts.append(body)
