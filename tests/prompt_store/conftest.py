@@ -38,9 +38,7 @@ def server_url() -> Iterator[str]:
 
 
 def _admin(url: str) -> psycopg.Connection:
-    return psycopg.connect(
-        make_url(url).set(drivername="postgresql").render_as_string(False), autocommit=True
-    )
+    return psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(False), autocommit=True)
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,7 @@ def test_32_writers_x_25_commits_give_800_versions_without_gaps(
 ) -> None:
     # Embeddings come from the fake OpenAI server so writers embed in parallel and then really race
     # for the row lock (the local model runs one text at a time).
-    store = PromptStore(
-        engine, model=openai_embedder.model, embedders={openai_embedder.model: openai_embedder}
-    )
+    store = PromptStore(engine, model=openai_embedder.model, embedders={openai_embedder.model: openai_embedder})
     store.add_prompt("contended", "version zero")
 
     def writer(thread: int) -> list[int]:
@@ -38,9 +36,7 @@ def test_32_writers_x_25_commits_give_800_versions_without_gaps(
     with Session(engine) as s:
         prompt = s.scalars(select(Prompt).where(Prompt.name == "contended")).one()
         numbers = s.scalars(
-            select(PromptVersion.version)
-            .where(PromptVersion.prompt_id == prompt.id)
-            .order_by(PromptVersion.version)
+            select(PromptVersion.version).where(PromptVersion.prompt_id == prompt.id).order_by(PromptVersion.version)
         ).all()
     assert numbers == list(range(1, THREADS * COMMITS + 2))
     assert prompt.latest_version == prompt.active_version == THREADS * COMMITS + 1

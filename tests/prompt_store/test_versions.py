@@ -23,9 +23,7 @@ def _count(engine: Engine, model: type) -> int:
 
 
 def test_add_commit_show_history(store: PromptStore) -> None:
-    store.add_prompt(
-        "greet", "Say hello.", prompt_type="template", parameters='{"temperature": 0.2}', tags=["a"]
-    )
+    store.add_prompt("greet", "Say hello.", prompt_type="template", parameters='{"temperature": 0.2}', tags=["a"])
     v2 = store.commit("greet", "Say hello warmly.", author="ana", message="warmer")
 
     assert v2.version == 2 and v2.is_active and v2.parameters == {"temperature": 0.2}
