@@ -40,6 +40,8 @@ from prompt_store.schemas import (
     VersionInfo,
 )
 from prompt_store.store import PromptStore
+from prompt_store.templates import NAME as TEMPLATE_NAME
+from prompt_store.templates import TemplateVariable
 from prompt_store.validation import NAME_PATTERN
 
 # The schema states what the store accepts, so a schema-valid request is never refused by the checks behind it.
@@ -52,6 +54,12 @@ Reason = Annotated[str, StringConstraints(max_length=2000)]
 _SPLIT = r"^[a-z0-9][a-z0-9._-]{0,63}(:[0-9.]+)?( *, *[a-z0-9][a-z0-9._-]{0,63}(:[0-9.]+)?){0,9}$"
 
 
+MAX_VERSION = 2**31 - 1
+"""Version numbers are Postgres integers."""
+VersionNumber = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+VariableName = Annotated[str, StringConstraints(pattern=TEMPLATE_NAME.pattern)]
+
+
 class CommitBody(BaseModel):
     """A new version; an omitted field keeps the production version's (so tags or parameters alone can change)."""
 
@@ -60,8 +68,10 @@ class CommitBody(BaseModel):
     text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)] | None = None
     parameters: dict[str, Any] | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
-    variables: dict[str, dict[str, Any]] | None = Field(
-        default=None, description='Template variables, e.g. {"topic": {"type": "str", "default": "cats"}}'
+    variables: dict[VariableName, TemplateVariable] = Field(
+        default=None,  # omitted: the production version's variables
+        description='Template variables, e.g. {"topic": {"type": "str", "default": "cats"}}',
+        json_schema_extra={"additionalProperties": False},
     )
     message: Reason = ""
     label: Annotated[str, StringConstraints(pattern=LABEL_PATTERN.pattern)] = "production"
@@ -70,7 +80,7 @@ class CommitBody(BaseModel):
 class LabelBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Annotated[int, Field(ge=1)]
+    version: VersionNumber
     reason: Reason = ""
 
 
@@ -173,7 +183,9 @@ def get_prompt(
     store: Store,
     name: Name,
     response: Response,
-    version: Annotated[int | None, Query(ge=1, description="A version number; not with `label`.")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=MAX_VERSION, description="A version number; with `label`, only if it points there.")
+    ] = None,
     label: Annotated[
         str | None,
         Query(pattern=_SPLIT, description='A label (default production) or an A/B split "production:80,staging:20".'),
@@ -182,11 +194,12 @@ def get_prompt(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> VersionInfo | Response:
     """One version (production's by default) with an ETag; a matching If-None-Match gets 304 and no body."""
-    if version is not None and label is not None:
-        raise _unprocessable("query", "label", "give version or label, not both")
     try:
-        if version is None:
-            version = _label_version(store, check.check_name(name), label or "production", run_key)
+        if version is None or label is not None:
+            labelled = _label_version(store, check.check_name(name), label or "production", run_key)
+            if version is not None and version != labelled:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, f"label {label} points at version {labelled}")
+            version = labelled
             response.headers["Cache-Control"] = "no-cache"
         else:
             response.headers["Cache-Control"] = "max-age=31536000, immutable"
@@ -209,7 +222,7 @@ def commit_version(store: Store, user: CurrentUser, name: Name, body: CommitBody
             body.text,
             parameters=body.parameters,
             tags=body.tags,
-            variables=body.variables,
+            variables=None if body.variables is None else {k: v.model_dump() for k, v in body.variables.items()},
             author=user.username,
             message=body.message,
             label=body.label,

@@ -41,7 +41,7 @@ def test_gc_dry_run_lists_then_gc_frees_old_files_and_keeps_an_active_run(data_d
     dry = runner.invoke(app, ["gc", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     text = " ".join(dry.output.split())
-    assert "Would free 0.5 MB of 0.9 MB (renders 1, narration 0, generated 1, results 0)" in text
+    assert "Would free 0.5 MB of 0.9 MB (renders 1, narration 0, generated 1, images 0, results 0)" in text
     assert str(old_video.parent) in text and old_video.is_file()
 
     done = runner.invoke(app, ["gc"])

@@ -73,7 +73,9 @@ def test_label_move_delete_and_reads_by_label(http: httpx.Client, store: PromptS
         == 304
     )
     assert http.get(BASE, params={"version": 1}).headers["ETag"] == by_label.headers["ETag"]
-    assert http.get(BASE, params={"label": "canary", "version": 1}).status_code == 422
+    assert http.get(BASE, params={"label": "canary", "version": 1}).json()["version"] == 1  # it points there
+    assert http.get(BASE, params={"label": "canary", "version": 2}).status_code == 404  # it does not
+    assert http.put(f"{BASE}/labels/canary", json={"version": 2**31}).status_code == 422  # not a Postgres integer
 
     deleted = http.delete(f"{BASE}/labels/canary", params={"reason": "done"})
     assert deleted.status_code == 200 and deleted.json()["action"] == "unlabel" and deleted.json()["from_version"] == 1
