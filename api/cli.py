@@ -68,6 +68,9 @@ def run(
     music: Annotated[
         str | None, typer.Option(help="none, a mood (calm, upbeat, dramatic, playful) or an audio file/folder.")
     ] = None,
+    voice: Annotated[
+        str | None, typer.Option(help="auto, openai (needs a key), espeak or silent (default: P2V_VOICE).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Make a new video even if this prompt was made before (no cached steps).")
@@ -87,6 +90,7 @@ def run(
             publish_target=publish_to,  # type: ignore[arg-type]  # validated here
             captions=captions,  # type: ignore[arg-type]  # validated here
             music=music,
+            voice=voice,  # type: ignore[arg-type]  # validated here
         )
     except ValidationError as exc:
         _fail_validation(exc)

@@ -29,7 +29,9 @@ from services.models import (
     Storyboard,
     TargetDuration,
     VideoRequest,
+    VoiceChoice,
 )
+from services.narration import for_voice
 from services.publish.local import slugify
 from services.settings import get_settings
 from tasks.limits import media_tags, planner_tags, voice_tags, with_tags
@@ -67,6 +69,7 @@ def prompt_to_video(
     user_prompt_id: SkipJsonSchema[int | None] = None,
     captions: CaptionStyle | None = None,
     music: MusicChoice = None,
+    voice: VoiceChoice | None = None,
     fresh: bool = False,
     prompt_label: str = "production",
 ) -> Publication:
@@ -85,12 +88,14 @@ def prompt_to_video(
         publish_target: local (a folder on the worker) or youtube (after `p2v youtube auth`).
         captions: subtitle or shorts. Empty: shorts for 9:16, subtitle otherwise.
         music: none, a mood (calm, upbeat, dramatic, playful) or an audio file. Empty: by the storyboard's mood.
+        voice: Narration voice: auto, openai (needs a key), espeak or silent. Empty: the server's P2V_VOICE.
         output_dir: A folder inside P2V_OUTPUT_DIR to publish into. Empty: P2V_OUTPUT_DIR itself.
         fresh: Make a new video even if this prompt was made before (plan, search and narrate anew).
         prompt_label: The system prompt's label, or an A/B split such as "production:80,staging:20".
     """
     parse_split(prompt_label)  # a bad label fails the run before any work
     image_mode(get_settings())  # so does P2V_IMAGE_GENERATION=always without a key
+    for_voice(get_settings(), voice)  # and the openai voice without a key
     request = VideoRequest(
         prompt=prompt,
         aspect=aspect,
@@ -100,6 +105,7 @@ def prompt_to_video(
         publish_target=publish_target,
         captions=captions,
         music=music,
+        voice=voice,
     )
     refresh = {"refresh_cache": True} if fresh else {}
     user_prompt_id = record_request(request, user_prompt_id)
@@ -110,8 +116,8 @@ def prompt_to_video(
     storyboard = with_tags(generate_storyboard, planner_tags(), **refresh)(request, system_prompt)
     storyboard_artifact(storyboard)
     searches = with_tags(search_media, media_tags(), **refresh).map(storyboard.scenes, aspect=storyboard.aspect)
-    narrations = with_tags(narrate_scene, voice_tags(storyboard.language), **refresh).map(
-        storyboard.scenes, language=storyboard.language
+    narrations = with_tags(narrate_scene, voice_tags(storyboard.language, voice), **refresh).map(
+        storyboard.scenes, language=storyboard.language, voice=voice
     )
     candidates, fallbacks = _gather(storyboard, searches)
     candidates = publishable_candidates(candidates, request.publish_target)

@@ -116,6 +116,10 @@ ArtifactRef = Annotated[str | Path, AfterValidator(_as_artifact_ref)]
 """A file a step hands to the next: a local path, or an object in the shared store (services/storage/)."""
 
 
+VoiceChoice = Literal["auto", "openai", "espeak", "silent"]
+"""auto: OpenAI speech with a key, else espeak-ng where it speaks the language; silent: no narration."""
+
+
 class VideoRequest(BaseModel):
     """Everything a user can ask of one run; validated before any work starts."""
 
@@ -129,6 +133,9 @@ class VideoRequest(BaseModel):
     publish_target: PublishTarget = "local"
     captions: CaptionStyle | None = Field(None, description="Caption look; default: shorts for 9:16, else subtitle.")
     music: MusicChoice = None
+    voice: VoiceChoice | None = Field(
+        None, description="Narration voice: auto, openai (needs a key), espeak or silent; default: P2V_VOICE."
+    )
 
 
 class Scene(BaseModel):

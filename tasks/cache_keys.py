@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from services.settings import get_settings
 from tasks.resume import IntactInputs, result_storage, settings_fingerprint
 
-NOT_PLANNING_REQUEST_FIELDS = frozenset({"publish_target", "captions", "music"})
+NOT_PLANNING_REQUEST_FIELDS = frozenset({"publish_target", "captions", "music", "voice"})
 NOT_PLANNING_SETTINGS = frozenset(
     {
         "youtube",

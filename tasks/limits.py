@@ -18,7 +18,7 @@ from prefect.exceptions import ObjectNotFound
 
 from services.exceptions import P2VError
 from services.media import provider_names
-from services.narration import voice_name
+from services.narration import for_voice, voice_name
 from services.settings import get_settings
 from services.storyboard import planner_name
 from tasks.resume import retry_unless
@@ -75,8 +75,8 @@ def planner_tags() -> set[str]:
     return {planner_name(get_settings())} - OFFLINE
 
 
-def voice_tags(language: str) -> set[str]:
-    return {voice_name(get_settings(), language)} - OFFLINE
+def voice_tags(language: str, voice: str | None = None) -> set[str]:
+    return {voice_name(for_voice(get_settings(), voice), language)} - OFFLINE
 
 
 retry_unless_handled = retry_unless(P2VError)

@@ -1,8 +1,8 @@
 from prefect import task
 from prefect.logging import get_run_logger
 
-from services.models import NarrationAudio, Scene
-from services.narration import Narrator, build_narrator, speech_target_s
+from services.models import NarrationAudio, Scene, VoiceChoice
+from services.narration import Narrator, build_narrator, for_voice, speech_target_s
 from services.settings import get_settings
 from services.storage import in_folder
 from tasks.limits import retry_unless_handled
@@ -19,10 +19,12 @@ from tasks.storage import step_storage
     timeout_seconds=step_timeout(),
     **resumable(),
 )
-def narrate_scene(scene: Scene, language: str, narrator: Narrator | None = None) -> NarrationAudio | None:
+def narrate_scene(
+    scene: Scene, language: str, narrator: Narrator | None = None, voice: VoiceChoice | None = None
+) -> NarrationAudio | None:
     """Speak one scene's narration (OpenAI TTS, espeak-ng or silence) into an audio file with sentence and word
     spans, paced to fit the scene's planned duration."""
-    settings = get_settings()
+    settings = for_voice(get_settings(), voice)
     narrator = narrator or build_narrator(settings, language)
     target_s = speech_target_s(scene.duration_s, settings.transition_s, is_first=scene.index == 0)
     with step_storage(settings) as files:

@@ -16,10 +16,10 @@ from api.rest_errors import RunsBusy, field_error
 from api.web.render import render, see_other
 from api.web.session import WebError, WebUser, read_form
 from api.web.videos import follow_status
-from services.models import MOODS, Aspect, CaptionStyle, PublishTarget
+from services.models import MOODS, Aspect, CaptionStyle, PublishTarget, VoiceChoice
 from services.settings import Settings
 
-FORM_FIELDS = ("prompt", "aspect", "scenes", "duration_s", "language", "publish_target", "captions", "music")
+FORM_FIELDS = ("prompt", "aspect", "scenes", "duration_s", "language", "voice", "publish_target", "captions", "music")
 POLL_S = 1.0
 STREAM_MAX_S = 3600.0
 SETTLE_S = 15.0
@@ -33,6 +33,7 @@ FIELD_LABELS = {
     "language": "Language",
     "captions": "Captions",
     "music": "Music",
+    "voice": "Voice",
     "publish_target": "Publish to",
 }
 
@@ -75,6 +76,7 @@ def form_options(settings: Settings) -> dict[str, Any]:
         "moods": MOODS,
         "targets": get_args(PublishTarget),
         "voice": settings.voice,
+        "voices": get_args(VoiceChoice),
         "labels": FIELD_LABELS,
     }
 

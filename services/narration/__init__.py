@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from services.exceptions import NarrationError
+from services.exceptions import InvalidRequest, NarrationError
 from services.models import NARRATION_PADDING_S, NarrationAudio, Scene
 from services.narration.audio import SentenceNarrator
 from services.narration.base import Narrator, SentenceVoice
@@ -13,6 +13,7 @@ from services.settings import Settings
 
 __all__ = [
     "NARRATORS",
+    "for_voice",
     "Narrator",
     "SentenceVoice",
     "SilentNarrator",
@@ -72,6 +73,15 @@ def voice_name(settings: Settings, language: str) -> str:
     if espeak_available() and EspeakVoice().supports(language):
         return "espeak"
     return "silent"
+
+
+def for_voice(settings: Settings, voice: str | None) -> Settings:
+    """The settings with a run's own voice choice (None: P2V_VOICE); `openai` without a key is refused here, before
+    any work, rather than at the first scene."""
+    chosen = settings if voice is None else settings.model_copy(update={"voice": voice})
+    if chosen.voice == "openai" and chosen.openai_api_key is None:
+        raise InvalidRequest("voice", "openai needs OPENAI_API_KEY (or choose auto, espeak or silent)")
+    return chosen
 
 
 def build_narrator(settings: Settings, language: str) -> Narrator:

@@ -22,6 +22,7 @@ def test_the_video_form_describes_each_parameter_and_hides_internals() -> None:
         "publish_target",
         "captions",
         "music",
+        "voice",
         "fresh",
         "prompt_label",
         "output_dir",

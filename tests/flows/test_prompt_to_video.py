@@ -121,6 +121,8 @@ def test_batch_drains_queued_user_prompts(settings) -> None:
         ({"prompt": "ok", "aspect": "4:3"}, "aspect"),
         ({"prompt": "ok", "scenes": 0}, "scenes"),
         ({"prompt": "ok", "duration_s": -5}, "duration_s"),
+        ({"prompt": "ok", "voice": "robot"}, "voice"),
+        ({"prompt": "ok", "voice": "openai"}, "OPENAI_API_KEY"),  # chosen for this run, with no key set
     ],
 )
 def test_bad_parameters_fail_before_any_work(settings, params: dict, field: str) -> None:
@@ -128,3 +130,14 @@ def test_bad_parameters_fail_before_any_work(settings, params: dict, field: str)
     assert state.is_failed()
     assert field in state.message
     assert not settings.output_dir.exists()
+
+
+def test_a_run_can_choose_its_own_voice(settings) -> None:
+    """P2V_VOICE is espeak-ng here (no key); this run asks for none, so with no music its sound is silence."""
+    from services.quality.media import measure_loudness
+
+    publication = prompt_to_video(
+        prompt="Create a video about owls", scenes=2, duration_s=6, aspect="1:1", voice="silent", music="none"
+    )
+    video = Path(url2pathname(urlparse(publication.url).path))
+    assert measure_loudness(video).integrated_lufs < -60

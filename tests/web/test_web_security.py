@@ -107,6 +107,7 @@ def test_a_form_without_its_csrf_token_or_from_another_site_is_refused(token: st
         ({"prompt": "ok", "language": "english!"}, "language"),
         ({"prompt": "ok", "music": "/etc/passwd"}, "music"),
         ({"prompt": "ok", "aspect": "4:3"}, "aspect"),
+        ({"prompt": "ok", "voice": "robot"}, "voice"),
     ],
 )
 def test_the_make_form_refuses_what_the_api_refuses_with_the_same_message(token: str, form: dict, field: str) -> None:
