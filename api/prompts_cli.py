@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -18,9 +18,6 @@ from api import prompt_labels_cli
 from api.prompt_labels_cli import _merged_parameters, _variables, get_store
 from prompt_store.schemas import SearchMode
 from services.exceptions import P2VError
-
-if TYPE_CHECKING:
-    pass
 
 prompts_app = typer.Typer(help="Versioned prompts: add, commit, roll back, diff and search.", no_args_is_help=True)
 db_app = typer.Typer(help="The prompt store's database.", no_args_is_help=True)

@@ -18,15 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from api.auth import CurrentUser
 from prompt_store import get_store
 from prompt_store import validation as check
-from prompt_store.exceptions import (
-    DatabaseUnavailable,
-    InvalidPromptInput,
-    LabelAlreadyThere,
-    LabelNotFound,
-    PromptNotFound,
-    PromptStoreError,
-    VersionNotFound,
-)
+from prompt_store.exceptions import InvalidPromptInput
 from prompt_store.finder import QUERY_MAX_CHARS
 from prompt_store.labels import LABEL_PATTERN, parse_split
 from prompt_store.schemas import (
@@ -130,18 +122,6 @@ _WRITE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _http_error(exc: PromptStoreError) -> HTTPException:
-    if isinstance(exc, PromptNotFound | VersionNotFound | LabelNotFound):
-        return HTTPException(status.HTTP_404_NOT_FOUND, str(exc))
-    if isinstance(exc, LabelAlreadyThere):
-        return HTTPException(status.HTTP_409_CONFLICT, str(exc))
-    if isinstance(exc, InvalidPromptInput):
-        return HTTPException(status.HTTP_400_BAD_REQUEST, str(exc))
-    if isinstance(exc, DatabaseUnavailable):
-        return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the prompt store's database is unavailable")
-    return HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, type(exc).__name__)
-
-
 @router.get("/", response_model=list[PromptInfo])
 def list_prompts(
     store: Store,
@@ -149,12 +129,9 @@ def list_prompts(
     tag: Annotated[list[Tag] | None, Query(description="Repeat for prompts with every one of these tags.")] = None,
 ) -> list[PromptInfo]:
     """Every prompt with its active version."""
-    try:
-        _check_filters(prompt_type, tag)
-        found = store.list_prompts(prompt_type=prompt_type, tag=tag[0] if tag else None)
-        return [p for p in found if set(tag or []) <= set(p.tags)]
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
+    _check_filters(prompt_type, tag)
+    found = store.list_prompts(prompt_type=prompt_type, tag=tag[0] if tag else None)
+    return [p for p in found if set(tag or []) <= set(p.tags)]
 
 
 @router.get("/_search", response_model=list[SearchHit])
@@ -171,11 +148,8 @@ def search_prompts(
     all_versions: bool = False,
 ) -> list[SearchHit]:
     """Prompts by meaning, words and name (hybrid by default), one row per prompt unless `all_versions`."""
-    try:
-        _check_filters(prompt_type, tag)
-        return store.search(q, mode=mode, k=k, prompt_type=prompt_type, tags=tag, all_versions=all_versions)
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
+    _check_filters(prompt_type, tag)
+    return store.search(q, mode=mode, k=k, prompt_type=prompt_type, tags=tag, all_versions=all_versions)
 
 
 @router.get("/{name}", response_model=VersionInfo, responses={304: {"description": "Not modified"}, **_NOT_FOUND})
@@ -194,18 +168,15 @@ def get_prompt(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> VersionInfo | Response:
     """One version (production's by default) with an ETag; a matching If-None-Match gets 304 and no body."""
-    try:
-        if version is None or label is not None:
-            labelled = _label_version(store, check.check_name(name), label or "production", run_key)
-            if version is not None and version != labelled:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, f"label {label} points at version {labelled}")
-            version = labelled
-            response.headers["Cache-Control"] = "no-cache"
-        else:
-            response.headers["Cache-Control"] = "max-age=31536000, immutable"
-        found = store.show(check.check_name(name), version)
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
+    if version is None or label is not None:
+        labelled = _label_version(store, check.check_name(name), label or "production", run_key)
+        if version is not None and version != labelled:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"label {label} points at version {labelled}")
+        version = labelled
+        response.headers["Cache-Control"] = "no-cache"
+    else:
+        response.headers["Cache-Control"] = "max-age=31536000, immutable"
+    found = store.show(check.check_name(name), version)
     tag = etag(found)
     if if_none_match is not None and (if_none_match.strip() == "*" or tag in _listed_tags(if_none_match)):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
@@ -229,8 +200,6 @@ def commit_version(store: Store, user: CurrentUser, name: Name, body: CommitBody
         )
     except InvalidPromptInput as exc:
         raise _unprocessable("body", exc.field, exc.message) from None
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
     response.headers["Location"] = f"{router.prefix}/{name}?version={committed.version}"
     return committed
 
@@ -238,19 +207,13 @@ def commit_version(store: Store, user: CurrentUser, name: Name, body: CommitBody
 @router.get("/{name}/labels", response_model=list[LabelInfo], responses=_NOT_FOUND)
 def list_labels(store: Store, name: Name) -> list[LabelInfo]:
     """Every label of the prompt and the version it points at."""
-    try:
-        return store.labels(check.check_name(name))
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
+    return store.labels(check.check_name(name))
 
 
 @router.put("/{name}/labels/{label}", response_model=LabelMove, responses=_WRITE)
 def move_label(store: Store, user: CurrentUser, name: Name, label: Label, body: LabelBody) -> LabelMove:
     """Point the label at a version (created if new); one locked, audited move. 409 if it is already there."""
-    try:
-        return store.move_label(check.check_name(name), label, body.version, actor=user.username, reason=body.reason)
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
+    return store.move_label(check.check_name(name), label, body.version, actor=user.username, reason=body.reason)
 
 
 @router.delete("/{name}/labels/{label}", response_model=AuditEvent, responses=_WRITE)
@@ -262,17 +225,12 @@ def delete_label(
         return store.delete_label(check.check_name(name), label, actor=user.username, reason=reason)
     except InvalidPromptInput as exc:
         raise _unprocessable("path", exc.field, exc.message) from None
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
 
 
 @router.get("/{name}/history", response_model=list[VersionInfo], responses=_NOT_FOUND)
 def prompt_history(store: Store, name: Name) -> list[VersionInfo]:
     """Every version, newest first."""
-    try:
-        return store.history(check.check_name(name))
-    except PromptStoreError as exc:
-        raise _http_error(exc) from None
+    return store.history(check.check_name(name))
 
 
 def _label_version(store: PromptStore, name: str, spec: str, run_key: str | None) -> int:

@@ -13,6 +13,15 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import RETRY_AFTER_S
+from prompt_store.exceptions import (
+    DatabaseUnavailable,
+    InvalidPromptInput,
+    LabelAlreadyThere,
+    LabelNotFound,
+    PromptNotFound,
+    PromptStoreError,
+    VersionNotFound,
+)
 
 EXCERPT_CHARS = 80
 
@@ -110,7 +119,23 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
+async def on_prompt_store_error(_request: Request, exc: Exception) -> JSONResponse:
+    """The prompt store's refusals as HTTP: missing -> 404, already there -> 409, bad input -> 400, down -> 503."""
+    assert isinstance(exc, PromptStoreError)
+    code, detail = status.HTTP_500_INTERNAL_SERVER_ERROR, type(exc).__name__
+    if isinstance(exc, PromptNotFound | VersionNotFound | LabelNotFound):
+        code, detail = status.HTTP_404_NOT_FOUND, str(exc)
+    elif isinstance(exc, LabelAlreadyThere):
+        code, detail = status.HTTP_409_CONFLICT, str(exc)
+    elif isinstance(exc, InvalidPromptInput):
+        code, detail = status.HTTP_400_BAD_REQUEST, str(exc)
+    elif isinstance(exc, DatabaseUnavailable):
+        code, detail = status.HTTP_503_SERVICE_UNAVAILABLE, "the prompt store's database is unavailable"
+    return JSONResponse({"detail": detail}, code)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PromptStoreError, on_prompt_store_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(httpx.TransportError, on_prefect_unreachable)

@@ -17,6 +17,7 @@ from api.auth import ADMIN_USER
 from api.rest import create_app
 from prompt_store import get_store
 from services.settings import Settings
+from tests.prefect_waits import wait_for_deployment
 
 TOKEN = "test-token-0123456789-abcdefghijklmnop"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -44,31 +45,13 @@ def served_deployment(prefect_harness, tmp_path_factory) -> Iterator[Path]:
         for name, output in [("default", Settings().output_dir), ("broken-output", broken)]
     ]
     try:
-        _wait_for_deployment("prompt-to-video/default")
-        _wait_for_deployment("prompt-to-video/broken-output")
+        wait_for_deployment("prompt-to-video/default")
+        wait_for_deployment("prompt-to-video/broken-output")
         yield broken
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-
-
-def _wait_for_deployment(name: str, timeout_s: float = 120) -> None:
-    import asyncio
-
-    async def exists() -> bool:
-        async with get_client() as prefect:
-            try:
-                await prefect.read_deployment_by_name(name)
-                return True
-            except Exception:
-                return False
-
-    deadline = time.monotonic() + timeout_s
-    while not asyncio.run(exists()):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the served deployment never appeared")
-        time.sleep(1)
 
 
 def _flow_run_count() -> int:

@@ -20,8 +20,8 @@ from prefect.settings import PREFECT_API_URL
 
 from api.rest import create_app
 from services.settings import Settings
-from tests.api.test_rest import _wait_for_deployment
 from tests.faults.conftest import run_records
+from tests.prefect_waits import wait_for_deployment
 
 TOKEN = "load-token-0123456789-abcdefghijklmnop"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -48,7 +48,7 @@ def api_url(prefect_harness: None, short_dir: Path) -> Iterator[str]:
     api = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=api.run, daemon=True).start()
     try:
-        _wait_for_deployment("prompt-to-video/load")
+        wait_for_deployment("prompt-to-video/load")
         yield f"http://127.0.0.1:{port}"
     finally:
         api.should_exit = True

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from prefect.settings import PREFECT_API_URL
 
 from flows.batch import batch_videos
 from services.batch import PromptOutcome
+from tests.prefect_waits import wait_for_deployment
 
 DEPLOYMENT = "prompt-to-video/fanout-test"
 SERVE = (
@@ -50,7 +50,7 @@ def served(prefect_harness, tmp_path_factory) -> Iterator[Path]:
     }
     server = subprocess.Popen([sys.executable, "-c", SERVE, DEPLOYMENT.split("/")[1]], env=env)
     try:
-        _wait_for_deployment(DEPLOYMENT)
+        wait_for_deployment(DEPLOYMENT)
         yield root / "output"
     finally:
         server.terminate()
@@ -98,21 +98,6 @@ def _outcomes(state) -> list:  # noqa: ANN001 - the batch's Failed state
     [table] = asyncio.run(read())
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
     return [PromptOutcome.model_validate(row) for row in rows]
-
-
-def _wait_for_deployment(name: str, timeout_s: float = 120) -> None:
-    async def exists() -> bool:
-        async with get_client() as prefect:
-            try:
-                await prefect.read_deployment_by_name(name)
-                return True
-            except Exception:  # noqa: BLE001 - not there yet
-                return False
-
-    deadline = time.monotonic() + timeout_s
-    while not asyncio.run(exists()):
-        assert time.monotonic() < deadline, "the served deployment never appeared"
-        time.sleep(1)
 
 
 async def _children(parent_id) -> list:  # noqa: ANN001

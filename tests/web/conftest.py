@@ -1,7 +1,6 @@
 """One real stack per module for the browser tests: the Prefect test server, a served deployment (offline,
 ultrafast x264), `p2v api`'s app under uvicorn on loopback, and Debian's Chromium driven by Playwright."""
 
-import asyncio
 import json
 import os
 import shutil
@@ -15,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from prefect.client.orchestration import get_client
 from prefect.settings import PREFECT_API_URL
 
 from api.rest import create_app
 from prompt_store.users import UserHasToken, get_user_tokens
 from services.ffmpeg import run_ffmpeg
 from services.settings import Settings
+from tests.prefect_waits import wait_for_deployment
 
 DEPLOYMENT = "web"
 SERVE = "import sys; from flows.prompt_to_video import prompt_to_video; prompt_to_video.serve(name=sys.argv[1])"
@@ -56,7 +55,7 @@ def served(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> I
     }
     server = subprocess.Popen([sys.executable, "-c", SERVE, DEPLOYMENT], env=env)
     try:
-        _wait_for_deployment(f"prompt-to-video/{DEPLOYMENT}")
+        wait_for_deployment(f"prompt-to-video/{DEPLOYMENT}")
         yield
     finally:
         server.terminate()
@@ -112,19 +111,3 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = Path(os.environ.get("P2V_SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _wait_for_deployment(name: str, timeout_s: float = 120) -> None:
-    async def exists() -> bool:
-        async with get_client() as prefect:
-            try:
-                await prefect.read_deployment_by_name(name)
-                return True
-            except Exception:
-                return False
-
-    deadline = time.monotonic() + timeout_s
-    while not asyncio.run(exists()):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the served deployment {name} never appeared")
-        time.sleep(1)
