@@ -81,10 +81,9 @@ def render_segment(job: SegmentJob) -> StoredSegment:
     name = f"parts/segment-{key}.mp4"
     with step_storage(settings) as files:
         if (ref := files.already_stored(name)) is None:
+            local, folder = with_local_footage(job, files), files.work(parts_dir())  # fetched outside the slot
             with _slots:
-                done = segment_service.render_segment(
-                    with_local_footage(job, files), files.work(parts_dir()), timeout_s=settings.ffmpeg_timeout_s
-                )
+                done = segment_service.render_segment(local, folder, timeout_s=settings.ffmpeg_timeout_s)
             ref = files.shared(done.path, lambda _path: name)
         else:
             get_run_logger().info("segment %d: %s is stored already", job.index, name)
@@ -101,6 +100,7 @@ def render_sound(timeline: Timeline) -> ArtifactRef:
         music = resolve_music(local.music, mood=local.mood, cache_dir=music_dir, seed=local.title)
         name = f"parts/sound-{segmented.sound_key(local, music)}.m4a"
         if (ref := files.already_stored(name)) is not None:
+            get_run_logger().info("sound track: %s is stored already", name)
             return ref
         with _slots:
             track = segmented.render_sound(
