@@ -33,6 +33,7 @@ from tasks.segment_storage import (
     segment_key,
     with_local_footage,
     with_local_narration,
+    with_local_timeline_footage,
 )
 from tasks.storage import step_storage
 
@@ -115,7 +116,8 @@ def write_extras(timeline: Timeline) -> StoredExtras:
     settings = get_settings()
     with step_storage(settings) as files:
         out_dir = files.work(render_dir(timeline))
-        extras = segmented.write_extras(files.local(timeline), out_dir, timeout_s=settings.ffmpeg_timeout_s)
+        local = with_local_timeline_footage(timeline, files)
+        extras = segmented.write_extras(local, out_dir, timeout_s=settings.ffmpeg_timeout_s)
         return files.shared(StoredExtras.model_validate(extras.model_dump()), in_folder(stored_render(timeline)))
 
 

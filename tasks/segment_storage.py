@@ -20,7 +20,7 @@ from services.compose.plan import ScenePlan
 from services.compose.segmented import VideoExtras
 from services.compose.segments import SegmentFile, SegmentJob
 from services.exceptions import ComposeError
-from services.models import ArtifactRef, MediaAsset, Timeline
+from services.models import ArtifactRef, MediaAsset, Timeline, TimelineClip
 from services.storage import ArtifactStore, is_remote_ref
 from tasks.storage import StepStorage
 
@@ -82,6 +82,11 @@ def with_local_footage(job: SegmentJob, files: StepStorage) -> SegmentJob:
     return job.model_copy(update={name: scene for name, scene in update.items() if scene is not None})
 
 
+def with_local_timeline_footage(timeline: Timeline, files: StepStorage) -> Timeline:
+    """The timeline with every scene's footage fetched into the step's scratch (thumbnail, contact sheet)."""
+    return timeline.model_copy(update={"clips": [_local_clip(clip, files) for clip in timeline.clips]})
+
+
 def with_local_narration(timeline: Timeline, files: StepStorage) -> Timeline:
     """The timeline with the narration fetched into the step's scratch (the footage stays where it is)."""
     clips = [clip.model_copy(update={"narration": files.local(clip.narration)}) for clip in timeline.clips]
@@ -111,6 +116,9 @@ def _assets(scene: ScenePlan) -> list[MediaAsset]:
 def _local_footage(scene: ScenePlan | None, files: StepStorage) -> ScenePlan | None:
     if scene is None:
         return None
-    first, *extra = files.local(_assets(scene))
-    clip = scene.clip.model_copy(update={"asset": first, "extra_assets": extra})
-    return scene.model_copy(update={"clip": clip})
+    return scene.model_copy(update={"clip": _local_clip(scene.clip, files)})
+
+
+def _local_clip(clip: TimelineClip, files: StepStorage) -> TimelineClip:
+    first, *extra = files.local([clip.asset, *clip.extra_assets])
+    return clip.model_copy(update={"asset": first, "extra_assets": extra})
