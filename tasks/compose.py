@@ -1,5 +1,6 @@
 import hashlib
 import time
+from typing import Any
 
 from prefect import task
 from prefect.logging import get_run_logger
@@ -13,18 +14,18 @@ from tasks.resume import resumable, step_timeout
 from tasks.storage import step_storage
 
 
-@task(
-    name="compose_video",
-    retries=1,
-    retry_delay_seconds=5,
-    tags=["compose"],
-    timeout_seconds=step_timeout(),
-    **resumable(),
-)
+def compose_step(name: str, **options: Any) -> dict[str, Any]:
+    """`@task` options of every compose step, the one-graph render and each step of the segmented one: one retry
+    after 5 s, the step timeout, the `compose` tag; `options` add to them or replace them."""
+    shared = {"name": name, "retries": 1, "retry_delay_seconds": 5, "tags": ["compose"]}
+    return shared | {"timeout_seconds": step_timeout()} | options
+
+
+@task(**compose_step("compose_video", **resumable()))
 def compose_video(timeline: Timeline) -> RenderedVideo:
     """Render the timeline to MP4 (ffmpeg, with a subprocess timeout) plus thumbnail and captions."""
     settings = get_settings()
-    key = hashlib.sha256(timeline.model_dump_json().encode()).hexdigest()[:16]
+    key = render_key(timeline)
     progress = ProgressArtifact("compose-progress", f"Rendering {timeline.title!r} ({timeline.duration_s:.0f} s)")
     started = time.monotonic()
     with step_storage(settings) as files:
@@ -40,3 +41,8 @@ def compose_video(timeline: Timeline) -> RenderedVideo:
         settings.x264_preset,
     )
     return video
+
+
+def render_key(timeline: Timeline) -> str:
+    """The render folder's name: a hash of the timeline (its refs included: locations of content-named files)."""
+    return hashlib.sha256(timeline.model_dump_json().encode()).hexdigest()[:16]

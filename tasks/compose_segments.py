@@ -1,43 +1,45 @@
 """Compose in segments as Prefect tasks: plan, `render_segment.map(...)`, the sound and extras beside, then join.
 
-Segments and the sound land in the parts folder (<data_dir>/work/parts) under their content keys; `render_segment`
-is also cached by Prefect under the segment's content key, so an edited scene re-renders only its segment(s) and
-the unchanged ones show as Cached. At most P2V_COMPOSE_WORKERS segment or sound renders run at once per process;
+Segments and the sound are kept under their content keys: in the parts folder (<data_dir>/work/parts), or with
+P2V_STORAGE_URL in the bucket (`parts/...`, see tasks/segment_storage.py), so the join may run on another worker
+than the segments and a segment already stored is not rendered again by any worker. `render_segment` is also
+cached by Prefect under the segment's content key: an edited scene re-renders only its segment(s) and the others
+show as Cached. At most P2V_COMPOSE_WORKERS segment or sound renders run at once per process;
 `prefect concurrency-limit create compose-segment N` bounds them across all workers.
 """
 
-import hashlib
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from prefect import task
-from prefect.cache_policies import TASK_SOURCE, CachePolicy
-from prefect.context import TaskRunContext
+from prefect.cache_policies import TASK_SOURCE
+from prefect.logging import get_run_logger
 
 from services.compose import build_composer, segmented
 from services.compose import segment_render as segment_service
+from services.compose.music import resolve_music
 from services.compose.render import check_inputs
-from services.compose.segments import SegmentedPlan, SegmentFile, SegmentJob
-from services.models import RenderedVideo, Timeline
+from services.compose.segments import SegmentedPlan, SegmentJob
+from services.models import ArtifactRef, RenderedVideo, Timeline
 from services.settings import get_settings
-from tasks.resume import IntactInputs, result_storage, resumable, step_timeout
+from services.storage import build_store, in_folder
+from tasks.compose import compose_step, render_key
+from tasks.resume import resumable
+from tasks.segment_storage import (
+    SegmentContent,
+    StoredExtras,
+    StoredSegment,
+    check_stored_inputs,
+    segment_key,
+    with_local_footage,
+    with_local_narration,
+    with_local_timeline_footage,
+)
+from tasks.storage import step_storage
 
 SEGMENT_TAG = "compose-segment"
 """Not `compose`: a `compose` concurrency limit of 1 (one whole render at a time) must not serialise segments."""
 _slots = threading.BoundedSemaphore(get_settings().compose_workers)
-
-
-@dataclass
-class SegmentContent(CachePolicy):
-    """Cache key part: the segment's content key (media contents, shots, cues, encoder), not the whole job."""
-
-    def compute_key(
-        self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any
-    ) -> str | None:
-        job = inputs.get("job")
-        return job.content_key() if isinstance(job, SegmentJob) else None
 
 
 def parts_dir() -> Path:
@@ -46,62 +48,91 @@ def parts_dir() -> Path:
 
 def render_dir(timeline: Timeline) -> Path:
     """The render folder of this timeline (the same one compose_video uses)."""
-    key = hashlib.sha256(timeline.model_dump_json().encode()).hexdigest()[:16]
-    return get_settings().work_dir / "renders" / key
+    return get_settings().work_dir / "renders" / render_key(timeline)
 
 
-@task(name="plan_segments", tags=["compose"], timeout_seconds=step_timeout())
+def stored_render(timeline: Timeline) -> str:
+    """The render's folder in the bucket; apart from compose_video's, whose video has other bytes."""
+    return f"renders/{render_key(timeline)}-segments"
+
+
+@task(**compose_step("plan_segments"))
 def plan_segments(timeline: Timeline) -> SegmentedPlan:
     """Check every input file, then cut the render plan into one segment per scene."""
-    check_inputs(timeline)
-    composer = build_composer(get_settings())
-    return segmented.SegmentedComposer(composer, parts_dir=parts_dir()).plan(timeline)
-
-
-@task(
-    name="render_segment",
-    task_run_name="render-segment-{job.index}",
-    retries=1,
-    retry_delay_seconds=5,
-    tags=[SEGMENT_TAG],
-    timeout_seconds=step_timeout(),
-    cache_policy=IntactInputs(base=SegmentContent() + TASK_SOURCE),
-    persist_result=True,
-    result_storage=result_storage(),
-)
-def render_segment(job: SegmentJob) -> SegmentFile:
-    """One segment's picture into the parts folder (an ffmpeg of its own)."""
-    with _slots:
-        return segment_service.render_segment(job, parts_dir(), timeout_s=get_settings().ffmpeg_timeout_s)
-
-
-@task(name="render_sound", retries=1, retry_delay_seconds=5, tags=[SEGMENT_TAG], timeout_seconds=step_timeout())
-def render_sound(timeline: Timeline) -> Path:
-    """The whole video's sound track, reused from the parts folder when its content key is there."""
     settings = get_settings()
-    with _slots:
-        return segmented.render_sound(
-            timeline, parts_dir(), music_cache_dir=settings.cache_dir / "music", timeout_s=settings.ffmpeg_timeout_s
-        )
-
-
-@task(name="write_extras", retries=1, retry_delay_seconds=5, tags=["compose"], timeout_seconds=step_timeout())
-def write_extras(timeline: Timeline) -> segmented.VideoExtras:
-    """Thumbnail, contact sheet and caption files into the render folder."""
-    return segmented.write_extras(timeline, render_dir(timeline), timeout_s=get_settings().ffmpeg_timeout_s)
+    store = build_store(settings)
+    if store.remote:
+        check_stored_inputs(timeline, store)
+    else:
+        check_inputs(timeline)
+    return segmented.SegmentedComposer(build_composer(settings), parts_dir=parts_dir()).plan(timeline)
 
 
 @task(
-    name="join_segments",
-    retries=1,
-    retry_delay_seconds=5,
-    tags=["compose"],
-    timeout_seconds=step_timeout(),
-    **resumable(),
+    **compose_step(
+        "render_segment",
+        task_run_name="render-segment-{job.index}",
+        tags=[SEGMENT_TAG],
+        **resumable(key=SegmentContent() + TASK_SOURCE),
+    )
 )
+def render_segment(job: SegmentJob) -> StoredSegment:
+    """One segment's picture (an ffmpeg of its own), unless a segment with its content key is stored already."""
+    settings, key = get_settings(), segment_key(job)
+    name = f"parts/segment-{key}.mp4"
+    with step_storage(settings) as files:
+        if (ref := files.already_stored(name)) is None:
+            local, folder = with_local_footage(job, files), files.work(parts_dir())  # fetched outside the slot
+            with _slots:
+                done = segment_service.render_segment(local, folder, timeout_s=settings.ffmpeg_timeout_s)
+            ref = files.shared(done.path, lambda _path: name)
+        else:
+            get_run_logger().info("segment %d: %s is stored already", job.index, name)
+    return StoredSegment(index=job.index, key=key, ref=ref, frames=job.frames, fps=job.fps)
+
+
+@task(**compose_step("render_sound", tags=[SEGMENT_TAG]))
+def render_sound(timeline: Timeline) -> ArtifactRef:
+    """The whole video's sound track, unless a track with its content key is stored already."""
+    settings = get_settings()
+    music_dir = settings.cache_dir / "music"
+    with step_storage(settings) as files:
+        local = with_local_narration(timeline, files)
+        music = resolve_music(local.music, mood=local.mood, cache_dir=music_dir, seed=local.title)
+        name = f"parts/sound-{segmented.sound_key(local, music)}.m4a"
+        if (ref := files.already_stored(name)) is not None:
+            get_run_logger().info("sound track: %s is stored already", name)
+            return ref
+        with _slots:
+            track = segmented.render_sound(
+                local, files.work(parts_dir()), music_cache_dir=music_dir, timeout_s=settings.ffmpeg_timeout_s
+            )
+        return files.shared(track, lambda _path: name)
+
+
+@task(**compose_step("write_extras"))
+def write_extras(timeline: Timeline) -> StoredExtras:
+    """Thumbnail, contact sheet and caption files into the render folder."""
+    settings = get_settings()
+    with step_storage(settings) as files:
+        out_dir = files.work(render_dir(timeline))
+        local = with_local_timeline_footage(timeline, files)
+        extras = segmented.write_extras(local, out_dir, timeout_s=settings.ffmpeg_timeout_s)
+        return files.shared(StoredExtras.model_validate(extras.model_dump()), in_folder(stored_render(timeline)))
+
+
+@task(**compose_step("join_segments", **resumable()))
 def join_segments(
-    timeline: Timeline, segments: list[SegmentFile], sound: Path, extras: segmented.VideoExtras
+    timeline: Timeline, segments: list[StoredSegment], sound: ArtifactRef, extras: StoredExtras
 ) -> RenderedVideo:
     """The segments and the sound joined by stream copy into the render folder's video.mp4."""
-    folder = render_dir(timeline)
-    return segmented.join_video(segments, sound, extras, folder, timeout_s=get_settings().ffmpeg_timeout_s)
+    settings = get_settings()
+    with step_storage(settings) as files:
+        video = segmented.join_video(
+            [segment.local(files) for segment in segments],
+            Path(files.local(sound)),
+            extras.local(files),
+            files.work(render_dir(timeline)),
+            timeout_s=settings.ffmpeg_timeout_s,
+        )
+        return files.shared(video, in_folder(stored_render(timeline)))

@@ -156,9 +156,11 @@ class _ThreadTimeoutNotice(logging.Filter):
 logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
 
 
-def resumable() -> dict[str, Any]:
-    """`@task` options for a step whose finished result a rerun should reuse."""
-    return {"cache_policy": IntactInputs(), "persist_result": True, "result_storage": result_storage()}
+def resumable(key: CachePolicy | None = None) -> dict[str, Any]:
+    """`@task` options for a step whose finished result a rerun should reuse; `key`: what the cache key hashes
+    instead of the inputs, the task's source and the settings."""
+    policy = IntactInputs() if key is None else IntactInputs(base=key)
+    return {"cache_policy": policy, "persist_result": True, "result_storage": result_storage()}
 
 
 RetryCondition = Callable[[Any, TaskRun, State], bool]

@@ -13,7 +13,7 @@ from typing import TypeVar
 from prefect.logging import get_run_logger
 
 from services.settings import Settings
-from services.storage import ArtifactStore, TransferStats, build_store, fetched, scratch, stored
+from services.storage import ArtifactRef, ArtifactStore, TransferStats, build_store, fetched, scratch, stored
 
 M = TypeVar("M")
 
@@ -30,6 +30,14 @@ class StepStorage:
     def shared(self, value: M, key_of: Callable[[Path], str]) -> M:
         """`value` with every local file put into the store, so a step on another worker can fetch it."""
         return stored(value, self.store, key_of)
+
+    def already_stored(self, key: str) -> ArtifactRef | None:
+        """The object under `key` when the remote store holds it (an output of any worker); None with the local
+        store, whose steps look in their own folders."""
+        if self.folder is None:
+            return None
+        ref = self.store.uri(key)
+        return ref if self.store.exists(ref) else None
 
     def work(self, local_folder: Path) -> Path:
         """Where the step writes its outputs: `local_folder` as before, or scratch when the store is remote."""

@@ -69,3 +69,14 @@ def s3_env(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     get_settings.cache_clear()
     yield env
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def database_url() -> str:
+    """The prompt store's database, as a server both workers reach (here: the test session's embedded one)."""
+    from prompt_store import get_store
+    from prompt_store.db import embedded_url, runtime_url
+    from services.settings import get_settings
+
+    get_store()  # migrated
+    return runtime_url(embedded_url(get_settings().data_dir))
