@@ -1,4 +1,4 @@
-"""Offline narration from a phrasebook: a list, an explanation or a story arc, filled to a word budget."""
+"""Offline narration from a phrasebook: a list, an explanation or a story arc, filled to a speaking-time budget."""
 
 import hashlib
 import random
@@ -6,12 +6,12 @@ import re
 
 from services.storyboard.intent import Intent
 from services.storyboard.language import STOPWORDS
+from services.storyboard.pace import speech_s
 from services.storyboard.phrases import Phrasebook
 
 _HINTS = ["close up", "people", "hands", "wide shot"]
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 Line = tuple[str, str]
-TRIM_ABOVE = 1.1
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -21,8 +21,8 @@ def seeded(intent: Intent) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def write_lines(intent: Intent, book: Phrasebook, count: int, words: float) -> list[Line]:
-    """`count` (narration, visual query) pairs whose narration totals about `words` words."""
+def write_lines(intent: Intent, book: Phrasebook, count: int, seconds: float) -> list[Line]:
+    """`count` (narration, visual query) pairs whose narration takes about `seconds` to speak (pace.speech_s)."""
     rng = seeded(intent)
     middle = max(count - 2, 0)
     if intent.structure == "list":
@@ -32,7 +32,8 @@ def write_lines(intent: Intent, book: Phrasebook, count: int, words: float) -> l
                                                       middle, rng)  # fmt: skip
     body = [_fmt(line, intent) for line in body]
     texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
-    texts = _trim(_fill(texts, words, book, rng), words)
+    more = [*book.more, *(_fmt(line, intent) for line in book.topic)]
+    texts = _fill(_trim(texts, seconds, intent.language), seconds, more, intent.language, rng)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
 
@@ -90,26 +91,38 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
     return lines
 
 
-def _fill(texts: list[str], words: float, book: Phrasebook, rng: random.Random) -> list[str]:
-    """Extra sentences, never one twice, each to the middle scene with the fewest words, while the whole narration
-    is short of the word budget by more than half the next sentence (so each one brings the total closer)."""
-    pool = list(book.more)
+def _fill(texts: list[str], seconds: float, more: list[str], language: str, rng: random.Random) -> list[str]:
+    """Extra sentences from `more` (shuffled, never one twice), each to the middle scene with the least speech, while
+    one is left whose addition brings the narration's speaking time closer to `seconds`."""
+    pool = list(more)
     rng.shuffle(pool)
     texts = list(texts)
+    spoken = [speech_s(t, language) for t in texts]
     middle = range(1, len(texts) - 1) if len(texts) > 2 else range(len(texts))
-    while pool and words - sum(len(t.split()) for t in texts) > len(pool[-1].split()) / 2:
-        shortest = min(middle, key=lambda i: len(texts[i].split()))
-        texts[shortest] = f"{texts[shortest]} {pool.pop()}"
-    return texts
-
-
-def _trim(texts: list[str], words: float) -> list[str]:
-    """Over budget (short videos), the longest lines lose their last sentences, keeping at least one each."""
-    texts = list(texts)
-    while sum(len(t.split()) for t in texts) > words * TRIM_ABOVE:
-        split = [_SENTENCE_END.split(t) for t in texts]
-        longest = max(range(len(texts)), key=lambda i: (len(split[i]) > 1, len(texts[i].split())))
-        if len(split[longest]) < 2:
+    while pool:
+        shortest = min(middle, key=lambda i: spoken[i])
+        gap = seconds - sum(spoken)
+        longer = [speech_s(f"{texts[shortest]} {line}", language) - spoken[shortest] for line in pool]
+        fits = [k for k, extra in enumerate(longer) if abs(gap - extra) < abs(gap)]
+        if not fits:
             break
-        texts[longest] = " ".join(split[longest][:-1])
+        line = pool.pop(fits[0])
+        texts[shortest] = f"{texts[shortest]} {line}"
+        spoken[shortest] = speech_s(texts[shortest], language)
     return texts
+
+
+def _trim(texts: list[str], seconds: float, language: str) -> list[str]:
+    """Over budget (short videos), the longest lines lose their last sentences, keeping at least one each, while
+    that brings the speaking time closer to `seconds`."""
+    texts = list(texts)
+    while True:
+        total = sum(speech_s(t, language) for t in texts)
+        split = [_SENTENCE_END.split(t) for t in texts]
+        longest = max(range(len(texts)), key=lambda i: (len(split[i]) > 1, speech_s(texts[i], language)))
+        if total <= seconds or len(split[longest]) < 2:
+            return texts
+        shorter = " ".join(split[longest][:-1])
+        if abs(total - speech_s(texts[longest], language) + speech_s(shorter, language) - seconds) >= total - seconds:
+            return texts
+        texts[longest] = shorter

@@ -87,6 +87,16 @@ PHRASES = {
         "Schon das allein verändert das Bild.",
         "Stell es dir einen Moment lang vor.",
     ],
+    "topic": [
+        "Es gibt ganze Bücher {a}.",
+        "Sprich mit zehn Leuten {a}, und du hörst zehn verschiedene Antworten.",
+        "Was wir heute {a} wissen, begann mit ein paar einfachen Fragen.",
+        "Je mehr man {a} lernt, desto mehr Fragen tauchen auf.",
+        "Nicht alles, was man {a} hört, stimmt auch.",
+        "Forscher diskutieren bis heute {a}, und ständig kommen neue Erkenntnisse dazu.",
+        "Jedes Jahr wollen mehr Menschen mehr {a} erfahren.",
+        "Es lohnt sich, einen Moment {a} nachzudenken.",
+    ],
     "outro": [
         "Und das ist die Geschichte. Danke fürs Zuschauen und bis zum nächsten Mal!",
         "Jetzt weißt du ein bisschen mehr als gestern. Danke fürs Zuschauen!",

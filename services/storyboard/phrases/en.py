@@ -87,6 +87,16 @@ PHRASES = {
         "That alone changes the picture.",
         "Try to picture it for a moment.",
     ],
+    "topic": [
+        "People have written whole books about {a}.",
+        "Ask ten people about {a}, and you will hear ten different answers.",
+        "What we know about {a} today started with a few simple questions.",
+        "The more you learn about {a}, the more questions appear.",
+        "Not everything you hear about {a} is true.",
+        "Scientists still argue about {a}, and new findings keep coming.",
+        "Every year, more people get curious about {a}.",
+        "It pays to slow down and think about {a} for a moment.",
+    ],
     "outro": [
         "And that is the story. Thanks for watching, and see you in the next one!",
         "Now you know a little more than yesterday. Thanks for watching!",

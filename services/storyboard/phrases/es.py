@@ -78,6 +78,16 @@ PHRASES = {
         "Solo eso ya cambia el panorama.",
         "Intenta imaginarlo por un momento.",
     ],
+    "topic": [
+        "Se han escrito libros enteros {a}.",
+        "Pregunta a diez personas {a} y tendrás diez respuestas distintas.",
+        "Lo que hoy sabemos {a} empezó con unas pocas preguntas sencillas.",
+        "Cuanto más aprendes {a}, más preguntas aparecen.",
+        "No todo lo que se dice {a} es cierto.",
+        "Los investigadores siguen debatiendo {a}, y cada año llegan datos nuevos.",
+        "Cada año, más gente quiere saber más {a}.",
+        "Vale la pena detenerse un momento a pensar {a}.",
+    ],
     "outro": [
         "Y esa es la historia. ¡Gracias por ver y hasta el próximo video!",
         "Ahora sabes un poco más que ayer. ¡Gracias por ver!",

@@ -84,6 +84,16 @@ PHRASES = {
         "Cela suffit déjà à changer le tableau.",
         "Essayez de l'imaginer un instant.",
     ],
+    "topic": [
+        "On a écrit des livres entiers {a}.",
+        "Demandez à dix personnes leur avis {a} : vous aurez dix réponses différentes.",
+        "Ce que l'on sait aujourd'hui {a} est parti de quelques questions simples.",
+        "Plus on en apprend {a}, plus les questions se multiplient.",
+        "Tout ce qu'on entend {a} n'est pas forcément vrai.",
+        "Les chercheurs débattent encore {a}, et de nouvelles découvertes arrivent sans cesse.",
+        "Chaque année, de plus en plus de gens se renseignent {a}.",
+        "Ça vaut la peine de réfléchir un instant {a}.",
+    ],
     "outro": [
         "Et voilà l'histoire. Merci d'avoir regardé, et à la prochaine !",
         "Vous en savez maintenant un peu plus qu'hier. Merci d'avoir regardé !",
