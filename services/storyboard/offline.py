@@ -1,5 +1,6 @@
 """A deterministic planner that needs no network: narration from phrasebooks per language, or the user's own script."""
 
+import logging
 import re
 
 from services.models import MAX_SCENES, Scene, Storyboard, VideoRequest
@@ -22,6 +23,8 @@ WORDS_PER_SECOND = 2.4
 TITLE_MAX_CHARS = 100
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
 _RU_UK_ABOUT = re.compile(r"^(?:о|об|обо|про)\s(?!то,|те,|том,)", re.IGNORECASE)
+SHORT_SCRIPT = 0.9
+logger = logging.getLogger(__name__)
 
 
 class OfflinePlanner:
@@ -48,7 +51,9 @@ class OfflinePlanner:
         else:
             target = request.duration_s or intent.duration_s or DEFAULT_TARGET_S
             count = _scene_count(request, intent, target)
-            lines = write_lines(intent, book, count, speech_budget_s(target, count, self.transition_s))
+            budget = speech_budget_s(target, count, self.transition_s)
+            lines = write_lines(intent, book, count, budget)
+            _warn_if_short(lines, budget, intent.language)
         weights = scene_weights([speech_s(text, language) for text, _ in lines], self.transition_s)
         durations = fit_durations(weights, target, self.transition_s)
         scenes = [
@@ -77,6 +82,13 @@ class OfflinePlanner:
         target = request.duration_s or intent.duration_s or max(5.0, words / WORDS_PER_SECOND, 3.0 * len(texts))
         topic = topic_query(intent)
         return [(text, _keywords(text, topic)) for text in texts], target
+
+
+def _warn_if_short(lines: list[tuple[str, str]], budget_s: float, language: str) -> None:
+    """The phrasebook has a finite number of lines: a very long video can outrun them, and the voice then slows."""
+    written = sum(speech_s(text, language) for text, _ in lines)
+    if written < SHORT_SCRIPT * budget_s:
+        logger.warning("offline narration: about %.0f s of speech written for %.0f s asked", written, budget_s)
 
 
 def _scene_count(request: VideoRequest, intent: Intent, target: float) -> int:

@@ -32,8 +32,7 @@ def write_lines(intent: Intent, book: Phrasebook, count: int, seconds: float) ->
                                                       middle, rng)  # fmt: skip
     body = [_fmt(line, intent) for line in body]
     texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
-    more = [*book.more, *(_fmt(line, intent) for line in book.topic)]
-    texts = _fill(_trim(texts, seconds, intent.language), seconds, more, intent.language, rng)
+    texts = _fill(_trim(texts, seconds, intent.language), seconds, _extra_lines(intent, book, rng), intent.language)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
 
@@ -91,11 +90,20 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
     return lines
 
 
-def _fill(texts: list[str], seconds: float, more: list[str], language: str, rng: random.Random) -> list[str]:
-    """Extra sentences from `more` (shuffled, never one twice), each to the middle scene with the least speech, while
-    one is left whose addition brings the narration's speaking time closer to `seconds`."""
-    pool = list(more)
-    rng.shuffle(pool)
+def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[str]:
+    """The phrasebook's filler lines in a seeded order, a line naming the topic first and then every other one, so
+    a longer narration keeps coming back to its subject without saying its name in every sentence."""
+    topical, general = [_fmt(line, intent) for line in book.topic], list(book.more)
+    rng.shuffle(topical)
+    rng.shuffle(general)
+    mixed = [line for pair in zip(topical, general, strict=False) for line in pair]
+    return mixed + topical[len(general) :] + general[len(topical) :]
+
+
+def _fill(texts: list[str], seconds: float, extra: list[str], language: str) -> list[str]:
+    """Lines from `extra`, in order and never one twice, each to the middle scene with the least speech, while one
+    is left whose addition brings the narration's speaking time closer to `seconds`."""
+    pool = list(extra)
     texts = list(texts)
     spoken = [speech_s(t, language) for t in texts]
     middle = range(1, len(texts) - 1) if len(texts) > 2 else range(len(texts))

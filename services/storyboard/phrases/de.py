@@ -86,6 +86,10 @@ PHRASES = {
         "Wenn man es einmal bemerkt, sieht man es überall.",
         "Schon das allein verändert das Bild.",
         "Stell es dir einen Moment lang vor.",
+        "Jetzt einen Schritt zurück und das große Ganze ansehen.",
+        "Dieser Teil geht leicht unter, also genau hinschauen.",
+        "Jetzt kommt der Teil, von dem kaum jemand erzählt.",
+        "Es klingt einfach, aber die Details erzählen etwas anderes.",
     ],
     "topic": [
         "Es gibt ganze Bücher {a}.",
@@ -96,6 +100,10 @@ PHRASES = {
         "Forscher diskutieren bis heute {a}, und ständig kommen neue Erkenntnisse dazu.",
         "Jedes Jahr wollen mehr Menschen mehr {a} erfahren.",
         "Es lohnt sich, einen Moment {a} nachzudenken.",
+        "Selbst Fachleute lernen immer noch Neues {a}.",
+        "Einige der besten Fragen {a} stellen Kinder.",
+        "Manche Fakten {a} klingen zuerst seltsam, stimmen aber.",
+        "Jede neue Erkenntnis {a} fügt dem Puzzle ein weiteres Teil hinzu.",
     ],
     "outro": [
         "Und das ist die Geschichte. Danke fürs Zuschauen und bis zum nächsten Mal!",

@@ -86,6 +86,10 @@ PHRASES = {
         "Once you notice it, you will see it everywhere.",
         "That alone changes the picture.",
         "Try to picture it for a moment.",
+        "Now step back and look at the bigger picture.",
+        "This part is easy to overlook, so watch closely.",
+        "Here comes the part most people never hear about.",
+        "It sounds simple, but the details tell another story.",
     ],
     "topic": [
         "People have written whole books about {a}.",
@@ -96,6 +100,10 @@ PHRASES = {
         "Scientists still argue about {a}, and new findings keep coming.",
         "Every year, more people get curious about {a}.",
         "It pays to slow down and think about {a} for a moment.",
+        "Even experts keep learning new things about {a}.",
+        "Some of the best questions about {a} come from children.",
+        "A few facts about {a} sound strange at first, yet they hold up.",
+        "Every new discovery about {a} adds another piece to the puzzle.",
     ],
     "outro": [
         "And that is the story. Thanks for watching, and see you in the next one!",

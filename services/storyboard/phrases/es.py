@@ -77,6 +77,10 @@ PHRASES = {
         "Cuando lo notas, lo ves en todas partes.",
         "Solo eso ya cambia el panorama.",
         "Intenta imaginarlo por un momento.",
+        "Ahora da un paso atrás y mira el panorama completo.",
+        "Esta parte es fácil de pasar por alto, así que fíjate bien.",
+        "Aquí viene la parte que casi nadie cuenta.",
+        "Parece sencillo, pero los detalles cuentan otra historia.",
     ],
     "topic": [
         "Se han escrito libros enteros {a}.",
@@ -87,6 +91,10 @@ PHRASES = {
         "Los investigadores siguen debatiendo {a}, y cada año llegan datos nuevos.",
         "Cada año, más gente quiere saber más {a}.",
         "Vale la pena detenerse un momento a pensar {a}.",
+        "Incluso los expertos siguen aprendiendo cosas nuevas {a}.",
+        "Algunas de las mejores preguntas {a} vienen de los niños.",
+        "Ciertos datos {a} suenan raros al principio, pero son ciertos.",
+        "Cada descubrimiento nuevo {a} añade otra pieza al rompecabezas.",
     ],
     "outro": [
         "Y esa es la historia. ¡Gracias por ver y hasta el próximo video!",

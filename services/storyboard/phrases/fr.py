@@ -83,6 +83,10 @@ PHRASES = {
         "Une fois remarqué, on le voit partout.",
         "Cela suffit déjà à changer le tableau.",
         "Essayez de l'imaginer un instant.",
+        "Prenons maintenant un peu de recul pour voir l'ensemble.",
+        "Ce détail passe facilement inaperçu, alors regardez bien.",
+        "Voici la partie dont on parle rarement.",
+        "Ça paraît simple, mais les détails racontent autre chose.",
     ],
     "topic": [
         "On a écrit des livres entiers {a}.",
@@ -93,6 +97,10 @@ PHRASES = {
         "Les chercheurs débattent encore {a}, et de nouvelles découvertes arrivent sans cesse.",
         "Chaque année, de plus en plus de gens se renseignent {a}.",
         "Ça vaut la peine de réfléchir un instant {a}.",
+        "Même les spécialistes apprennent encore des choses nouvelles {a}.",
+        "Certaines des meilleures questions {a} viennent des enfants.",
+        "Certains faits {a} semblent étranges au début, et pourtant ils sont vrais.",
+        "Chaque nouvelle découverte {a} ajoute une pièce au puzzle.",
     ],
     "outro": [
         "Et voilà l'histoire. Merci d'avoir regardé, et à la prochaine !",
