@@ -101,8 +101,8 @@ def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[s
 
 
 def _fill(texts: list[str], seconds: float, extra: list[str], language: str) -> list[str]:
-    """Lines from `extra`, in order and never one twice, each to the middle scene with the least speech, while one
-    is left whose addition brings the narration's speaking time closer to `seconds`."""
+    """Lines from `extra`, never one twice, each to the middle scene with the least speech: the next one in order
+    that still fits in `seconds`, else the one that overshoots least, as long as it brings the total closer."""
     pool = list(extra)
     texts = list(texts)
     spoken = [speech_s(t, language) for t in texts]
@@ -111,10 +111,11 @@ def _fill(texts: list[str], seconds: float, extra: list[str], language: str) -> 
         shortest = min(middle, key=lambda i: spoken[i])
         gap = seconds - sum(spoken)
         longer = [speech_s(f"{texts[shortest]} {line}", language) - spoken[shortest] for line in pool]
-        fits = [k for k, extra in enumerate(longer) if abs(gap - extra) < abs(gap)]
-        if not fits:
+        within = [k for k, added in enumerate(longer) if added <= gap]
+        closest = min(range(len(pool)), key=lambda k: abs(gap - longer[k]))
+        if not within and abs(gap - longer[closest]) >= abs(gap):
             break
-        line = pool.pop(fits[0])
+        line = pool.pop(within[0] if within else closest)
         texts[shortest] = f"{texts[shortest]} {line}"
         spoken[shortest] = speech_s(texts[shortest], language)
     return texts
