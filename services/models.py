@@ -14,6 +14,8 @@ FPS = 30
 NARRATION_PADDING_S = 0.4
 """Silence after a scene's speech: the timeline gives a narrated scene its speech plus this (and the transition),
 and the narrator aims the speech at what is left of the planned scene."""
+SENTENCE_PAUSE_S = 0.25
+"""Silence the narrator puts between two sentences of a scene."""
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 MediaKind = Literal["image", "video"]

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from services.exceptions import ComposeError, NarrationError, P2VError
 from services.ffmpeg import run_ffmpeg
-from services.models import NarrationAudio, Scene, SentenceSpan, WordSpan
+from services.models import SENTENCE_PAUSE_S, NarrationAudio, Scene, SentenceSpan, WordSpan
 from services.narration.base import SentenceVoice
 from services.narration.words import align, caption_words, speakable, spread
 from services.retention import mark_used
 from services.storyboard.language import split_sentences
 
 SAMPLE_RATE = 48000
-PAUSE_S = 0.25
+PAUSE_S = SENTENCE_PAUSE_S
 FIT_TOLERANCE = 0.05
 MIN_SPEED, MAX_SPEED = 0.85, 1.3
 FIT_ATTEMPTS = 3

@@ -1,11 +1,13 @@
 """A deterministic planner that needs no network: narration from phrasebooks per language, or the user's own script."""
 
+import logging
 import re
 
 from services.models import MAX_SCENES, Scene, Storyboard, VideoRequest
 from services.storyboard.base import PlannerPrompt
 from services.storyboard.intent import Intent, clean_script, is_instruction, read_intent
 from services.storyboard.language import STOPWORDS, detect_language, split_sentences
+from services.storyboard.pace import scene_weights, speech_budget_s, speech_s
 from services.storyboard.phrases import PHRASEBOOKS
 from services.storyboard.timing import fit_durations
 from services.storyboard.writer import topic_query, write_lines
@@ -18,12 +20,11 @@ SHORT_VIDEO_S, MIN_SHORT_SCENES = 20.0, 3
 SECONDS_PER_SCENE = 6.0
 SCRIPT_MIN_SENTENCES = 4
 WORDS_PER_SECOND = 2.4
-SPOKEN_WORDS_PER_SECOND = {"en": 2.6, "ru": 2.1, "uk": 1.3, "es": 1.9, "de": 2.1, "fr": 2.5}
-"""Words per second of narration, pauses included: espeak-ng's pace per language at the project's rate (measured:
-en 3.3, ru 2.6, uk 1.6, es 2.4, de 2.6, fr 3.1 words/s of speech), less a fifth for pauses and lead-ins."""
 TITLE_MAX_CHARS = 100
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
 _RU_UK_ABOUT = re.compile(r"^(?:о|об|обо|про)\s(?!то,|те,|том,)", re.IGNORECASE)
+SHORT_SCRIPT = 0.9
+logger = logging.getLogger(__name__)
 
 
 class OfflinePlanner:
@@ -50,9 +51,10 @@ class OfflinePlanner:
         else:
             target = request.duration_s or intent.duration_s or DEFAULT_TARGET_S
             count = _scene_count(request, intent, target)
-            pace = SPOKEN_WORDS_PER_SECOND.get(intent.language, WORDS_PER_SECOND)
-            lines = write_lines(intent, book, count, target * pace)
-        weights = [float(len(text.split())) for text, _ in lines]
+            budget = speech_budget_s(target, count, self.transition_s)
+            lines = write_lines(intent, book, count, budget)
+            _warn_if_short(lines, budget, intent.language)
+        weights = scene_weights([speech_s(text, language) for text, _ in lines], self.transition_s)
         durations = fit_durations(weights, target, self.transition_s)
         scenes = [
             Scene(index=i, narration=text, visual_query=query, duration_s=d)
@@ -80,6 +82,13 @@ class OfflinePlanner:
         target = request.duration_s or intent.duration_s or max(5.0, words / WORDS_PER_SECOND, 3.0 * len(texts))
         topic = topic_query(intent)
         return [(text, _keywords(text, topic)) for text in texts], target
+
+
+def _warn_if_short(lines: list[tuple[str, str]], budget_s: float, language: str) -> None:
+    """The phrasebook has a finite number of lines: a very long video can outrun them, and the voice then slows."""
+    written = sum(speech_s(text, language) for text, _ in lines)
+    if written < SHORT_SCRIPT * budget_s:
+        logger.warning("offline narration: about %.0f s of speech written for %.0f s asked", written, budget_s)
 
 
 def _scene_count(request: VideoRequest, intent: Intent, target: float) -> int:

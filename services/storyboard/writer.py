@@ -1,4 +1,4 @@
-"""Offline narration from a phrasebook: a list, an explanation or a story arc, filled to a word budget."""
+"""Offline narration from a phrasebook: a list, an explanation or a story arc, filled to a speaking-time budget."""
 
 import hashlib
 import random
@@ -6,12 +6,12 @@ import re
 
 from services.storyboard.intent import Intent
 from services.storyboard.language import STOPWORDS
+from services.storyboard.pace import speech_s
 from services.storyboard.phrases import Phrasebook
 
 _HINTS = ["close up", "people", "hands", "wide shot"]
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 Line = tuple[str, str]
-TRIM_ABOVE = 1.1
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -21,8 +21,8 @@ def seeded(intent: Intent) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def write_lines(intent: Intent, book: Phrasebook, count: int, words: float) -> list[Line]:
-    """`count` (narration, visual query) pairs whose narration totals about `words` words."""
+def write_lines(intent: Intent, book: Phrasebook, count: int, seconds: float) -> list[Line]:
+    """`count` (narration, visual query) pairs whose narration takes about `seconds` to speak (pace.speech_s)."""
     rng = seeded(intent)
     middle = max(count - 2, 0)
     if intent.structure == "list":
@@ -32,7 +32,7 @@ def write_lines(intent: Intent, book: Phrasebook, count: int, words: float) -> l
                                                       middle, rng)  # fmt: skip
     body = [_fmt(line, intent) for line in body]
     texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
-    texts = _trim(_fill(texts, words, book, rng), words)
+    texts = _fill(_trim(texts, seconds, intent.language), seconds, _extra_lines(intent, book, rng), intent.language)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
 
@@ -90,26 +90,48 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
     return lines
 
 
-def _fill(texts: list[str], words: float, book: Phrasebook, rng: random.Random) -> list[str]:
-    """Extra sentences, never one twice, each to the middle scene with the fewest words, while the whole narration
-    is short of the word budget by more than half the next sentence (so each one brings the total closer)."""
-    pool = list(book.more)
-    rng.shuffle(pool)
+def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[str]:
+    """The phrasebook's filler lines in a seeded order, a line naming the topic first and then every other one, so
+    a longer narration keeps coming back to its subject without saying its name in every sentence."""
+    topical, general = [_fmt(line, intent) for line in book.topic], list(book.more)
+    rng.shuffle(topical)
+    rng.shuffle(general)
+    mixed = [line for pair in zip(topical, general, strict=False) for line in pair]
+    return mixed + topical[len(general) :] + general[len(topical) :]
+
+
+def _fill(texts: list[str], seconds: float, extra: list[str], language: str) -> list[str]:
+    """Lines from `extra`, never one twice, each to the middle scene with the least speech: the next one in order
+    that still fits in `seconds`, else the one that overshoots least, as long as it brings the total closer."""
+    pool = list(extra)
     texts = list(texts)
+    spoken = [speech_s(t, language) for t in texts]
     middle = range(1, len(texts) - 1) if len(texts) > 2 else range(len(texts))
-    while pool and words - sum(len(t.split()) for t in texts) > len(pool[-1].split()) / 2:
-        shortest = min(middle, key=lambda i: len(texts[i].split()))
-        texts[shortest] = f"{texts[shortest]} {pool.pop()}"
-    return texts
-
-
-def _trim(texts: list[str], words: float) -> list[str]:
-    """Over budget (short videos), the longest lines lose their last sentences, keeping at least one each."""
-    texts = list(texts)
-    while sum(len(t.split()) for t in texts) > words * TRIM_ABOVE:
-        split = [_SENTENCE_END.split(t) for t in texts]
-        longest = max(range(len(texts)), key=lambda i: (len(split[i]) > 1, len(texts[i].split())))
-        if len(split[longest]) < 2:
+    while pool:
+        shortest = min(middle, key=lambda i: spoken[i])
+        gap = seconds - sum(spoken)
+        longer = [speech_s(f"{texts[shortest]} {line}", language) - spoken[shortest] for line in pool]
+        within = [k for k, added in enumerate(longer) if added <= gap]
+        closest = min(range(len(pool)), key=lambda k: abs(gap - longer[k]))
+        if not within and abs(gap - longer[closest]) >= abs(gap):
             break
-        texts[longest] = " ".join(split[longest][:-1])
+        line = pool.pop(within[0] if within else closest)
+        texts[shortest] = f"{texts[shortest]} {line}"
+        spoken[shortest] = speech_s(texts[shortest], language)
     return texts
+
+
+def _trim(texts: list[str], seconds: float, language: str) -> list[str]:
+    """Over budget (short videos), the longest lines lose their last sentences, keeping at least one each, while
+    that brings the speaking time closer to `seconds`."""
+    texts = list(texts)
+    while True:
+        total = sum(speech_s(t, language) for t in texts)
+        split = [_SENTENCE_END.split(t) for t in texts]
+        longest = max(range(len(texts)), key=lambda i: (len(split[i]) > 1, speech_s(texts[i], language)))
+        if total <= seconds or len(split[longest]) < 2:
+            return texts
+        shorter = " ".join(split[longest][:-1])
+        if abs(total - speech_s(texts[longest], language) + speech_s(shorter, language) - seconds) >= total - seconds:
+            return texts
+        texts[longest] = shorter

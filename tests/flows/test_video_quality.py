@@ -2,7 +2,7 @@
 
 Each prompt carries its intent in its own words (length, frame, "Top N", emoji, quotes, `%`); the report measures the
 finished file: length against the asked one, pauses and the music under them, loudness, loop jumps, instruction
-words in the narration. Prompts are varied on purpose and in three languages.
+words in the narration. Prompts are varied on purpose and in four languages.
 """
 
 import json
@@ -80,6 +80,18 @@ def test_vertical_russian_prompt_sets_the_frame_and_speaks_russian(tmp_path: Pat
     assert metadata["caption_style"] == "shorts" and metadata["language"] == "ru"
     assert metadata["title"] == "Как работают чёрные дыры"
     assert all(re.search("[а-яё]", s["narration"]) for s in metadata["scenes"])
+
+
+def test_vertical_spanish_prompt_lasts_the_twenty_seconds_it_asks_for(tmp_path: Path) -> None:
+    """The offline Spanish script once fell 12% short of the length (17.6 s for 20 s): it is now written to fill it."""
+    folder, metadata, report = _make(tmp_path, "Haz un vídeo vertical de 20 segundos sobre las abejas y la miel")
+
+    _assert_posts_well(folder, report)
+    assert metadata["language"] == "es" and (metadata["width"], metadata["height"]) == (1080, 1920)
+    assert metadata["target_duration_s"] == 20
+    length = probe(folder / "video.mp4").duration_s
+    assert length is not None and abs(length - 20) <= 2, length
+    assert report.speech.dead_air_s < 0.1 * length, "the length is speech, not silence"
 
 
 def test_emoji_quotes_and_percent_are_literal_and_never_spoken(tmp_path: Path) -> None:

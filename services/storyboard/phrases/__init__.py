@@ -3,7 +3,8 @@
 Placeholders: {a} the topic as a phrase that is grammatical where it stands (en: the topic itself; ru/uk: "про
 космос", "о том, как ..."; es "sobre ..."; de "über ..."; fr "sur ..."), {n} the item count, {items} the items' noun
 as the prompt wrote it, {label} the item label, {i} the item number. Every beat has several variants; the planner
-picks among them with a seed taken from the topic, so different prompts get different lines.
+picks among them with a seed taken from the topic, so different prompts get different lines. `more` (general) and
+`topic` (lines naming the topic) fill a narration up to the length asked for, none twice in one video.
 """
 
 from pydantic import BaseModel
@@ -19,6 +20,7 @@ class Phrasebook(BaseModel):
     tips: list[str]
     items: list[str]
     more: list[str]
+    topic: list[str]
     outro: list[str]
     tip_label: str
     item_label: str

@@ -1,0 +1,45 @@
+"""How long narration takes to speak with the offline voice, estimated from its syllables before any audio exists.
+
+The offline writer sizes its script with this, so the narration spoken at its natural pace fills the length asked
+for; the narrator then only nudges the speed (see services/narration/audio.py) instead of stretching short speech.
+"""
+
+import re
+
+from services.models import NARRATION_PADDING_S, SENTENCE_PAUSE_S
+from services.storyboard.language import split_sentences
+
+SYLLABLES_PER_SECOND = {"en": 4.6, "ru": 5.7, "uk": 3.5, "es": 5.6, "de": 4.6, "fr": 5.9}
+"""espeak-ng's speech rate at the project's pace (services/narration/espeak.py WORDS_PER_MINUTE, speed 1.0) as
+vowel groups per second of audio, measured over the phrasebooks' lines and checked on whole narrated scenes (within
+3%; one sentence to the next varies 11-16%, which the narrator's speed fitting absorbs)."""
+DEFAULT_SYLLABLES_PER_SECOND = 5.0
+_VOWELS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœаеёиоуыэюяіїє]+", re.IGNORECASE)
+
+
+def syllables(text: str) -> int:
+    """Vowel groups: a syllable count good enough to time speech (the rates above were measured the same way)."""
+    return len(_VOWELS.findall(text))
+
+
+def speech_s(text: str, language: str) -> float:
+    """Seconds the voice needs for `text`: its sentences at the language's rate, with the pauses between them."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return 0.0
+    rate = SYLLABLES_PER_SECOND.get(language.split("-")[0].lower(), DEFAULT_SYLLABLES_PER_SECOND)
+    spoken = sum(max(1, syllables(s)) for s in sentences) / rate
+    return spoken + SENTENCE_PAUSE_S * (len(sentences) - 1)
+
+
+def speech_budget_s(target_s: float, scenes: int, transition_s: float) -> float:
+    """Seconds of speech (pauses between sentences included) that a video of `target_s` holds: the timeline gives
+    each narrated scene its speech plus NARRATION_PADDING_S, and the opening scene half a transition more."""
+    return max(1.0, target_s - NARRATION_PADDING_S * scenes - (transition_s / 2 if scenes > 1 else 0.0))
+
+
+def scene_weights(speech: list[float], transition_s: float) -> list[float]:
+    """Each scene's share of the video as the timeline will measure it: speech, padding and its crossfades."""
+    if len(speech) < 2:
+        return list(speech)
+    return [s + NARRATION_PADDING_S + (transition_s / 2 if i == 0 else transition_s) for i, s in enumerate(speech)]
