@@ -53,6 +53,9 @@ class StepProgress(logging.Handler):
             self.per_scene[task_name] = self.per_scene.get(task_name, 0) + 1
         self.states[task_name] = state
         self.finished[task_name] = now
+        if task_name not in self.step_started:  # ran beside the step before it (narration beside the searches)
+            earlier = STEPS[max(0, STEPS.index(task_name) - 1)]
+            self.step_started[task_name] = self.step_started.get(earlier, now)
         following = STEPS.index(task_name) + 1
         if following < len(STEPS):
             self.step_started.setdefault(STEPS[following], now)
