@@ -8,9 +8,10 @@ Every function returns version hits, best first; `fusion` combines the rankings 
 
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, text
+from sqlalchemy import Row, TextClause, text
 from sqlalchemy.orm import Session
 
 from prompt_store.embeddings import MODELS
@@ -25,6 +26,14 @@ _HIT_COLUMNS = (
     "ARRAY(SELECT l.label FROM prompt_labels l WHERE l.prompt_id = p.id AND l.version = v.version ORDER BY l.label)"
     " AS labels"
 )
+
+
+@lru_cache(maxsize=128)
+def statement(sql: str) -> TextClause:
+    """`text(sql)`, built once per SQL string: parsing the bind parameters of a hybrid statement with a regular
+    expression costs about as much as fusing its rows. The SQL varies only with the model and which filters are
+    set, so a few statements cover every search."""
+    return text(sql)
 
 
 def distance_sql(model: str) -> str:
@@ -71,7 +80,7 @@ def semantic(
     Relies on the connection's `hnsw.iterative_scan` (set by `db.make_engine`) so filters still give k rows.
     """
     sql = semantic_sql(model, prompt_type=prompt_type, tags=tags)
-    rows = session.execute(text(sql), _params(VectorParam(vector), k, prompt_type, tags))
+    rows = session.execute(statement(sql), _params(VectorParam(vector), k, prompt_type, tags))
     return _hits(rows)
 
 
@@ -143,7 +152,7 @@ def fulltext(
 ) -> list[SearchHit]:
     """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`): every-word matches first,
     then, only when those are fewer than k, any-word matches (natural-language queries rarely have every word)."""
-    rows = list(session.execute(text(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
+    rows = list(session.execute(statement(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
     return _hits(rows) + any_word(query, [row.version_id for row in rows], session, k, prompt_type, tags)
 
 
@@ -156,10 +165,22 @@ def any_word(
     tags: list[str] | None,
 ) -> list[SearchHit]:
     """The any-word tier after `exclude` (the every-word version ids), filling up to k rows; none when full."""
+    return _hits(any_word_rows(query, exclude, session, k, prompt_type, tags))
+
+
+def any_word_rows(
+    query: str,
+    exclude: list[int],
+    session: Session,
+    k: int,
+    prompt_type: str | None,
+    tags: list[str] | None,
+) -> list[Row[Any]]:
+    """`any_word` as rows (see `hybrid`)."""
     if len(exclude) >= k:
         return []
     params = _params(query, k - len(exclude), prompt_type, tags) | {"exclude": exclude}
-    return _hits(session.execute(text(any_word_sql(prompt_type, tags)), params))
+    return list(session.execute(statement(any_word_sql(prompt_type, tags)), params))
 
 
 def name_sql(prompt_type: str | None, tags: list[str] | None) -> str:
@@ -185,7 +206,7 @@ def by_name(
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
     """Prompts by name similarity, best first (see `name_sql`)."""
-    rows = session.execute(text(name_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
+    rows = session.execute(statement(name_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
     return _hits(rows)
 
 
@@ -198,9 +219,11 @@ def hybrid(
     k: int = 10,
     prompt_type: str | None = None,
     tags: list[str] | None = None,
-) -> tuple[list[SearchHit], list[SearchHit], list[SearchHit]]:
+) -> tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]]:
     """Semantic, full-text and name rankings: one statement (semantic, every-word, names), and a second one for
-    the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`)."""
+    the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`).
+
+    Rows, not hits: they have a hit's columns, and `fusion` validates only the rows it returns."""
     parts = [
         semantic_sql(model, prompt_type=prompt_type, tags=tags).replace(":q", ":v"),
         every_word_sql(prompt_type, tags),
@@ -208,13 +231,11 @@ def hybrid(
     ]
     sql = " UNION ALL ".join(f"(SELECT {i} AS source, r.* FROM ({part}) AS r)" for i, part in enumerate(parts))
     params = _params(query, k, prompt_type, tags) | {"v": VectorParam(vector)}
-    rankings: tuple[list[SearchHit], list[SearchHit], list[SearchHit]] = ([], [], [])
-    every: list[int] = []
-    for row in session.execute(text(sql), params):
-        rankings[row.source].append(_hit(row))
-        if row.source == 1:
-            every.append(row.version_id)
-    rankings[1].extend(any_word(query, every, session, k, prompt_type, tags))
+    rankings: tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]] = ([], [], [])
+    for row in session.execute(statement(sql), params).all():  # one fetch, not one per row
+        rankings[row.source].append(row)
+    every = [row.version_id for row in rankings[1]]
+    rankings[1].extend(any_word_rows(query, every, session, k, prompt_type, tags))
     return rankings
 
 
@@ -239,12 +260,13 @@ def similar_user_prompts(
         LIMIT :k
     """
     params = {"q": VectorParam(vector), "k": k, "exclude": exclude_id}
-    return [UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(text(sql), params)]
+    return [UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(statement(sql), params)]
 
 
 def _hit(row: Row[Any]) -> SearchHit:
-    """A row as a hit (from its mapping: pydantic's attribute lookup probes the row for every optional field)."""
-    return SearchHit.model_validate(row._mapping)
+    """A row as a hit (from a dict: pydantic probes a row or its mapping for every optional field, and each
+    missing key raises inside SQLAlchemy)."""
+    return SearchHit.model_validate(row._asdict())
 
 
 def _hits(rows: Iterable[Row[Any]]) -> list[SearchHit]:
