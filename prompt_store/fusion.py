@@ -5,15 +5,29 @@ costs more than fusing it, so only the rows returned are validated (`materialize
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from sqlalchemy import Row
+from typing import Any, Protocol
 
 from prompt_store.schemas import SearchHit
 
 RRF_K = 60  # the constant from Cormack et al.; damps the weight of top ranks
 Key = tuple[str, int]
-Hit = SearchHit | Row[Any]  # a hit, or a row with a hit's columns (name, type, version, is_active, ..., score)
+
+
+class HitRow(Protocol):
+    """A result row with a hit's columns (a SQLAlchemy row, a psycopg named tuple), not validated yet."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def score(self) -> float: ...
+    def _asdict(self) -> dict[str, Any]: ...
+
+
+Hit = SearchHit | HitRow
 Scored = tuple[Hit, float]  # a hit and its fused score, best first in a ranking
 
 

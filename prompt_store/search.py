@@ -3,19 +3,20 @@
 Each model has its own partial HNSW expression index, `(embedding::vector(D)) vector_cosine_ops WHERE
 model = 'M'`; a query only uses it when it repeats that expression and that predicate literally, so the model
 name and width are inlined (both come from the registry, never from user input).
-Every function returns version hits, best first; `fusion` combines the rankings and groups them per prompt.
+Every function returns version hits, best first (`hybrid`: rows with a hit's columns, validated by `fusion` only
+when returned); `fusion` combines the rankings and groups them per prompt.
 """
 
 import json
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, TextClause, text
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
 from prompt_store.embeddings import MODELS
 from prompt_store.schemas import SearchHit, UserPromptHit
+from prompt_store.statements import generic_plan_rows, statement
 from prompt_store.vector_param import VectorParam
 
 TS_CONFIG = "prompt_search"  # migration 0009: Russian + English stemming, unaccent
@@ -26,14 +27,6 @@ _HIT_COLUMNS = (
     "ARRAY(SELECT l.label FROM prompt_labels l WHERE l.prompt_id = p.id AND l.version = v.version ORDER BY l.label)"
     " AS labels"
 )
-
-
-@lru_cache(maxsize=128)
-def statement(sql: str) -> TextClause:
-    """`text(sql)`, built once per SQL string: parsing the bind parameters of a hybrid statement with a regular
-    expression costs about as much as fusing its rows. The SQL varies only with the model and which filters are
-    set, so a few statements cover every search."""
-    return text(sql)
 
 
 def distance_sql(model: str) -> str:
@@ -87,10 +80,12 @@ def semantic(
 def every_word_sql(prompt_type: str | None, tags: list[str] | None) -> str:
     """Versions with every word of the query (web-search syntax: "phrases", or, -not), by ts_rank_cd; score > 1.
 
-    The k best ids first, then their columns: the labels' subquery runs for k rows, not for every match."""
+    The k best ids first, then their columns: the labels' subquery runs for k rows, not for every match.
+    `q` is MATERIALIZED: inlined, a generic plan (`statements.generic_plan_rows`) would parse the query again for
+    every matching row, in the rank and in the recheck."""
     scope = _filters(prompt_type, tags)
     return f"""
-        WITH q AS (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
+        WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
         best AS (
             SELECT v.id, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
             FROM q, prompt_versions v {_prompts_join("v.prompt_id", scope)}
@@ -219,11 +214,12 @@ def hybrid(
     k: int = 10,
     prompt_type: str | None = None,
     tags: list[str] | None = None,
-) -> tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]]:
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Semantic, full-text and name rankings: one statement (semantic, every-word, names), and a second one for
     the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`).
 
-    Rows, not hits: they have a hit's columns, and `fusion` validates only the rows it returns."""
+    Rows, not hits (`fusion.HitRow`): they have a hit's columns, and `fusion` validates only the rows it returns.
+    The statement runs with its generic plan (`generic_plan_rows`)."""
     parts = [
         semantic_sql(model, prompt_type=prompt_type, tags=tags).replace(":q", ":v"),
         every_word_sql(prompt_type, tags),
@@ -231,8 +227,8 @@ def hybrid(
     ]
     sql = " UNION ALL ".join(f"(SELECT {i} AS source, r.* FROM ({part}) AS r)" for i, part in enumerate(parts))
     params = _params(query, k, prompt_type, tags) | {"v": VectorParam(vector)}
-    rankings: tuple[list[Row[Any]], list[Row[Any]], list[Row[Any]]] = ([], [], [])
-    for row in session.execute(statement(sql), params).all():  # one fetch, not one per row
+    rankings: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+    for row in generic_plan_rows(session, sql, params):
         rankings[row.source].append(row)
     every = [row.version_id for row in rankings[1]]
     rankings[1].extend(any_word_rows(query, every, session, k, prompt_type, tags))

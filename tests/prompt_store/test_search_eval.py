@@ -3,12 +3,15 @@
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import Row
+from psycopg.errors import DataError
+from sqlalchemy import text
 
 from benchmarks.prompt_search import evaluate, load_eval
 from prompt_store import finder, fusion, search
 from prompt_store.schemas import SearchHit
+from prompt_store.statements import generic_plan_rows
 from prompt_store.store import PromptStore
+from prompt_store.vector_param import VectorParam
 from tests.prompt_store.eval_set import EVAL
 
 
@@ -56,9 +59,40 @@ def test_hybrid_hits_are_the_same_as_with_every_row_validated(store: PromptStore
         vector = store.embedder().embed([query])[0]
         with store.autocommit() as s:
             rows = search.hybrid(query, vector, session=s, model=store.model, k=40)
-        assert all(isinstance(row, Row) for ranking in rows for row in ranking)
+        assert not any(isinstance(row, SearchHit) for ranking in rows for row in ranking)  # validated late
         validated = [[fusion.as_hit(row) for row in ranking] for ranking in rows]
         expected = _before_lazy_rows(validated, 3)
         assert store.search(query, k=3) == expected, query
         ranked = fusion.blend_then_fuse(*rows, 40, lexical_weight=finder.LEXICAL_WEIGHT, weights=finder.NAME_WEIGHTS)
         assert fusion.materialize(ranked[:3]) == store.search(query, k=3, all_versions=True), query
+
+
+def test_generic_plans_give_the_rows_of_plans_made_per_query(store: PromptStore) -> None:
+    """The hybrid statement runs with its generic plan from its 5th run on a connection: same rows, same order."""
+    sql = " UNION ALL ".join(
+        f"(SELECT {i} AS source, r.* FROM ({part}) AS r)"
+        for i, part in enumerate(
+            [
+                search.semantic_sql(store.model, prompt_type=None, tags=None).replace(":q", ":v"),
+                search.every_word_sql(None, None),
+                search.name_sql(None, None),
+            ]
+        )
+    )
+    with store.autocommit() as s:
+        for query in [query for *_, pair in EVAL.values() for query in pair]:
+            params = search._params(query, 40, None, None) | {"v": VectorParam(store.embedder().embed([query])[0])}
+            generic = [tuple(row) for row in generic_plan_rows(s, sql, params)]
+            per_query = [tuple(row) for row in s.execute(text(sql), params)]
+            assert generic == per_query, query
+        plans = s.execute(text("SELECT sum(generic_plans) FROM pg_prepared_statements")).scalar_one()
+        assert plans >= len(EVAL) * 2 - 5  # the statement was prepared and its generic plan used
+        assert s.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"  # reset after each search
+
+
+def test_a_failing_statement_leaves_the_plan_mode_as_it_was(store: PromptStore) -> None:
+    with store.autocommit() as s:
+        with pytest.raises(DataError):
+            generic_plan_rows(s, "SELECT 1 / :zero AS x", {"zero": 0})
+        assert s.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+        assert [row.x for row in generic_plan_rows(s, "SELECT 1 / :one AS x", {"one": 1})] == [1]
