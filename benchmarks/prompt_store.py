@@ -6,7 +6,8 @@ Uses a throwaway embedded Postgres, stopped and deleted at the end (or a new dat
 dropped at the end). Query vectors and the embeddings
 of committed versions come from a fixed table instead of a model, drawn like the corpus (`--data`), so the figures
 are the store's own cost (SQL, pooling, fusion, HNSW inserts), not MiniLM's.
-Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <= 20 ms, >= 300 versions/s.
+Targets from issue 3: p50 <= 5 ms, p99 <= 25 ms, recall@10 >= 0.95, hybrid p50 <= 20 ms, >= 300 versions/s;
+issue 21: hybrid new / old <= 1 at p50 and p99 (old: the search before issue 21, benchmarks/prompt_store_legacy.py).
 """
 
 import argparse
@@ -28,9 +29,9 @@ from pgvector.psycopg import register_vector
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 
-from prompt_store import fusion, migrate, search
+from benchmarks.prompt_store_legacy import hybrid_lines
+from prompt_store import migrate, search
 from prompt_store.db import embedded_url, make_engine, normalise_url
-from prompt_store.schemas import SearchHit
 from prompt_store.store import PromptStore
 from prompt_store.vector_param import VectorParam
 from services.settings import Settings
@@ -157,9 +158,7 @@ def bench_search(store: PromptStore, embedder: FixedVectors, vectors: np.ndarray
             timed(lambda t=text: store.search(t, mode="semantic", k=10, prompt_type="tool", tags=["t2"]), 1)
         )
     grouped = [timed(lambda t=t: store.search(t, mode="semantic", k=10), 1)[0] for t in texts]
-    old_hybrid, hybrid = compare(
-        texts, lambda t: legacy_hybrid(store, embedder, t), lambda t: store.search(t, mode="hybrid", k=10)
-    )
+    hybrid = hybrid_lines(store, lambda q: embedder.embed([q])[0], texts, model=MODEL, dims=DIMS)
     # natural-language queries rarely share every word with a version: the any-word tier does the work
     sentences = [" ".join(random.choices(WORDS, k=6)) for _ in range(max(1, queries // 4))]
     embedder.table.update(zip(sentences, draw(len(sentences), data), strict=True))
@@ -172,45 +171,8 @@ def bench_search(store: PromptStore, embedder: FixedVectors, vectors: np.ndarray
     print(
         f"semantic per prompt  p50 {pct(grouped, 50):6.2f} ms   p99 {pct(grouped, 99):6.2f} ms  (grouped, the default)"
     )
-    print(
-        f"hybrid old (AND+RRF) p50 {pct(old_hybrid, 50):6.2f} ms   p99 {pct(old_hybrid, 99):6.2f} ms  (before issue 21)"
-    )
-    print(f"hybrid new           p50 {pct(hybrid, 50):6.2f} ms   p99 {pct(hybrid, 99):6.2f} ms  (tiers, blend, names)")
+    print("\n".join(hybrid))
     print(f"hybrid new, 6 words  p50 {pct(long_hybrid, 50):6.2f} ms   p99 {pct(long_hybrid, 99):6.2f} ms (any word)")
-
-
-def compare(
-    texts: list[str], old: Callable[[str], object], new: Callable[[str], object]
-) -> tuple[list[float], list[float]]:
-    """Latencies of `old` and `new` on the same queries, interleaved (the first alternates), so that a shared
-    machine's changing load weighs on both alike."""
-    olds, news = [], []
-    for i, text in enumerate(texts):
-        pair = [(olds, old), (news, new)]
-        for samples, fn in pair if i % 2 else reversed(pair):
-            samples.extend(timed(lambda fn=fn, text=text: fn(text), 1))
-    return olds, news
-
-
-_LEGACY_FULLTEXT = """
-    WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query)
-    SELECT p.name, p.type, v.version, v.version = p.active_version AS is_active, p.active_version, v.text,
-        ts_rank_cd(v.tsv, q.query) AS score
-    FROM q, prompt_versions v JOIN prompts p ON p.id = v.prompt_id
-    WHERE v.tsv @@ q.query ORDER BY score DESC, v.id DESC LIMIT :k
-"""
-
-
-def legacy_hybrid(store: PromptStore, embedder: FixedVectors, query: str, k: int = 10) -> list[SearchHit]:
-    """The hybrid search before issue 21 (every-word English full-text, RRF, versions), to compare in one run."""
-    vector = embedder.embed([query])[0]
-    with store.autocommit() as s:
-        lexical = [
-            SearchHit.model_validate(r, from_attributes=True)
-            for r in s.execute(sql_text(_LEGACY_FULLTEXT), {"q": query, "k": 40})
-        ]
-        semantic = search.semantic(vector, session=s, model=MODEL, k=40)
-    return fusion.fuse([semantic, lexical], k)
 
 
 def server_times(store: PromptStore, qvecs: np.ndarray) -> list[float]:

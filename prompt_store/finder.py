@@ -64,23 +64,25 @@ def run(
     vector = embed(request.query) if request.mode != "fulltext" else None
     with session_factory() as session:
         rankings = _rankings(request, session, vector, model, depth)
-        if request.mode == "hybrid":
-            semantic, lexical, names = rankings
-            hits = fusion.blend_then_fuse(
-                semantic, lexical, names, depth, lexical_weight=LEXICAL_WEIGHT, weights=NAME_WEIGHTS
-            )
-        else:
-            hits = rankings[0]
-        return hits[: request.k] if request.all_versions else fusion.group_by_prompt(hits, request.k)
+    if request.mode == "hybrid":
+        semantic, lexical, names = rankings
+        ranked = fusion.blend_then_fuse(
+            semantic, lexical, names, depth, lexical_weight=LEXICAL_WEIGHT, weights=NAME_WEIGHTS
+        )
+    else:
+        ranked = fusion.scored(rankings[0])
+    if request.all_versions:
+        return fusion.materialize(ranked[: request.k])
+    return fusion.group_by_prompt(ranked, request.k)
 
 
 def _rankings(
     request: SearchRequest, session: Session, vector: Sequence[float] | None, model: str, depth: int
-) -> list[list[SearchHit]]:
+) -> Sequence[Sequence[fusion.Hit]]:
     filters: dict[str, Any] = dict(session=session, k=depth, prompt_type=request.prompt_type, tags=request.tags)
     if request.mode == "fulltext":
         return [search.fulltext(request.query, **filters)]
     assert vector is not None
     if request.mode == "semantic":
         return [search.semantic(vector, model=model, **filters)]
-    return list(search.hybrid(request.query, vector, model=model, **filters))
+    return search.hybrid(request.query, vector, model=model, **filters)

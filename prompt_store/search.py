@@ -3,7 +3,8 @@
 Each model has its own partial HNSW expression index, `(embedding::vector(D)) vector_cosine_ops WHERE
 model = 'M'`; a query only uses it when it repeats that expression and that predicate literally, so the model
 name and width are inlined (both come from the registry, never from user input).
-Every function returns version hits, best first; `fusion` combines the rankings and groups them per prompt.
+Every function returns version hits, best first (`hybrid`: rows with a hit's columns, validated by `fusion` only
+when returned); `fusion` combines the rankings and groups them per prompt.
 """
 
 import json
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from prompt_store.embeddings import MODELS
 from prompt_store.schemas import SearchHit, UserPromptHit
+from prompt_store.statements import generic_plan_rows, statement
 from prompt_store.vector_param import VectorParam
 
 TS_CONFIG = "prompt_search"  # migration 0009: Russian + English stemming, unaccent
@@ -71,17 +73,19 @@ def semantic(
     Relies on the connection's `hnsw.iterative_scan` (set by `db.make_engine`) so filters still give k rows.
     """
     sql = semantic_sql(model, prompt_type=prompt_type, tags=tags)
-    rows = session.execute(text(sql), _params(VectorParam(vector), k, prompt_type, tags))
+    rows = session.execute(statement(sql), _params(VectorParam(vector), k, prompt_type, tags))
     return _hits(rows)
 
 
 def every_word_sql(prompt_type: str | None, tags: list[str] | None) -> str:
     """Versions with every word of the query (web-search syntax: "phrases", or, -not), by ts_rank_cd; score > 1.
 
-    The k best ids first, then their columns: the labels' subquery runs for k rows, not for every match."""
+    The k best ids first, then their columns: the labels' subquery runs for k rows, not for every match.
+    `q` is MATERIALIZED: inlined, a generic plan (`statements.generic_plan_rows`) would parse the query again for
+    every matching row, in the rank and in the recheck."""
     scope = _filters(prompt_type, tags)
     return f"""
-        WITH q AS (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
+        WITH q AS MATERIALIZED (SELECT websearch_to_tsquery('{TS_CONFIG}', :q) AS every),
         best AS (
             SELECT v.id, 1 + ts_rank_cd(v.tsv, q.every, 1) AS score
             FROM q, prompt_versions v {_prompts_join("v.prompt_id", scope)}
@@ -143,7 +147,7 @@ def fulltext(
 ) -> list[SearchHit]:
     """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`): every-word matches first,
     then, only when those are fewer than k, any-word matches (natural-language queries rarely have every word)."""
-    rows = list(session.execute(text(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
+    rows = list(session.execute(statement(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
     return _hits(rows) + any_word(query, [row.version_id for row in rows], session, k, prompt_type, tags)
 
 
@@ -156,10 +160,22 @@ def any_word(
     tags: list[str] | None,
 ) -> list[SearchHit]:
     """The any-word tier after `exclude` (the every-word version ids), filling up to k rows; none when full."""
+    return _hits(any_word_rows(query, exclude, session, k, prompt_type, tags))
+
+
+def any_word_rows(
+    query: str,
+    exclude: list[int],
+    session: Session,
+    k: int,
+    prompt_type: str | None,
+    tags: list[str] | None,
+) -> list[Row[Any]]:
+    """`any_word` as rows (see `hybrid`)."""
     if len(exclude) >= k:
         return []
     params = _params(query, k - len(exclude), prompt_type, tags) | {"exclude": exclude}
-    return _hits(session.execute(text(any_word_sql(prompt_type, tags)), params))
+    return list(session.execute(statement(any_word_sql(prompt_type, tags)), params))
 
 
 def name_sql(prompt_type: str | None, tags: list[str] | None) -> str:
@@ -185,7 +201,7 @@ def by_name(
     tags: list[str] | None = None,
 ) -> list[SearchHit]:
     """Prompts by name similarity, best first (see `name_sql`)."""
-    rows = session.execute(text(name_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
+    rows = session.execute(statement(name_sql(prompt_type, tags)), _params(query, k, prompt_type, tags))
     return _hits(rows)
 
 
@@ -198,9 +214,12 @@ def hybrid(
     k: int = 10,
     prompt_type: str | None = None,
     tags: list[str] | None = None,
-) -> tuple[list[SearchHit], list[SearchHit], list[SearchHit]]:
+) -> tuple[list[Any], list[Any], list[Any]]:
     """Semantic, full-text and name rankings: one statement (semantic, every-word, names), and a second one for
-    the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`)."""
+    the any-word tier only when the every-word tier has fewer than k rows (see `fulltext`).
+
+    Rows, not hits (`fusion.HitRow`): they have a hit's columns, and `fusion` validates only the rows it returns.
+    The statement runs with its generic plan (`generic_plan_rows`)."""
     parts = [
         semantic_sql(model, prompt_type=prompt_type, tags=tags).replace(":q", ":v"),
         every_word_sql(prompt_type, tags),
@@ -208,13 +227,11 @@ def hybrid(
     ]
     sql = " UNION ALL ".join(f"(SELECT {i} AS source, r.* FROM ({part}) AS r)" for i, part in enumerate(parts))
     params = _params(query, k, prompt_type, tags) | {"v": VectorParam(vector)}
-    rankings: tuple[list[SearchHit], list[SearchHit], list[SearchHit]] = ([], [], [])
-    every: list[int] = []
-    for row in session.execute(text(sql), params):
-        rankings[row.source].append(_hit(row))
-        if row.source == 1:
-            every.append(row.version_id)
-    rankings[1].extend(any_word(query, every, session, k, prompt_type, tags))
+    rankings: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+    for row in generic_plan_rows(session, sql, params):
+        rankings[row.source].append(row)
+    every = [row.version_id for row in rankings[1]]
+    rankings[1].extend(any_word_rows(query, every, session, k, prompt_type, tags))
     return rankings
 
 
@@ -239,12 +256,13 @@ def similar_user_prompts(
         LIMIT :k
     """
     params = {"q": VectorParam(vector), "k": k, "exclude": exclude_id}
-    return [UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(text(sql), params)]
+    return [UserPromptHit.model_validate(row, from_attributes=True) for row in session.execute(statement(sql), params)]
 
 
 def _hit(row: Row[Any]) -> SearchHit:
-    """A row as a hit (from its mapping: pydantic's attribute lookup probes the row for every optional field)."""
-    return SearchHit.model_validate(row._mapping)
+    """A row as a hit (from a dict: pydantic probes a row or its mapping for every optional field, and each
+    missing key raises inside SQLAlchemy)."""
+    return SearchHit.model_validate(row._asdict())
 
 
 def _hits(rows: Iterable[Row[Any]]) -> list[SearchHit]:
