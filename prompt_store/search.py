@@ -148,19 +148,8 @@ def fulltext(
     """Versions sharing words with the query (stemmed, any language of `TS_CONFIG`): every-word matches first,
     then, only when those are fewer than k, any-word matches (natural-language queries rarely have every word)."""
     rows = list(session.execute(statement(every_word_sql(prompt_type, tags)), _params(query, k, prompt_type, tags)))
-    return _hits(rows) + any_word(query, [row.version_id for row in rows], session, k, prompt_type, tags)
-
-
-def any_word(
-    query: str,
-    exclude: list[int],
-    session: Session,
-    k: int,
-    prompt_type: str | None,
-    tags: list[str] | None,
-) -> list[SearchHit]:
-    """The any-word tier after `exclude` (the every-word version ids), filling up to k rows; none when full."""
-    return _hits(any_word_rows(query, exclude, session, k, prompt_type, tags))
+    more = any_word_rows(query, [row.version_id for row in rows], session, k, prompt_type, tags)
+    return _hits(rows + more)
 
 
 def any_word_rows(
@@ -171,7 +160,7 @@ def any_word_rows(
     prompt_type: str | None,
     tags: list[str] | None,
 ) -> list[Row[Any]]:
-    """`any_word` as rows (see `hybrid`)."""
+    """The any-word tier after `exclude` (the every-word version ids), filling up to k rows; none when full."""
     if len(exclude) >= k:
         return []
     params = _params(query, k - len(exclude), prompt_type, tags) | {"exclude": exclude}
