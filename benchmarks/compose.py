@@ -114,7 +114,7 @@ def worker(kind: str, timeline_json: Path, out: Path) -> None:
     sampler = PeakRSS().start()
     started = time.perf_counter()
     if kind == "segmented":
-        SegmentedComposer(Composer(), parts_dir=out / "parts", workers=2).render(timeline, out)
+        SegmentedComposer(Composer(), parts_dir=out / "parts").render(timeline, out)
         frames, wall = plan_render(timeline).total_frames, time.perf_counter() - started
     elif kind in ("composer", "pixel-pan"):
         Composer(motion="pan" if kind == "composer" else "pixel_pan").render(timeline, out)
