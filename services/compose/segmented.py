@@ -4,7 +4,7 @@ The steps are separate functions so a scheduler can run them where it likes: `re
 (segment_render.py), `render_sound` once for the whole video, `write_extras` (thumbnail, contact sheet, caption
 files), then `join_video`. Segments and the sound are stored under their content key in a parts folder, so an
 unchanged segment is never rendered twice. `SegmentedComposer` runs all of it on this machine with a few threads,
-each step its own ffmpeg process, so two segments encode at once where one filter graph would leave a core idle.
+each step its own ffmpeg process, one segment per core where one filter graph would leave a core idle.
 """
 
 import hashlib
