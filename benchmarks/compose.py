@@ -12,8 +12,9 @@ A second row, "content", feeds x264 the composer's own frames (its output decode
 encode cost of this timeline's pictures (pan, transitions, captions), which no renderer of it can go below.
 The composer renders twice: "composer" with the default smooth sub-pixel pan, "pixel-pan" with the former
 whole-pixel pan (motion="pixel_pan"); their speed ratio is printed (target: smooth >= 80% of whole-pixel).
-"segmented" renders the same video in segments (services/compose/segmented.py: one ffmpeg per scene, two at a
-time, the sound beside them, joined by stream copy); its peak RSS is the largest sum over its processes at once.
+"segmented" renders the same video in segments (services/compose/segmented.py: one ffmpeg per scene, one per core,
+each single-threaded, the sound beside them, joined by stream copy); its peak RSS is the largest sum over its
+processes at once.
 MoviePy needs the bench extra; without installing it into the venv: `pip install --target DIR moviepy pillow
 decorator proglog imageio --no-deps` and PYTHONPATH=DIR.
 """
@@ -114,7 +115,7 @@ def worker(kind: str, timeline_json: Path, out: Path) -> None:
     sampler = PeakRSS().start()
     started = time.perf_counter()
     if kind == "segmented":
-        SegmentedComposer(Composer(), parts_dir=out / "parts", workers=2).render(timeline, out)
+        SegmentedComposer(Composer(), parts_dir=out / "parts").render(timeline, out)
         frames, wall = plan_render(timeline).total_frames, time.perf_counter() - started
     elif kind in ("composer", "pixel-pan"):
         Composer(motion="pan" if kind == "composer" else "pixel_pan").render(timeline, out)

@@ -4,7 +4,7 @@
 
 The timeline is benchmarks/compose.py's (1080p generated stills, captions, narration), rendered by
 services/compose/segmented.py.
-1. full: the video in segments, two at a time on this machine, on an empty parts folder.
+1. full: the video in segments, one per core on this machine, on an empty parts folder.
 2. incremental: one scene's still replaced, the video composed again with the same parts folder: only that scene's
    segment and the next one (which carries its tail) render, beside the extras and the join (target <= 20%).
 3. scale-out simulation: N worker processes, each pinned to a core of its own (a one-core machine, x264 with one
@@ -43,7 +43,7 @@ TIMEOUT_S = 1800.0
 
 def full_and_incremental(timeline: Timeline, work: Path, *, edited_scene: int) -> dict[str, tuple[float, float]]:
     """(wall, CPU) seconds of the full render and of the render after one scene's still changed."""
-    composer = SegmentedComposer(Composer(), parts_dir=work / "parts", workers=2)
+    composer = SegmentedComposer(Composer(), parts_dir=work / "parts")
     edited = _with_new_still(timeline, work, edited_scene)
     return {
         "full": _timed(lambda: composer.render(timeline, work / "full")),

@@ -51,7 +51,8 @@ def render_segment(job: SegmentJob, folder: Path, *, timeout_s: float) -> Segmen
             **job.encoder.ffmpeg_options(job.fps),
         )
         what = f"rendering segment {job.index + 1} (scene {job.scene.index + 1})"
-        run_ffmpeg(["-loglevel", "error", *output.get_args()], timeout_s=timeout_s, what=what)
+        args = ["-loglevel", "error", *job.encoder.global_args(), *output.get_args()]
+        run_ffmpeg(args, timeout_s=timeout_s, what=what)
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)

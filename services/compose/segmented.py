@@ -4,7 +4,7 @@ The steps are separate functions so a scheduler can run them where it likes: `re
 (segment_render.py), `render_sound` once for the whole video, `write_extras` (thumbnail, contact sheet, caption
 files), then `join_video`. Segments and the sound are stored under their content key in a parts folder, so an
 unchanged segment is never rendered twice. `SegmentedComposer` runs all of it on this machine with a few threads,
-each step its own ffmpeg process, so two segments encode at once where one filter graph would leave a core idle.
+each step its own ffmpeg process, one segment per core where one filter graph would leave a core idle.
 """
 
 import hashlib
@@ -22,7 +22,14 @@ from services.compose.music import resolve_music
 from services.compose.plan import plan_render
 from services.compose.render import Composer, check_inputs, file_sha256
 from services.compose.segment_render import join_video_stream, render_segment
-from services.compose.segments import EncoderSettings, SegmentedPlan, SegmentFile, file_digest, plan_segments
+from services.compose.segments import (
+    EncoderSettings,
+    SegmentedPlan,
+    SegmentFile,
+    SegmentJob,
+    file_digest,
+    plan_segments,
+)
 from services.compose.shorts import shorts_cues
 from services.compose.thumbnail import write_thumbnail
 from services.ffmpeg import probe
@@ -117,22 +124,39 @@ def join_video(
     )
 
 
-def encoder_of(composer: Composer) -> EncoderSettings:
-    return EncoderSettings(preset=composer.preset, crf=composer.crf)
+def encoder_of(composer: Composer, *, threads: int = 0) -> EncoderSettings:
+    return EncoderSettings(preset=composer.preset, crf=composer.crf, threads=threads)
+
+
+STILL_SETUP_FRAMES = 10
+"""A still's one-off cost in a segment (decode, scale, the pan's phase atlas), in frames of encode: ~0.25 s."""
+
+
+def render_order(plan: SegmentedPlan) -> list[SegmentJob]:
+    """The jobs most expensive first, so the last ones to finish are short and no core idles long at the end."""
+    return sorted(plan.jobs, key=lambda job: -(job.frames + STILL_SETUP_FRAMES * (1 + (job.previous is not None))))
 
 
 class SegmentedComposer:
-    """Renders what `Composer` renders, the picture in segments on `workers` threads of this process."""
+    """Renders what `Composer` renders, the picture in segments on `workers` threads of this process.
 
-    def __init__(self, composer: Composer, *, parts_dir: Path, workers: int = 2) -> None:
+    `workers` defaults to the number of cores. When every core has a segment of its own (workers >= cores), each
+    segment is encoded and filtered single-threaded: frame threading would only add CPU on a busy machine.
+    """
+
+    def __init__(self, composer: Composer, *, parts_dir: Path, workers: int | None = None) -> None:
         self.composer = composer
         self.parts_dir = parts_dir
-        self.workers = max(1, workers)
+        self.workers = max(1, workers or os.cpu_count() or 1)
 
     def plan(self, timeline: Timeline) -> SegmentedPlan:
         composer = self.composer
+        threads = 1 if self.workers >= (os.cpu_count() or 1) else 0
         return plan_segments(
-            timeline, motion=composer.motion, transition=composer.transition, encoder=encoder_of(composer)
+            timeline,
+            motion=composer.motion,
+            transition=composer.transition,
+            encoder=encoder_of(composer, threads=threads),
         )
 
     def render(self, timeline: Timeline, out_dir: Path) -> RenderedVideo:
@@ -146,10 +170,14 @@ class SegmentedComposer:
         music_dir = self.composer.music_cache_dir
         with (
             ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool,
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="extras") as beside,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as beside,
         ):
-            extras = beside.submit(write_extras, timeline, out_dir, timeout_s=timeout)  # light: not worth a slot
-            sound = pool.submit(render_sound, timeline, self.parts_dir, music_cache_dir=music_dir, timeout_s=timeout)
-            parts = [pool.submit(render_segment, job, self.parts_dir, timeout_s=timeout) for job in plan.jobs]
-            segments = [part.result() for part in parts]
+            parts = {
+                job.index: pool.submit(render_segment, job, self.parts_dir, timeout_s=timeout)
+                for job in render_order(plan)
+            }
+            # The sound and extras are mostly single-threaded and short: beside the segments, not in a slot
+            sound = beside.submit(render_sound, timeline, self.parts_dir, music_cache_dir=music_dir, timeout_s=timeout)
+            extras = beside.submit(write_extras, timeline, out_dir, timeout_s=timeout)
+            segments = [parts[job.index].result() for job in plan.jobs]
             return join_video(segments, sound.result(), extras.result(), out_dir, timeout_s=timeout)

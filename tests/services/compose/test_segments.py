@@ -1,5 +1,6 @@
 """Compose in segments: the joined video is whole, frame-exact, in sync, captioned across joins, and incremental."""
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from services.compose import Composer
 from services.compose.captions import Cue
 from services.compose.plan import plan_render
 from services.compose.segment_render import avc_config, join_video_stream, render_segment
-from services.compose.segmented import SegmentedComposer, render_sound
+from services.compose.segmented import STILL_SETUP_FRAMES, SegmentedComposer, render_order, render_sound
 from services.compose.segments import EncoderSettings, plan_segments, shifted_cues
 from services.exceptions import ComposeError
 from services.ffmpeg import ffmpeg_exe
@@ -128,3 +129,27 @@ def test_cues_are_cut_at_segment_edges_on_whole_frames() -> None:
     assert [(c.text, c.start_s, c.end_s) for c in first] == [("across", 0.2, 0.7)]
     assert [c.text for c in second] == ["across", "after"]
     assert second[0].start_s == 0.0 and round(second[0].end_s * 30) == 9 and round(second[1].end_s * 30) == 24
+
+
+def test_one_single_threaded_segment_per_core_costliest_first(four_scenes, tmp_path) -> None:
+    segmented = SegmentedComposer(Composer(preset="ultrafast"), parts_dir=tmp_path)
+    assert segmented.workers == os.cpu_count()
+    plan = segmented.plan(four_scenes)
+    assert {job.encoder.threads for job in plan.jobs} == {1}
+    assert plan.jobs[0].encoder.global_args() == ["-filter_threads", "1", "-filter_complex_threads", "1"]
+    if (os.cpu_count() or 1) > 1:
+        fewer = SegmentedComposer(Composer(preset="ultrafast"), parts_dir=tmp_path, workers=1).plan(four_scenes)
+        assert {job.encoder.threads for job in fewer.jobs} == {0} and fewer.jobs[0].encoder.global_args() == []
+
+    order = render_order(plan)
+    costs = [job.frames + STILL_SETUP_FRAMES * (1 + (job.previous is not None)) for job in order]
+    assert sorted(order, key=lambda job: job.index) == plan.jobs and costs == sorted(costs, reverse=True)
+
+
+def test_encoder_threads_leave_the_parameter_sets_alone(four_scenes, tmp_path) -> None:
+    """Threads are chosen per machine; segments encoded with other thread counts must still join."""
+    encoder = EncoderSettings(preset="ultrafast")
+    jobs = plan_segments(four_scenes, motion="none", transition="fade", encoder=encoder).jobs
+    threaded = render_segment(jobs[1], tmp_path / "threaded", timeout_s=60)
+    single = jobs[1].model_copy(update={"encoder": EncoderSettings(preset="ultrafast", threads=1)})
+    assert avc_config(render_segment(single, tmp_path / "single", timeout_s=60).path) == avc_config(threaded.path)
