@@ -65,7 +65,8 @@ def plan_segments(timeline: Timeline) -> SegmentedPlan:
         check_stored_inputs(timeline, store)
     else:
         check_inputs(timeline)
-    return segmented.SegmentedComposer(build_composer(settings), parts_dir=parts_dir()).plan(timeline)
+    composer = build_composer(settings)
+    return segmented.SegmentedComposer(composer, parts_dir=parts_dir(), workers=settings.compose_workers).plan(timeline)
 
 
 @task(
