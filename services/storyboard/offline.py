@@ -3,21 +3,22 @@
 import logging
 import re
 
-from services.models import MAX_SCENES, Scene, Storyboard, VideoRequest
+from services.models import MAX_SCENES, NARRATION_PADDING_S, Scene, Storyboard, VideoRequest
 from services.storyboard.base import PlannerPrompt
 from services.storyboard.intent import Intent, clean_script, is_instruction, read_intent
 from services.storyboard.language import STOPWORDS, detect_language, split_sentences
 from services.storyboard.pace import scene_weights, speech_budget_s, speech_s
 from services.storyboard.phrases import PHRASEBOOKS
-from services.storyboard.timing import fit_durations
+from services.storyboard.timing import MAX_SCENE_S, fit_durations
 from services.storyboard.writer import topic_query, write_lines
 
 DEFAULT_TARGET_S = 40.0
 DEFAULT_MOOD = "calm"
 MIN_AUTO_SCENES, MAX_AUTO_SCENES = 4, 8
 SHORT_VIDEO_S, MIN_SHORT_SCENES = 20.0, 3
-"""Up to 20 seconds, an opening, one middle scene and a close are enough: four would not fit their words."""
-SECONDS_PER_SCENE = 6.0
+SECONDS_PER_SCENE, SECONDS_PER_SHORT_SCENE, SHORT_SCENE_MAX_S = 6.0, 5.0, 8.0
+"""Viewers of shorts expect a cut every 3-6 seconds: up to SHORT_VIDEO_S a scene lasts about five (20 s -> 4),
+and none lasts more than SHORT_SCENE_MAX_S where the others can take the time."""
 SCRIPT_MIN_SENTENCES = 4
 WORDS_PER_SECOND = 2.4
 TITLE_MAX_CHARS = 100
@@ -52,10 +53,12 @@ class OfflinePlanner:
             target = request.duration_s or intent.duration_s or DEFAULT_TARGET_S
             count = _scene_count(request, intent, target)
             budget = speech_budget_s(target, count, self.transition_s)
-            lines = write_lines(intent, book, count, budget)
+            cap = self._speech_cap(target)
+            lines = write_lines(intent, book, count, budget, scene_cap_s=cap)
             _warn_if_short(lines, budget, intent.language)
         weights = scene_weights([speech_s(text, language) for text, _ in lines], self.transition_s)
-        durations = fit_durations(weights, target, self.transition_s)
+        high = SHORT_SCENE_MAX_S if target <= SHORT_VIDEO_S else MAX_SCENE_S
+        durations = fit_durations(weights, target, self.transition_s, high=high)
         scenes = [
             Scene(index=i, narration=text, visual_query=query, duration_s=d)
             for i, ((text, query), d) in enumerate(zip(lines, durations, strict=True))
@@ -69,6 +72,12 @@ class OfflinePlanner:
             mood=intent.mood or DEFAULT_MOOD,
             target_duration_s=target,
         )
+
+    def _speech_cap(self, target: float) -> float | None:
+        """The most speech one scene of a short may hold: SHORT_SCENE_MAX_S less its padding and crossfade."""
+        if target > SHORT_VIDEO_S:
+            return None
+        return SHORT_SCENE_MAX_S - NARRATION_PADDING_S - self.transition_s
 
     def _script(
         self, request: VideoRequest, intent: Intent, sentences: list[str]
@@ -96,8 +105,9 @@ def _scene_count(request: VideoRequest, intent: Intent, target: float) -> int:
         return request.scenes
     if intent.structure == "list" and intent.count:
         return min(intent.count + 2, MAX_SCENES)
-    fewest = MIN_AUTO_SCENES if target > SHORT_VIDEO_S else MIN_SHORT_SCENES
-    return min(MAX_AUTO_SCENES, max(fewest, round(target / SECONDS_PER_SCENE)))
+    if target <= SHORT_VIDEO_S:
+        return max(MIN_SHORT_SCENES, round(target / SECONDS_PER_SHORT_SCENE))
+    return min(MAX_AUTO_SCENES, max(MIN_AUTO_SCENES, round(target / SECONDS_PER_SCENE)))
 
 
 def _script_scene_count(request: VideoRequest, *, default: int) -> int:

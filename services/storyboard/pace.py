@@ -9,11 +9,14 @@ import re
 from services.models import NARRATION_PADDING_S, SENTENCE_PAUSE_S
 from services.storyboard.language import split_sentences
 
-SYLLABLES_PER_SECOND = {"en": 4.6, "ru": 5.7, "uk": 3.5, "es": 5.6, "de": 4.6, "fr": 5.9}
+SYLLABLES_PER_SECOND = {"en": 5.0, "ru": 6.0, "uk": 3.6, "es": 5.8, "de": 4.9, "fr": 6.3}
 """espeak-ng's speech rate at the project's pace (services/narration/espeak.py WORDS_PER_MINUTE, speed 1.0) as
-vowel groups per second of audio, measured over the phrasebooks' lines and checked on whole narrated scenes (within
-3%; one sentence to the next varies 11-16%, which the narrator's speed fitting absorbs)."""
+vowel groups per second of audio, besides its pauses at commas, fitted over the phrasebooks' sentences (one
+sentence to the next still varies 8-13%, which the narrator's speed fitting absorbs)."""
+CLAUSE_PAUSE_S = 0.3
+"""espeak-ng pauses about this long at a comma, semicolon, colon or dash inside a sentence."""
 DEFAULT_SYLLABLES_PER_SECOND = 5.0
+_CLAUSE_MARK = re.compile(r"[,;:—–]")
 _VOWELS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœаеёиоуыэюяіїє]+", re.IGNORECASE)
 
 
@@ -29,7 +32,8 @@ def speech_s(text: str, language: str) -> float:
         return 0.0
     rate = SYLLABLES_PER_SECOND.get(language.split("-")[0].lower(), DEFAULT_SYLLABLES_PER_SECOND)
     spoken = sum(max(1, syllables(s)) for s in sentences) / rate
-    return spoken + SENTENCE_PAUSE_S * (len(sentences) - 1)
+    clauses = len(_CLAUSE_MARK.findall(" ".join(sentences)))
+    return spoken + CLAUSE_PAUSE_S * clauses + SENTENCE_PAUSE_S * (len(sentences) - 1)
 
 
 def speech_budget_s(target_s: float, scenes: int, transition_s: float) -> float:

@@ -21,8 +21,11 @@ def seeded(intent: Intent) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def write_lines(intent: Intent, book: Phrasebook, count: int, seconds: float) -> list[Line]:
-    """`count` (narration, visual query) pairs whose narration takes about `seconds` to speak (pace.speech_s)."""
+def write_lines(
+    intent: Intent, book: Phrasebook, count: int, seconds: float, *, scene_cap_s: float | None = None
+) -> list[Line]:
+    """`count` (narration, visual query) pairs whose narration takes about `seconds` to speak (pace.speech_s);
+    with `scene_cap_s`, no scene's speech grows past it where a shorter line can be found (short videos)."""
     rng = seeded(intent)
     middle = max(count - 2, 0)
     if intent.structure == "list":
@@ -32,7 +35,9 @@ def write_lines(intent: Intent, book: Phrasebook, count: int, seconds: float) ->
                                                       middle, rng)  # fmt: skip
     body = [_fmt(line, intent) for line in body]
     texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
-    texts = _fill(_trim(texts, seconds, intent.language), seconds, _extra_lines(intent, book, rng), intent.language)
+    cap = scene_cap_s if scene_cap_s is not None else seconds
+    texts = _trim(_fit_caps(texts, cap, intent.language), seconds, intent.language)
+    texts = _fill(texts, seconds, _extra_lines(intent, book, rng), language=intent.language, cap=cap)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
 
@@ -100,9 +105,10 @@ def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[s
     return mixed + topical[len(general) :] + general[len(topical) :]
 
 
-def _fill(texts: list[str], seconds: float, extra: list[str], language: str) -> list[str]:
+def _fill(texts: list[str], seconds: float, extra: list[str], *, language: str, cap: float) -> list[str]:
     """Lines from `extra`, never one twice, each to the middle scene with the least speech: the next one in order
-    that still fits in `seconds`, else the one that overshoots least, as long as it brings the total closer."""
+    that still fits in `seconds`, else the one that overshoots least, as long as it brings the total closer; a
+    line that would take its scene past `cap` is left for another."""
     pool = list(extra)
     texts = list(texts)
     spoken = [speech_s(t, language) for t in texts]
@@ -111,14 +117,29 @@ def _fill(texts: list[str], seconds: float, extra: list[str], language: str) -> 
         shortest = min(middle, key=lambda i: spoken[i])
         gap = seconds - sum(spoken)
         longer = [speech_s(f"{texts[shortest]} {line}", language) - spoken[shortest] for line in pool]
-        within = [k for k, added in enumerate(longer) if added <= gap]
-        closest = min(range(len(pool)), key=lambda k: abs(gap - longer[k]))
+        fitting = [k for k in range(len(pool)) if spoken[shortest] + longer[k] <= cap]
+        if not fitting:
+            break
+        within = [k for k in fitting if longer[k] <= gap]
+        closest = min(fitting, key=lambda k: abs(gap - longer[k]))
         if not within and abs(gap - longer[closest]) >= abs(gap):
             break
         line = pool.pop(within[0] if within else closest)
         texts[shortest] = f"{texts[shortest]} {line}"
         spoken[shortest] = speech_s(texts[shortest], language)
     return texts
+
+
+def _fit_caps(texts: list[str], cap: float, language: str) -> list[str]:
+    """Each line longer than `cap` loses its last sentences (keeping at least one): an intro or outro keeps its
+    short variant, a beat its first sentence."""
+    fitted = []
+    for text in texts:
+        sentences = _SENTENCE_END.split(text)
+        while len(sentences) > 1 and speech_s(" ".join(sentences), language) > cap:
+            sentences.pop()
+        fitted.append(" ".join(sentences))
+    return fitted
 
 
 def _trim(texts: list[str], seconds: float, language: str) -> list[str]:
