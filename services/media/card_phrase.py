@@ -1,13 +1,15 @@
 """The short phrase a generated card shows: the key words of the scene's narration, in the narration's own script.
 
-No parser is at hand offline, so the phrase is found by punctuation and function words: the first clause of the
-first sentence (a short opener such as "At its core," or "Still," is skipped), cut to at most six words where a
-function word starts a new phrase, never ending on an article, preposition or conjunction.
+No parser is at hand offline, so the phrase is found by punctuation and function words: the first clause of a
+sentence (a short opener such as "At its core," or "Still," is skipped), cut to at most six words where a function
+word starts a new phrase, never ending on an article, preposition or conjunction. The sentence is the first one
+that names the topic (shares a word stem with it), else the first; a clause with no such break ("Ahora sabes un
+poco más que ayer") would leave a broken fragment, so the next sentence is tried, then the fallback (the title).
 """
 
 import re
 
-from services.storyboard.language import split_sentences
+from services.storyboard.language import STOPWORDS, split_sentences
 
 MAX_WORDS = 6
 MIN_WORDS = 3
@@ -15,7 +17,7 @@ OPENER_WORDS = 3
 """A first clause this short, followed by more text, is an opener ("At its core,") rather than the point."""
 
 _CLAUSE_BREAK = re.compile(r"\s*[,;()\[\]]\s*|\s+[—–-]\s+")
-_EDGE_PUNCTUATION = " \t.,;:!?…—–-"
+_EDGE_PUNCTUATION = " \t.,;:!?¡¿…—–-"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"), ("‘", "’"))
 _LEADING_JOINERS = set("and but so yet or и а но і та y pero und aber et mais".split())
 _FUNCTION_WORDS = {
@@ -30,25 +32,54 @@ _FUNCTION_WORDS = {
     # es / de / fr
     *"el la los las un una unos unas de del al en con por para sobre y o que es son se lo su sus".split(),
     *"der die das den dem des ein eine einer einem einen und oder von zu zum zur mit über für auf im ist".split(),
+    *"sind war waren wird werden hat haben".split(),
     *"le la les un une des du de d' l' au aux en dans sur pour par avec et ou que qui est sont ce cette".split(),
 }
 _WEAK_ENDINGS = {
     *"actually really even still also just very long much more most often qu'il qu'elle n'y n'est c'est".split(),
     *"ещё еще уже очень задолго ще вже дуже noch auch sehr schon todavía mucho muy más encore très bien".split(),
+    *"almost nearly почти майже casi presque fast mehr больше більше plus lange".split(),
+    *"not never no nie nicht kein keine не ні pas jamais nunca aussi".split(),
 }
 """Words that may stand inside a phrase but make a weak last word."""
 
 
-def card_phrase(narration: str, *, fallback: str = "") -> str:
-    """Two to six words that say what the scene is about, taken from its narration; `fallback` when it has none."""
+def card_phrase(narration: str, *, fallback: str = "", topic: str = "") -> str:
+    """Two to six words that say what the scene is about, taken from its narration, from a sentence naming `topic`
+    (the video's title, the scene's visual query) when one does; `fallback` when no sentence gives a whole phrase."""
     sentences = split_sentences(narration)
-    words = _clause_words(sentences[0]) if sentences else []
+    stems = _content_words(topic)
+    naming = [s for s in sentences if any(_same_stem(w, t) for w in _content_words(s) for t in stems)]
+    first_cut = ""
+    for sentence in [*naming, *(s for s in sentences if s not in naming)]:
+        phrase, whole = _sentence_phrase(sentence)
+        if whole and len(phrase.split()) >= MIN_WORDS:
+            return phrase[:1].upper() + phrase[1:]
+        first_cut = first_cut or phrase
+    return " ".join(fallback.split()) or first_cut
+
+
+def _sentence_phrase(sentence: str) -> tuple[str, bool]:
+    """The sentence's phrase, and whether it ends at a natural break rather than mid-phrase."""
+    words = _clause_words(sentence)
     while words and _bare(words[0]) in _LEADING_JOINERS and len(words) > MIN_WORDS:
         words = words[1:]
-    phrase = _balanced_quotes(" ".join(_cut(words)).strip(_EDGE_PUNCTUATION))
-    if not re.search(r"\w", phrase):
-        return " ".join(fallback.split())
-    return phrase
+    kept, whole = _cut(words)
+    phrase = _balanced_quotes(" ".join(kept).strip(_EDGE_PUNCTUATION))
+    return (phrase, whole) if re.search(r"\w", phrase) else ("", False)
+
+
+def _content_words(text: str) -> list[str]:
+    words = (_bare(w) for w in re.findall(r"[^\W\d_][\w'-]*", text))
+    return [w for w in words if len(w) > 2 and w not in STOPWORDS and w not in _FUNCTION_WORDS]
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Words of one stem ("abejas"/"abeja", "пчёл"/"пчёлы", "Bienen"/"Biene"): a shared start as long as the
+    shorter word less two letters (its ending), at least four letters unless that is the whole word."""
+    shorter = min(len(a), len(b))
+    need = min(shorter, max(4, shorter - 2))
+    return a[:need] == b[:need]
 
 
 def _clause_words(sentence: str) -> list[str]:
@@ -71,14 +102,18 @@ def _clause_words(sentence: str) -> list[str]:
     return text.split()
 
 
-def _cut(words: list[str]) -> list[str]:
-    """At most MAX_WORDS words, ending where a function word begins the next phrase if such a place exists."""
+def _cut(words: list[str]) -> tuple[list[str], bool]:
+    """At most MAX_WORDS words, ending at a colon or where a function word begins the next phrase if such a place
+    exists (True), else cut after MAX_WORDS (False: a fragment)."""
     if len(words) <= MAX_WORDS:
-        return _without_trailing_function_words(words)
+        return _without_trailing_function_words(words), True
+    for end in range(MAX_WORDS, MIN_WORDS - 1, -1):
+        if words[end - 1].endswith(":"):
+            return words[:end], True
     for end in range(MAX_WORDS, MIN_WORDS - 1, -1):
         if _is_function(words[end]) and not _is_weak_ending(words[end - 1]):
-            return words[:end]
-    return _without_trailing_function_words(words[:MAX_WORDS])
+            return words[:end], True
+    return _without_trailing_function_words(words[:MAX_WORDS]), False
 
 
 def _without_trailing_function_words(words: list[str]) -> list[str]:

@@ -53,7 +53,9 @@ class GeneratedVisuals:
         """The scene's card; `seed` is the video's title, which the opening card shows (an intro's first clause
         is rarely a phrase worth a card: "Today we look at ...")."""
         opening = scene.index == 0 and seed.strip()
-        phrase = seed.strip() if opening else card_phrase(scene.narration, fallback=seed) or f"{scene.index + 1:02d}"
+        topic = f"{seed} {scene.visual_query}"
+        phrase = seed.strip() if opening else card_phrase(scene.narration, fallback=seed, topic=topic)
+        phrase = phrase or f"{scene.index + 1:02d}"
         key = f"{CARD_VERSION}|{seed}|{scene.index}|{phrase}|{width}x{height}"
         digest = hashlib.sha256(key.encode()).hexdigest()
         path = self.cache_dir / "generated" / f"{digest[:24]}.png"

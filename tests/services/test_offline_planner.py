@@ -56,7 +56,29 @@ def test_duration_alone_picks_the_scene_count() -> None:
     assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=60)).scenes) == 8
     assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=40)).scenes) == 7
     assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=25)).scenes) == 4
+    assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=20)).scenes) == 4
+    assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=15)).scenes) == 3
     assert len(planner.plan(VideoRequest(prompt="Create a video about bees", duration_s=10)).scenes) == 3
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language"),
+    [
+        ("Haz un vídeo vertical de 20 segundos sobre las abejas y la miel", "es"),
+        ("Make a 20-second video about bees and honey", "en"),
+        ("Видео на 20 секунд о вулканах", "ru"),
+        ("Mach ein 20-Sekunden-Video über Bienen und Honig", "de"),
+        ("Fais une vidéo de 20 secondes sur les abeilles et le miel", "fr"),
+    ],
+)
+def test_a_twenty_second_short_cuts_every_five_seconds_or_so(prompt: str, language: str) -> None:
+    """Once 3 scenes of 4.8, 12.0 and 3.9 s: a 12 s card in a 20 s short is dull, viewers expect a cut every 3-6 s."""
+    board = planner.plan(VideoRequest(prompt=prompt))
+    assert board.language == language and len(board.scenes) == 4
+    assert all(2.5 <= s.duration_s <= 8.0 for s in board.scenes), [s.duration_s for s in board.scenes]
+    spoken = sum(speech_s(s.narration, language) for s in board.scenes)
+    assert spoken == pytest.approx(speech_budget_s(20, 4, 0.5), rel=0.06)
+    assert len({s.narration for s in board.scenes}) == 4
 
 
 def test_a_multi_sentence_prompt_is_used_as_the_script() -> None:

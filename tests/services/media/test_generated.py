@@ -134,3 +134,19 @@ def test_neighbouring_cards_put_their_phrases_apart_for_the_crossfade() -> None:
         assert odd.text_y - even.text_y >= even.text.line_height, "at least a line apart"
         if height > width:
             assert even.text_y + even.text.height <= odd.number_y, "portrait cards never overlap"
+
+
+def test_a_card_names_the_topic_and_a_closing_card_without_a_whole_phrase_shows_the_title(tmp_path: Path) -> None:
+    visuals = GeneratedVisuals(tmp_path)
+    middle = Scene(
+        index=1,
+        narration="It is easy to miss, but it matters. People have written whole books about bees.",
+        visual_query="bees close up",
+        duration_s=5,
+    )
+    closing = Scene(index=3, narration="Ahora sabes un poco más que ayer.", visual_query="abejas miel", duration_s=4)
+
+    cards = [visuals.generate(middle, width=320, height=180, seed="Bees")]
+    cards.append(visuals.generate(closing, width=320, height=180, seed="Las abejas y la miel"))
+    drawn = [" ".join(c.local_path.with_suffix(".txt").read_text(encoding="utf-8").split()) for c in cards]
+    assert drawn == ["People have written whole books", "Las abejas y la miel"]

@@ -1,0 +1,94 @@
+"""Card phrases from real offline narrations: the sentence that names the topic, never a phrase cut mid-thought."""
+
+import pytest
+
+from services.media.card_phrase import card_phrase
+from services.models import VideoRequest
+from services.storyboard.offline import OfflinePlanner
+
+WEAK_LAST_WORDS = {"un", "poco", "más", "que", "the", "a", "of", "про", "и", "über", "und", "sind", "mehr", "nicht"}
+
+
+@pytest.mark.parametrize(
+    ("narration", "title", "query", "phrase"),
+    [
+        (
+            "A primera vista parece sencillo. Si miras de cerca, se vuelve interesante. Se han escrito libros "
+            "enteros sobre las abejas y la miel. Cuando lo notas, lo ves en todas partes.",
+            "Las abejas y la miel",
+            "abejas miel close up",
+            "Se han escrito libros enteros",
+        ),
+        (
+            "Claro que no todo es sencillo. Pregunta a diez personas sobre los volcanes y tendrás diez respuestas.",
+            "Los volcanes",
+            "volcanes",
+            "Pregunta a diez personas",
+        ),
+        (
+            "Up close, the details tell a story of their own. Even experts keep learning new things about bees.",
+            "Bees",
+            "bees hands",
+            "Even experts keep learning new things",
+        ),
+        (
+            "Здесь всё решают мелочи, и их легко пропустить. Написаны целые книги про космос.",
+            "Про космос",
+            "космос hands",
+            "Написаны целые книги про космос",
+        ),
+        (
+            "Конечно, не всё так просто. Учёные до сих пор спорят о пчёлах, и каждый год появляются новые данные.",
+            "Про пчёл и мёд",
+            "пчёл мёд",
+            "Учёные до сих пор спорят",
+        ),
+        (
+            "Für viele Menschen ist das ein Teil des Alltags. Die Spuren der Bienen sind fast überall zu sehen.",
+            "Bienen und Honig",
+            "bienen honig people",
+            "Die Spuren der Bienen",
+        ),
+    ],
+)
+def test_the_phrase_comes_from_the_sentence_that_names_the_topic(
+    narration: str, title: str, query: str, phrase: str
+) -> None:
+    assert card_phrase(narration, fallback=title, topic=f"{title} {query}") == phrase
+    assert card_phrase(narration) != phrase, "without the topic, the first sentence speaks"
+
+
+@pytest.mark.parametrize(
+    ("narration", "title", "phrase"),
+    [
+        ("Ahora sabes un poco más que ayer. ¡Gracias por ver!", "Las abejas y la miel", "Gracias por ver"),
+        ("Ahora sabes un poco más que ayer.", "Las abejas y la miel", "Las abejas y la miel"),
+        ("Auf den ersten Blick wirkt alles einfach. Wer genauer hinsieht, entdeckt mehr.", "Bienen", "Bienen"),
+        ("Vamos allá. Hoy todo empieza aquí sin grandes palabras ni promesas vacías.", "El café", "El café"),
+    ],
+)
+def test_a_clause_without_a_natural_break_gives_way_to_another_sentence_or_the_title(
+    narration: str, title: str, phrase: str
+) -> None:
+    """The integrator's closing card read "Ahora sabes un poco" (cut from "Ahora sabes un poco más que ayer")."""
+    assert card_phrase(narration, fallback=title, topic=title) == phrase
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Haz un vídeo vertical de 20 segundos sobre las abejas y la miel",
+        "Un vídeo de 1 minuto sobre los volcanes",
+        "A 60-second explainer about how volcanoes work",
+        "Видео на 1 минуту о вулканах",
+        "Ein 60-Sekunden-Video über Vulkane",
+    ],
+)
+def test_every_card_of_an_offline_video_is_a_whole_short_phrase_or_its_title(prompt: str) -> None:
+    board = OfflinePlanner(transition_s=0.5).plan(VideoRequest(prompt=prompt))
+    for scene in board.scenes[1:]:
+        phrase = card_phrase(scene.narration, fallback=board.title, topic=f"{board.title} {scene.visual_query}")
+        words = phrase.split()
+        assert phrase == board.title or 3 <= len(words) <= 6, phrase
+        assert words[-1].lower() not in WEAK_LAST_WORDS, phrase
+        assert phrase[0].isupper(), phrase
