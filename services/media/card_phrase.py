@@ -40,6 +40,7 @@ _WEAK_ENDINGS = {
     *"ещё еще уже очень задолго ще вже дуже noch auch sehr schon todavía mucho muy más encore très bien".split(),
     *"almost nearly почти майже casi presque fast mehr больше більше plus lange".split(),
     *"not never no nie nicht kein keine не ні pas jamais nunca aussi".split(),
+    *"том тем то тому те".split(),
 }
 """Words that may stand inside a phrase but make a weak last word."""
 

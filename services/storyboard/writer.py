@@ -24,9 +24,12 @@ def seeded(intent: Intent) -> random.Random:
 def write_lines(
     intent: Intent, book: Phrasebook, count: int, seconds: float, *, scene_cap_s: float | None = None
 ) -> list[Line]:
-    """`count` (narration, visual query) pairs whose narration takes about `seconds` to speak (pace.speech_s);
-    with `scene_cap_s`, no scene's speech grows past it where a shorter line can be found (short videos)."""
+    """`count` (narration, visual query) pairs whose narration takes about `seconds` to speak (pace.speech_s).
+
+    `scene_cap_s` marks a short video: no scene's speech grows past it where a shorter line can be found, and each
+    beat keeps only its first sentence so that the room left goes to lines naming the topic."""
     rng = seeded(intent)
+    short = scene_cap_s is not None
     middle = max(count - 2, 0)
     if intent.structure == "list":
         first, body = _list_intro(intent, book, rng), _list_items(intent, book, middle, rng)
@@ -34,10 +37,16 @@ def write_lines(
         first, body = _intro(intent, book, rng), _arc(book.explain if intent.structure == "explainer" else book.story,
                                                       middle, rng)  # fmt: skip
     body = [_fmt(line, intent) for line in body]
+    if short and intent.structure != "list":
+        body = [_SENTENCE_END.split(line)[0] for line in body]
     texts = [first, *body, rng.choice(book.outro)][:count] if count > 1 else [first]
     cap = scene_cap_s if scene_cap_s is not None else seconds
-    texts = _trim(_fit_caps(texts, cap, intent.language), seconds, intent.language)
-    texts = _fill(texts, seconds, _extra_lines(intent, book, rng), language=intent.language, cap=cap)
+    texts = _fit_caps(texts, cap, intent.language)
+    extra = _extra_lines(intent, book, rng)
+    if short and intent.structure != "list":
+        texts = _name_topic(texts, seconds, extra, language=intent.language, about=intent.about, cap=cap)
+    texts = _trim(texts, seconds, intent.language, keep=intent.about)
+    texts = _fill(texts, seconds, extra, language=intent.language, cap=cap)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
 
@@ -130,6 +139,25 @@ def _fill(texts: list[str], seconds: float, extra: list[str], *, language: str, 
     return texts
 
 
+def _name_topic(
+    texts: list[str], seconds: float, extra: list[str], *, language: str, about: str, cap: float
+) -> list[str]:
+    """A short's middle scenes each get a line naming the topic (taken out of `extra`): after the scene's beat, or
+    instead of it (a beat is generic), whichever with whichever line best fills the scene's share of the time."""
+    texts = list(texts)
+    middle = [i for i in range(1, len(texts) - 1) if about not in texts[i]]
+    for n, i in enumerate(middle):
+        topical = [line for line in extra if about in line]
+        if not topical:
+            break
+        others = sum(speech_s(t, language) for k, t in enumerate(texts) if k != i and k not in middle[n:])
+        share = min(cap, (seconds - others) / (len(middle) - n))
+        options = [(line, text) for line in topical for text in (f"{texts[i]} {line}", line)]
+        line, texts[i] = min(options, key=lambda o: abs(speech_s(o[1], language) - share))
+        extra.remove(line)
+    return texts
+
+
 def _fit_caps(texts: list[str], cap: float, language: str) -> list[str]:
     """Each line longer than `cap` loses its last sentences (keeping at least one): an intro or outro keeps its
     short variant, a beat its first sentence."""
@@ -142,17 +170,25 @@ def _fit_caps(texts: list[str], cap: float, language: str) -> list[str]:
     return fitted
 
 
-def _trim(texts: list[str], seconds: float, language: str) -> list[str]:
-    """Over budget (short videos), the longest lines lose their last sentences, keeping at least one each, while
-    that brings the speaking time closer to `seconds`."""
+def _trim(texts: list[str], seconds: float, language: str, *, keep: str) -> list[str]:
+    """Over budget (short videos), lines lose sentences, keeping at least one each, while that brings the speaking
+    time closer to `seconds`: each time the one drop that lands closest, of a line's last sentence that does not
+    name the topic (`keep`), else its last."""
     texts = list(texts)
     while True:
-        total = sum(speech_s(t, language) for t in texts)
-        split = [_SENTENCE_END.split(t) for t in texts]
-        longest = max(range(len(texts)), key=lambda i: (len(split[i]) > 1, speech_s(texts[i], language)))
-        if total <= seconds or len(split[longest]) < 2:
+        spoken = [speech_s(t, language) for t in texts]
+        total = sum(spoken)
+        shorter = {i: _drop_one(t, keep) for i, t in enumerate(texts) if len(_SENTENCE_END.split(t)) > 1}
+        if total <= seconds or not shorter:
             return texts
-        shorter = " ".join(split[longest][:-1])
-        if abs(total - speech_s(texts[longest], language) + speech_s(shorter, language) - seconds) >= total - seconds:
+        after = {i: total - spoken[i] + speech_s(t, language) for i, t in shorter.items()}
+        best = min(after, key=lambda i: abs(after[i] - seconds))
+        if abs(after[best] - seconds) >= total - seconds:
             return texts
-        texts[longest] = shorter
+        texts[best] = shorter[best]
+
+
+def _drop_one(text: str, keep: str) -> str:
+    sentences = _SENTENCE_END.split(text)
+    drop = max((k for k, sentence in enumerate(sentences) if keep not in sentence), default=len(sentences) - 1)
+    return " ".join(sentences[:drop] + sentences[drop + 1 :])
