@@ -47,6 +47,7 @@ class OfflinePlanner:
         intent = read_intent(request.prompt, language)
         book = PHRASEBOOKS.get(intent.language)
         sentences = split_sentences(request.prompt)
+        high = MAX_SCENE_S
         if len(sentences) >= SCRIPT_MIN_SENTENCES or book is None:
             lines, target = self._script(request, intent, sentences)
         else:
@@ -56,8 +57,8 @@ class OfflinePlanner:
             cap = self._speech_cap(target)
             lines = write_lines(intent, book, count, budget, scene_cap_s=cap)
             _warn_if_short(lines, budget, intent.language)
+            high = MAX_SCENE_S if cap is None else SHORT_SCENE_MAX_S
         weights = scene_weights([speech_s(text, language) for text, _ in lines], self.transition_s)
-        high = SHORT_SCENE_MAX_S if target <= SHORT_VIDEO_S else MAX_SCENE_S
         durations = fit_durations(weights, target, self.transition_s, high=high)
         scenes = [
             Scene(index=i, narration=text, visual_query=query, duration_s=d)
