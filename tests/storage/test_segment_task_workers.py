@@ -23,10 +23,10 @@ from services.settings import Settings
 from tasks.compose_segments import render_segment
 from tasks.resume import ensure_result_storage
 from tasks.segment_workers import check_workers_serving
+from tests.media_checks import video_frames_and_seconds
 from tests.services.compose.compose_helpers import stream_durations
 from tests.storage.conftest import SECRET_KEY, S3Server
 from tests.storage.workers import ROOT, published, run_flow, step_states, worker_env
-from tests.tasks.test_compose_segments import frame_count
 
 COMPOSE_STEPS = ("plan_segments", "render_segment", "render_sound", "write_extras", "join_segments")
 RENDERING = re.compile(r"segment (\d+): rendering (\d+) frames in \S+-(\d+)")
@@ -124,7 +124,7 @@ def test_segments_are_rendered_by_task_workers(
 
     video = published(outcome)
     assert video.is_relative_to(flow_folder / "output")
-    assert frame_count(video) == sum(frames for frames, _pid in rendered.values()), "frame-exact join"
+    assert video_frames_and_seconds(video)[0] == sum(frames for frames, _pid in rendered.values()), "frame-exact join"
     durations = stream_durations(video)
     assert abs(durations[1] - durations[0]) <= 1 / 30, durations
     assert not any((flow_folder / "scratch").iterdir()), "the flow's process cleaned its scratch"
