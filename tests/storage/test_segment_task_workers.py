@@ -118,6 +118,7 @@ def test_segments_are_rendered_by_task_workers(
             rendered[int(index)] = (int(frames), worker.pid)
         assert not any((folder / "scratch").iterdir()), f"{folder.name} cleaned its scratch"
     assert sorted(rendered) == [0, 1, 2], rendered
+    assert sum(log.read_text().count("sound track: rendering in") for _w, _f, log in workers) == 1
     assert {pid for _frames, pid in rendered.values()} == {worker.pid for worker, _f, _l in workers}, "both rendered"
     flow_log = (tmp_path / "flow.log").read_text()
     assert not RENDERING.search(flow_log) and "sound track: rendering" not in flow_log, "nothing rendered in the flow"
