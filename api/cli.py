@@ -19,6 +19,7 @@ from api.queue_cli import queue_app
 from api.serve_cli import app as serve_app
 from api.storage_cli import app as storage_app
 from api.users_cli import users_app
+from api.worker_cli import app as worker_app
 from api.youtube_cli import youtube_app
 from services.exceptions import InvalidRequest, P2VError
 from services.models import MAX_DURATION_S, MAX_SCENES, MIN_DURATION_S, MIN_SCENES, PROMPT_MAX_CHARS, VideoRequest
@@ -46,6 +47,7 @@ app.add_typer(gc_app, name="gc")
 app.add_typer(queue_app, name="queue")
 app.add_typer(users_app, name="users")
 app.add_typer(storage_app, name="storage")
+app.add_typer(worker_app, name="worker")
 app.command()(check)
 
 

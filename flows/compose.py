@@ -11,6 +11,7 @@ from services.settings import get_settings
 from tasks.compose import compose_video
 from tasks.compose_segments import join_segments, plan_segments, render_segment, render_sound, write_extras
 from tasks.resume import result_storage
+from tasks.segment_workers import check_workers_serving, render_on_task_workers
 
 
 def _run_name() -> str:
@@ -32,10 +33,22 @@ def compose_here(timeline: Timeline) -> RenderedVideo:
 
 def compose_in_segments(timeline: Timeline) -> RenderedVideo:
     """Segments mapped over the task runner while the sound and the extras render beside them, then one join."""
+    if get_settings().segment_runner == "task-workers":
+        return compose_on_task_workers(timeline)
     plan = plan_segments(timeline)
     sound = render_sound.submit(timeline)
     extras = write_extras.submit(timeline)
     segments = render_segment.map(plan.jobs)
+    return join_segments.submit(timeline, segments, sound, extras).result()
+
+
+def compose_on_task_workers(timeline: Timeline) -> RenderedVideo:
+    """Segments and the sound as background task runs on `p2v worker segments` processes (any machine), the extras
+    beside them here, then the join here."""
+    check_workers_serving()
+    plan = plan_segments(timeline)
+    extras = write_extras.submit(timeline)
+    segments, sound = render_on_task_workers(timeline, plan)
     return join_segments.submit(timeline, segments, sound, extras).result()
 
 

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.youtube_settings import YouTubeSettings
@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     )
     compose_workers: int = Field(2, ge=1, le=32, description="Segments one process renders at once (one ffmpeg each).")
     task_timeout_s: float = Field(3600.0, gt=0, description="Time limit of one step (task run); generous by design.")
+    segment_runner: Literal["local", "task-workers"] = Field(
+        "local",
+        description="Where segments render: in the compose run's process, or on `p2v worker segments` processes "
+        "(needs P2V_STORAGE_URL).",
+    )
     notify_webhook_url: SecretStr | None = Field(
         None, description="A failed video or batch run POSTs a JSON notice here (a Prefect webhook block); unset: none."
     )
@@ -165,6 +170,16 @@ class Settings(BaseSettings):
     )
 
     youtube: YouTubeSettings = Field(default_factory=YouTubeSettings, description="P2V_YOUTUBE_* settings.")
+
+    @model_validator(mode="after")
+    def _task_workers_need_shared_storage(self) -> "Settings":
+        """Refused at load, before any work: a worker on another machine could not read this machine's files."""
+        if self.segment_runner == "task-workers" and self.storage_url is None:
+            raise ValueError(
+                "P2V_SEGMENT_RUNNER=task-workers needs P2V_STORAGE_URL=s3://bucket/prefix: "
+                "segment workers on other machines cannot read this machine's files"
+            )
+        return self
 
     @property
     def work_dir(self) -> Path:

@@ -8,6 +8,8 @@ show as Cached. At most P2V_COMPOSE_WORKERS segment or sound renders run at once
 `prefect concurrency-limit create compose-segment N` bounds them across all workers.
 """
 
+import os
+import socket
 import threading
 from pathlib import Path
 
@@ -40,6 +42,11 @@ from tasks.storage import step_storage
 SEGMENT_TAG = "compose-segment"
 """Not `compose`: a `compose` concurrency limit of 1 (one whole render at a time) must not serialise segments."""
 _slots = threading.BoundedSemaphore(get_settings().compose_workers)
+
+
+def process_name() -> str:
+    """`host-pid`, as Prefect names a task worker: which machine and process rendered a part."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def parts_dir() -> Path:
@@ -83,6 +90,7 @@ def render_segment(job: SegmentJob) -> StoredSegment:
     name = f"parts/segment-{key}.mp4"
     with step_storage(settings) as files:
         if (ref := files.already_stored(name)) is None:
+            get_run_logger().info("segment %d: rendering %d frames in %s", job.index, job.frames, process_name())
             local, folder = with_local_footage(job, files), files.work(parts_dir())  # fetched outside the slot
             with _slots:
                 done = segment_service.render_segment(local, folder, timeout_s=settings.ffmpeg_timeout_s)
@@ -104,6 +112,7 @@ def render_sound(timeline: Timeline) -> ArtifactRef:
         if (ref := files.already_stored(name)) is not None:
             get_run_logger().info("sound track: %s is stored already", name)
             return ref
+        get_run_logger().info("sound track: rendering in %s", process_name())
         with _slots:
             track = segmented.render_sound(
                 local, files.work(parts_dir()), music_cache_dir=music_dir, timeout_s=settings.ffmpeg_timeout_s

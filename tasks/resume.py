@@ -32,6 +32,7 @@ NOT_SHAPING_RESULTS = frozenset(
     | {"notify_webhook_url", "notify_block"}
     | {"retention_days", "work_max_bytes", "retention_grace_s"}  # how long results are kept, not what they are
     | {"data_dir", "scratch_dir", "storage_url", "s3_endpoint_url", "s3_region"}  # where files are, not what
+    | {"segment_runner"}  # which process renders a segment, not what it is
 )
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     InvalidRequest,

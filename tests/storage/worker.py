@@ -1,4 +1,5 @@
-"""A worker of the two-workers test, in its own process: `serve` (the compose deployment) or `run PROMPT`."""
+"""A worker of the two-workers test, in its own process: `serve` (the compose deployment) or `run PROMPT [JSON]`
+(JSON: request fields replacing those of SMALL)."""
 
 import json
 import sys
@@ -14,7 +15,8 @@ def main() -> None:
         return
     from flows.prompt_to_video import prompt_to_video
 
-    state = prompt_to_video(prompt=sys.argv[2], return_state=True, **SMALL)
+    request = SMALL | (json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
+    state = prompt_to_video(prompt=sys.argv[2], return_state=True, **request)
     outcome = {"completed": state.is_completed(), "message": state.message, "run": str(state.state_details.flow_run_id)}
     if state.is_completed():
         outcome["publication"] = state.result().model_dump(mode="json")

@@ -40,10 +40,11 @@ def worker_env(folder: Path, s3: S3Server, bucket: str, database_url: str, **ext
     return env
 
 
-def run_flow(env: dict[str, str], log: Path) -> dict:
-    """The flow run by `tests.storage.worker run` in a process of its own; its outcome (asserted completed)."""
+def run_flow(env: dict[str, str], log: Path, **request: object) -> dict:
+    """The flow run by `tests.storage.worker run` in a process of its own (`request`: fields replacing the small
+    defaults); its outcome (asserted completed)."""
     done = subprocess.run(
-        [sys.executable, "-m", "tests.storage.worker", "run", PROMPT],
+        [sys.executable, "-m", "tests.storage.worker", "run", PROMPT, json.dumps(request)],
         cwd=ROOT,
         env=env,
         capture_output=True,
