@@ -37,6 +37,12 @@ errors = Console(stderr=True)
 @app.callback()
 def main() -> None:
     """prompt-to-video on Prefect."""
+    from services.settings import get_settings
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        _fail_settings(exc)
 
 
 app.add_typer(prompts_app, name="prompts")
@@ -165,6 +171,19 @@ def _use_output_folder(out: Path) -> None:
         errors.print(f"[red]Invalid {exc.field}:[/] {exc.message}")
         raise typer.Exit(2) from None
     get_settings.cache_clear()
+
+
+def _fail_settings(exc: ValidationError) -> None:
+    """One line per bad setting (P2V_... name and why), never the values: the settings hold API keys."""
+    for error in exc.errors():
+        names = [f"P2V_{part}".upper() for part in error["loc"] if isinstance(part, str)]
+        message = error["msg"].removeprefix("Value error, ")
+        errors.print(
+            f"[red]Invalid setting {', '.join(names)}:[/] {message}"
+            if names
+            else f"[red]Invalid settings:[/] {message}"
+        )
+    raise typer.Exit(2)
 
 
 def _fail_validation(exc: ValidationError) -> None:

@@ -37,6 +37,36 @@ def test_bad_input_is_refused_before_any_work(tmp_path: Path, args: list[str], e
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"P2V_COMPOSE_WORKERS": "abc"}, "Invalid setting P2V_COMPOSE_WORKERS: Input should be a valid integer"),
+        (
+            {"P2V_SEGMENT_RUNNER": "task-workers"},
+            "Invalid settings: P2V_SEGMENT_RUNNER=task-workers needs P2V_STORAGE_URL",
+        ),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_without_the_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    from services.settings import get_settings
+
+    secret = "sk-settings-secret-0123456789"
+    for name, value in {**env, "P2V_OPENAI_API_KEY": secret}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["run", "a video about cats", "--out", str(tmp_path / "out")])
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert expected in " ".join(result.output.split())
+    assert secret not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_run_makes_a_video_and_prints_its_path(tmp_path: Path) -> None:
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "P2V_DATA_DIR": str(tmp_path / "d")}
     env.pop("PREFECT_API_URL", None)
