@@ -11,6 +11,7 @@ from pathlib import Path
 import ffmpeg
 
 from services.compose.fonts import BOLD_FONT
+from services.compose.reduced import lowres_option
 from services.ffmpeg import literal_input, run_ffmpeg
 from services.models import Timeline, TimelineClip
 from services.partials import partial_path
@@ -55,10 +56,12 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
 
 def _tile(clip: TimelineClip, number: int, tile_w: int, tile_h: int) -> Stream:
     asset = clip.asset
-    options = {}
+    options: dict[str, str | int] = {}
     if asset.kind == "video":
         shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
         options = {"ss": f"{shown / 3:.3f}"}
+    else:
+        options = lowres_option(asset.local_path, tile_w, tile_h)  # a large JPEG decoded reduced
     source = ffmpeg.input(str(asset.local_path), **options, **literal_input(asset.local_path))
     tile = source.video.filter("trim", end_frame=1).filter("setpts", "PTS-STARTPTS")
     tile = tile.filter("scale", tile_w, tile_h, force_original_aspect_ratio="increase", flags="bicubic")
