@@ -20,6 +20,9 @@ TILE_SHORT_SIDE = 288
 """A 1080-pixel side shrinks 3.75x: a card's phrase (at least 5% of the short side) stays readable (14+ px)."""
 MAX_COLUMNS = 4
 PADDING = 6
+PNG_COMPRESSION = 3
+"""zlib level of the sheet's PNG: the same pixels as ffmpeg's default level in a third of the time (~0.08 s
+against ~0.23 s for 6 tiles of 1080p), the file ~20% larger."""
 Stream = ffmpeg.nodes.FilterableStream
 
 
@@ -45,7 +48,8 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
     sheet = ffmpeg.concat(*tiles, v=1, a=0) if len(tiles) > 1 else tiles[0]
     sheet = sheet.filter("tile", f"{columns}x{rows}", padding=PADDING, margin=PADDING, color="0x202020")
     partial = partial_path(path)
-    args = ffmpeg.output(sheet, str(partial), vframes=1, f="image2", update=1).get_args()
+    options = {"vframes": 1, "f": "image2", "update": 1, "compression_level": PNG_COMPRESSION}
+    args = ffmpeg.output(sheet, str(partial), **options).get_args()
     try:
         run_ffmpeg(args, timeout_s=timeout_s, what="drawing the contact sheet")
         os.replace(partial, path)
