@@ -237,8 +237,8 @@ def _music_level(plan: RenderPlan, music: Path, total: float, *, timeout_s: floa
     voice = _voice_bus(plan)
     if voice is None:
         return MusicLevel(gain_db=MUSIC_GAIN_DB)
-    measured = _integrated_each({"voice": voice, "music": _looped(music, total)}, timeout_s=timeout_s)
-    voice_lufs, music_lufs = measured["voice"], measured["music"]
+    voice_lufs = _integrated(voice, timeout_s=timeout_s, what="measuring the narration")
+    music_lufs = _integrated(_looped(music, total), timeout_s=timeout_s, what="measuring the music")
     if voice_lufs < SILENCE_LUFS or music_lufs < SILENCE_LUFS:
         return MusicLevel(gain_db=MUSIC_GAIN_DB)
     low, high = MUSIC_GAIN_RANGE_DB
@@ -247,25 +247,10 @@ def _music_level(plan: RenderPlan, music: Path, total: float, *, timeout_s: floa
     return MusicLevel(gain_db=gain, duck_threshold=threshold)
 
 
-def _integrated_each(streams: dict[str, Stream], *, timeout_s: float) -> dict[str, float]:
-    """Integrated loudness of each stream, measured side by side in one ffmpeg run.
-
-    Each ebur128 is named after its key (`ebur128@voice`), and ffmpeg prefixes its summary with that name.
-    """
-    measures = [stream.filter(f"ebur128@{name}", framelog="quiet") for name, stream in streams.items()]
-    args = ffmpeg.output(*measures, "-", f="null").get_args()
-    stderr = run_ffmpeg(args, timeout_s=timeout_s, what="measuring the narration and the music")
-    return {name: _parse_loudness(_summary_of(stderr, f"ebur128@{name}")).input_i for name in streams}
-
-
-def _summary_of(stderr: str, instance: str) -> str:
-    """The part of ffmpeg's log from the named filter's summary to the next one's."""
-    marker = f"[{instance} @"
-    if marker not in stderr:
-        return ""
-    start = stderr.index(marker)
-    end = stderr.find("[ebur128@", start + len(marker))
-    return stderr[start : end if end >= 0 else len(stderr)]
+def _integrated(stream: Stream, *, timeout_s: float, what: str) -> float:
+    measure = stream.filter("ebur128", framelog="quiet")
+    stderr = run_ffmpeg(ffmpeg.output(measure, "-", f="null").get_args(), timeout_s=timeout_s, what=what)
+    return _parse_loudness(stderr).input_i
 
 
 def _looped(music: Path, total: float) -> Stream:
