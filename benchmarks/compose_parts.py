@@ -24,7 +24,7 @@ from benchmarks.compose import build_timeline  # noqa: E402
 from services import ffmpeg as ffmpeg_module  # noqa: E402
 from services.compose import Composer  # noqa: E402
 from services.compose.caption_layer import with_captions  # noqa: E402
-from services.compose.segment_render import segment_picture  # noqa: E402
+from services.compose.segment_render import render_segment, segment_picture  # noqa: E402
 from services.compose.segmented import SegmentedComposer, render_sound, write_extras  # noqa: E402
 from services.compose.segments import SegmentJob, scene_geometry  # noqa: E402
 
@@ -90,7 +90,7 @@ def main() -> None:
         for job in plan.jobs:
             if args.filters:
                 filters_only(job, work)
-            segmented_render(job, work)
+            render_segment(job, work / "parts", timeout_s=TIMEOUT_S)
         render_sound(timeline, work / "parts", music_cache_dir=work / "music", timeout_s=TIMEOUT_S)
         write_extras(timeline, work / "out", timeout_s=TIMEOUT_S)
         wall = time.perf_counter() - started
@@ -99,12 +99,6 @@ def main() -> None:
         total += sum(cpus) if not what.startswith("filters") else 0.0
         print(f"{what:45s} {len(cpus):2d} run(s)  {sum(cpus):6.2f} s CPU  ({', '.join(f'{c:.2f}' for c in cpus)})")
     print(f"all but 'filters' rows: {total:.2f} s CPU, {wall:.1f} s wall one after another")
-
-
-def segmented_render(job: SegmentJob, work: Path) -> None:
-    from services.compose.segment_render import render_segment
-
-    render_segment(job, work / "parts", timeout_s=TIMEOUT_S)
 
 
 if __name__ == "__main__":
