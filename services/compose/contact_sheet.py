@@ -11,6 +11,7 @@ from pathlib import Path
 import ffmpeg
 
 from services.compose.fonts import BOLD_FONT
+from services.compose.reduced import lowres_option
 from services.ffmpeg import literal_input, run_ffmpeg
 from services.models import Timeline, TimelineClip
 from services.partials import partial_path
@@ -19,6 +20,9 @@ TILE_SHORT_SIDE = 288
 """A 1080-pixel side shrinks 3.75x: a card's phrase (at least 5% of the short side) stays readable (14+ px)."""
 MAX_COLUMNS = 4
 PADDING = 6
+PNG_COMPRESSION = 3
+"""zlib level of the sheet's PNG: the same pixels as ffmpeg's default level in a third of the time (~0.08 s
+against ~0.23 s for 6 tiles of 1080p), the file ~20% larger."""
 Stream = ffmpeg.nodes.FilterableStream
 
 
@@ -44,7 +48,8 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
     sheet = ffmpeg.concat(*tiles, v=1, a=0) if len(tiles) > 1 else tiles[0]
     sheet = sheet.filter("tile", f"{columns}x{rows}", padding=PADDING, margin=PADDING, color="0x202020")
     partial = partial_path(path)
-    args = ffmpeg.output(sheet, str(partial), vframes=1, f="image2", update=1).get_args()
+    options = {"vframes": 1, "f": "image2", "update": 1, "compression_level": PNG_COMPRESSION}
+    args = ffmpeg.output(sheet, str(partial), **options).get_args()
     try:
         run_ffmpeg(args, timeout_s=timeout_s, what="drawing the contact sheet")
         os.replace(partial, path)
@@ -55,10 +60,12 @@ def write_contact_sheet(timeline: Timeline, path: Path, *, timeout_s: float) -> 
 
 def _tile(clip: TimelineClip, number: int, tile_w: int, tile_h: int) -> Stream:
     asset = clip.asset
-    options = {}
+    options: dict[str, str | int] = {}
     if asset.kind == "video":
         shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
         options = {"ss": f"{shown / 3:.3f}"}
+    else:
+        options = lowres_option(asset.local_path, tile_w, tile_h)  # a large JPEG decoded reduced
     source = ffmpeg.input(str(asset.local_path), **options, **literal_input(asset.local_path))
     tile = source.video.filter("trim", end_frame=1).filter("setpts", "PTS-STARTPTS")
     tile = tile.filter("scale", tile_w, tile_h, force_original_aspect_ratio="increase", flags="bicubic")

@@ -42,31 +42,41 @@ class Shot(BaseModel):
     variant: int
 
 
-def still_stream(shot: Shot, *, width: int, height: int, fps: int, motion: Motion) -> Stream:
-    """`shot.frames` frames of the still at width x height, yuv420p, square pixels, moving as `motion` says."""
+def still_stream(shot: Shot, *, width: int, height: int, fps: int, motion: Motion, first: int = 0) -> Stream:
+    """The still at width x height, yuv420p, square pixels, moving as `motion` says: frames `first` to the end.
+
+    `first` > 0 gives the shot's last frames alone (a transition's tail) without making the frames before it.
+    """
     source = ffmpeg.input(shot.path, **literal_input(shot.path)).video
     if motion == "none":
-        return repeat(cover(source, width, height), shot.frames, fps)
+        return repeat(cover(source, width, height), shot.frames - first, fps)
     travel = max(2, round(MOTION_SHARE * max(width, height)))
     horizontal = pan_axis_horizontal(shot.aspect, width / height, shot.variant)
     free_axis = abs(shot.aspect - width / height) < 0.01
     forward = (shot.variant // 2 if free_axis else shot.variant) % 2 == 0  # consecutive shots differ
-    if motion == "zoom":
-        return _zoom(source, shot, width, height, fps)
+    size = (width, height, fps)
+    if motion == "zoom":  # scale's `n` does not follow a shifted start: the whole zoom, cut
+        zoom = _zoom(source, shot, size)
+        return zoom.filter("trim", start_frame=first).filter("setpts", "PTS-STARTPTS") if first else zoom
     if motion == "pixel_pan":
-        return _pixel_pan(source, shot, (width, height, fps), travel=travel, horizontal=horizontal, forward=forward)
-    return _smooth_pan(source, shot, (width, height, fps), travel=travel, horizontal=horizontal, forward=forward)
+        return _pixel_pan(source, shot, size, travel=travel, horizontal=horizontal, forward=forward, first=first)
+    return _smooth_pan(source, shot, size, travel=travel, horizontal=horizontal, forward=forward, first=first)
 
 
-def eased_position(travel: float, frames: int, *, forward: bool) -> str:
+def frame_number(first: int) -> str:
+    """The shot's own frame number in a filter's expression when its output starts at shot frame `first`."""
+    return f"(n+{first})" if first else "n"
+
+
+def eased_position(travel: float, frames: int, *, forward: bool, first: int = 0) -> str:
     """ffmpeg expression of the pan offset (pixels, real) at output frame `n`: 0 -> travel, or travel -> 0."""
-    t = f"(n/{max(1, frames - 1)})"
+    t = f"({frame_number(first)}/{max(1, frames - 1)})"
     curve = f"({LINEAR_SHARE}*{t}+{(1 - LINEAR_SHARE) / 2}*(1-cos(PI*{t})))"
     return f"{travel}*{curve}" if forward else f"{travel}*(1-{curve})"
 
 
 def _smooth_pan(
-    source: Stream, shot: Shot, size: tuple[int, int, int], *, travel: int, horizontal: bool, forward: bool
+    source: Stream, shot: Shot, size: tuple[int, int, int], *, travel: int, horizontal: bool, forward: bool, first: int
 ) -> Stream:
     width, height, fps = size
     extra = travel + travel % 2 + 4  # room for the copies' shifts: the crop never reaches the box's edge
@@ -85,14 +95,14 @@ def _smooth_pan(
     }
     shifted = copies.filter("perspective", interpolation="linear", eval="frame", **corners)
     atlas = shifted.filter("tile", layout=f"1x{PHASES}" if horizontal else f"{PHASES}x1")
-    quantum = f"round(({eased_position(travel, shot.frames, forward=forward)})*{PHASES / 2})"
+    quantum = f"round(({eased_position(travel, shot.frames, forward=forward, first=first)})*{PHASES / 2})"
     offset, phase = f"2*floor({quantum}/{PHASES})", f"mod({quantum},{PHASES})"
     x, y = (offset, f"{phase}*{box_h}") if horizontal else (f"{phase}*{box_w}", offset)
-    return repeat(atlas, shot.frames, fps).filter("crop", width, height, x=x, y=y, exact=1)
+    return repeat(atlas, shot.frames - first, fps).filter("crop", width, height, x=x, y=y, exact=1)
 
 
 def _pixel_pan(
-    source: Stream, shot: Shot, size: tuple[int, int, int], *, travel: int, horizontal: bool, forward: bool
+    source: Stream, shot: Shot, size: tuple[int, int, int], *, travel: int, horizontal: bool, forward: bool, first: int
 ) -> Stream:
     """The former pan: a whole-pixel step every `step` frames at constant speed."""
     width, height, fps = size
@@ -100,14 +110,16 @@ def _pixel_pan(
     travel = max(1, (shot.frames - 1) // step)
     extra = travel + travel % 2
     box_w, box_h = (width + extra, height) if horizontal else (width, height + extra)
-    still = repeat(cover(source, box_w, box_h), shot.frames, fps)
-    offset = f"floor(n/{step})" if forward else f"{travel}-floor(n/{step})"
+    still = repeat(cover(source, box_w, box_h), shot.frames - first, fps)
+    n = frame_number(first)
+    offset = f"floor({n}/{step})" if forward else f"{travel}-floor({n}/{step})"
     x, y = (offset, "0") if horizontal else ("0", offset)
     return still.filter("crop", width, height, x=x, y=y, exact=1)
 
 
-def _zoom(source: Stream, shot: Shot, width: int, height: int, fps: int) -> Stream:
+def _zoom(source: Stream, shot: Shot, size: tuple[int, int, int]) -> Stream:
     """A slow zoom in or out in whole-pixel size steps; costs one bilinear scale per frame, unlike the pan."""
+    width, height, fps = size
     target = max(1, round(MOTION_SHARE * max(width, height)))
     step = max(1, math.ceil((shot.frames - 1) / target))
     travel = max(1, (shot.frames - 1) // step)

@@ -14,7 +14,7 @@ import ffmpeg
 from services.compose.caption_layer import with_captions
 from services.compose.kenburns import Stream
 from services.compose.segments import SegmentFile, SegmentJob, scene_geometry
-from services.compose.visuals import scene_stream
+from services.compose.visuals import crossfade, scene_stream, scene_tail
 from services.exceptions import ComposeError
 from services.ffmpeg import run_ffmpeg
 from services.partials import partial_path
@@ -74,11 +74,8 @@ def segment_picture(job: SegmentJob) -> Stream:
     parts: list[Stream] = []
     if job.previous is not None:
         head = _frames(copies[0] if copies is not None else stream, 0, head_end)
-        before = scene_stream(job.previous, geometry, motion=job.motion)
-        tail = _frames(before, job.previous.frames - overlap, job.previous.frames)
-        blend = {"transition": job.transition, "duration": f"{overlap / job.fps:.6f}", "offset": 0}
-        blended = ffmpeg.filter([tail, head], "xfade", **blend)
-        parts.append(blended.filter("format", "yuv420p"))  # else concat converts every frame to xfade's yuv444p
+        tail = _frames(scene_tail(job.previous, geometry, motion=job.motion, frames=overlap), 0, overlap)
+        parts.append(crossfade(tail, head, job.transition or "fade", overlap / job.fps))
     if tail_start > head_end:
         parts.append(_frames(copies[1] if copies is not None else stream, head_end, tail_start))
     return ffmpeg.concat(*parts, v=1, a=0) if len(parts) > 1 else parts[0]

@@ -24,7 +24,7 @@ from services.compose.shorts import shorts_cues
 from services.compose.visuals import transition_for
 from services.models import CaptionStyle, Timeline
 
-SEGMENT_FORMAT = 1
+SEGMENT_FORMAT = 2
 """Bumped whenever the way a segment is rendered changes, so older cached segments are not reused."""
 
 

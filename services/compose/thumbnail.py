@@ -14,6 +14,7 @@ import ffmpeg
 from services.compose.card_art import card_background, palette_for
 from services.compose.fonts import BOLD_FONT
 from services.compose.kenburns import cover
+from services.compose.reduced import lowres_option
 from services.compose.text_layout import TextBlock, fit_text
 from services.exceptions import ComposeError
 from services.ffmpeg import literal_input, run_ffmpeg
@@ -62,18 +63,27 @@ def thumbnail_clip(timeline: Timeline) -> TimelineClip:
 
 
 def _scene_frame(clip: TimelineClip, timeline: Timeline) -> Stream:
-    """What the scene shows, at the video's size: a still, a frame a third into a clip, or a card's background."""
-    width, height = timeline.width, timeline.height
+    """What the scene shows at the video's aspect: a still or a frame a third into a clip, scaled once to the size
+    the thumbnail shows it at (a large JPEG decoded reduced), or a card's background at the video's size."""
     asset = clip.asset
     if asset.provider == "generated" or asset.local_path is None:
-        return card_background(width, height, palette_for(timeline.title, clip.scene.index))
-    options = {}
+        return card_background(timeline.width, timeline.height, palette_for(timeline.title, clip.scene.index))
+    width, height = shown_size(timeline)
+    options: dict[str, str | int] = {}
     if asset.kind == "video":
         shown = min(clip.scene.duration_s, asset.duration_s or clip.scene.duration_s)
         options = {"ss": f"{shown / 3:.3f}"}
+    else:
+        options |= lowres_option(asset.local_path, width, height)
     options |= literal_input(asset.local_path)
     frame = ffmpeg.input(str(asset.local_path), **options).video.filter("trim", end_frame=1)
     return cover(frame, width, height)
+
+
+def shown_size(timeline: Timeline) -> tuple[int, int]:
+    """The video's frame at the thumbnail's height (never enlarged), even sides: the size the thumbnail draws."""
+    scale = min(1.0, HEIGHT / timeline.height)
+    return max(2, round(timeline.width * scale / 2) * 2), max(2, round(timeline.height * scale / 2) * 2)
 
 
 def _sixteen_by_nine(frame: Stream, timeline: Timeline) -> Stream:

@@ -15,7 +15,17 @@ from services.compose.kenburns import Motion, Shot, Stream, cover, still_stream
 from services.compose.plan import RenderPlan, ScenePlan
 from services.models import MediaAsset
 
-__all__ = ["MIXED_CYCLE", "TRANSITIONS", "Motion", "scene_stream", "shot_frames", "transition_for", "video_track"]
+__all__ = [
+    "MIXED_CYCLE",
+    "TRANSITIONS",
+    "Motion",
+    "crossfade",
+    "scene_stream",
+    "scene_tail",
+    "shot_frames",
+    "transition_for",
+    "video_track",
+]
 
 TRANSITIONS = ("fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "smoothleft", "circleopen", "radial")
 MIXED_CYCLE = ("fade", "smoothleft", "circleopen", "fadeblack", "wipeleft", "radial")
@@ -23,6 +33,11 @@ SLOW_LIMIT = 1.5
 """The most a video clip shorter than its shot is slowed down before its last frame is held."""
 MIN_SHOT_S = 1.0
 """Extra assets that would make a scene's shots shorter than this are left out."""
+PLANE_WISE = frozenset({"fade", "wipeleft", "slideleft", "smoothleft", "circleopen", "radial"})
+"""Transitions that treat every plane alike (a blend, or a shape scaled to the plane's size), so they can run on the
+yuv420p planes one by one. xfade has no 4:2:0 formats: on whole frames each side is converted to yuv444p and back
+(three conversions per frame, most of a transition's cost). Fades through black or a per-pixel dissolve pattern
+would differ between the luma and the half-size chroma planes, so those keep the whole-frame path."""
 
 
 def transition_for(style: str, index: int) -> str:
@@ -52,19 +67,25 @@ def video_track(plan: RenderPlan, *, motion: Motion, transition: str) -> Stream:
     for scene, stream in zip(plan.scenes, streams, strict=True):
         head, body, tail = _cut(stream, scene, overlap)
         if head is not None and pending_tail is not None:
-            parts.append(
-                ffmpeg.filter(
-                    [pending_tail, head],
-                    "xfade",
-                    transition=transition_for(transition, scene.index),
-                    duration=f"{overlap / plan.fps:.6f}",
-                    offset=0,
-                ).filter("format", "yuv420p")  # else concat negotiates xfade's yuv444p for every frame
-            )
+            parts.append(crossfade(pending_tail, head, transition_for(transition, scene.index), overlap / plan.fps))
         if body is not None:
             parts.append(body)
         pending_tail = tail
     return ffmpeg.concat(*parts, v=1, a=0)
+
+
+def crossfade(tail: Stream, head: Stream, transition: str, duration_s: float) -> Stream:
+    """`tail` turning into `head` by the xfade `transition` over their `duration_s`, yuv420p.
+
+    PLANE_WISE transitions run on each plane as gray (extractplanes, xfade, mergeplanes): no format conversion.
+    """
+    blend = {"transition": transition, "duration": f"{duration_s:.6f}", "offset": 0}
+    if transition not in PLANE_WISE:
+        # else concat negotiates xfade's yuv444p for every frame
+        return ffmpeg.filter([tail, head], "xfade", **blend).filter("format", "yuv420p")
+    tails, heads = (s.filter_multi_output("extractplanes", "y+u+v") for s in (tail, head))
+    planes = [ffmpeg.filter([tails.stream(p), heads.stream(p)], "xfade", **blend) for p in range(3)]
+    return ffmpeg.filter(planes, "mergeplanes", format="yuv420p", map1s=1, map2s=2)
 
 
 def _cut(stream: Stream, scene: ScenePlan, overlap: int) -> tuple[Stream | None, Stream | None, Stream | None]:
@@ -100,6 +121,26 @@ def scene_stream(scene: ScenePlan, plan: RenderPlan, *, motion: Motion) -> Strea
     return joined.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
 
 
+def scene_tail(scene: ScenePlan, plan: RenderPlan, *, motion: Motion, frames: int) -> Stream:
+    """The scene's last `frames` frames, as scene_stream draws them, without making the frames before them.
+
+    A still's pan is evaluated from the tail's first frame on; shots that end before the tail are left out.
+    """
+    assets = [scene.clip.asset, *scene.clip.extra_assets]
+    counts = shot_frames(scene.frames, len(assets), min_frames=round(MIN_SHOT_S * plan.fps))
+    tail_start, shot_start, shots = scene.frames - frames, 0, []
+    for i, (asset, count) in enumerate(zip(assets, counts, strict=False)):
+        if shot_start + count > tail_start:
+            first = max(0, tail_start - shot_start)
+            shot = _shot_stream(asset, count, plan, motion=motion, variant=scene.index + i, first=first)
+            shots.append(shot)
+        shot_start += count
+    if len(shots) == 1:
+        return shots[0]
+    joined = ffmpeg.concat(*shots, v=1, a=0)
+    return joined.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
+
+
 def shot_frames(frames: int, shots: int, *, min_frames: int) -> list[int]:
     """Frames per shot: `frames` split evenly among at most `shots` shots of at least `min_frames` each."""
     count = max(1, min(shots, frames // max(1, min_frames)))
@@ -107,13 +148,19 @@ def shot_frames(frames: int, shots: int, *, min_frames: int) -> list[int]:
     return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _shot_stream(asset: MediaAsset, frames: int, plan: RenderPlan, *, motion: Motion, variant: int) -> Stream:
+def _shot_stream(
+    asset: MediaAsset, frames: int, plan: RenderPlan, *, motion: Motion, variant: int, first: int = 0
+) -> Stream:
+    """The shot's frames from `first` on (0: all of them)."""
     path = str(asset.local_path)
     if asset.kind == "video":
-        return _video_clip(path, asset.duration_s, frames, plan)
+        clip = _video_clip(path, asset.duration_s, frames, plan)
+        if not first:
+            return clip
+        return clip.filter("trim", start_frame=first).filter("setpts", "PTS-STARTPTS")
     aspect = asset.width / asset.height if asset.width and asset.height else plan.width / plan.height
     shot = Shot(path=path, aspect=aspect, frames=frames, variant=variant)
-    return still_stream(shot, width=plan.width, height=plan.height, fps=plan.fps, motion=motion)
+    return still_stream(shot, width=plan.width, height=plan.height, fps=plan.fps, motion=motion, first=first)
 
 
 def _video_clip(path: str, duration_s: float | None, frames: int, plan: RenderPlan) -> Stream:
