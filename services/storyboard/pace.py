@@ -4,6 +4,7 @@ The offline writer sizes its script with this, so the narration spoken at its na
 for; the narrator then only nudges the speed (see services/narration/audio.py) instead of stretching short speech.
 """
 
+import math
 import re
 
 from services.models import NARRATION_PADDING_S, SENTENCE_PAUSE_S
@@ -17,12 +18,18 @@ CLAUSE_PAUSE_S = 0.3
 """espeak-ng pauses about this long at a comma, semicolon, colon or dash inside a sentence."""
 DEFAULT_SYLLABLES_PER_SECOND = 5.0
 _CLAUSE_MARK = re.compile(r"[,;:—–]")
+_NUMBER = re.compile(r"\d+")
+SYLLABLES_PER_DIGIT = 1.5
+"""A number is spoken as words ("50" -> "fifty", "2026" -> "two thousand twenty-six"): about this many per digit."""
+PERCENT_SYLLABLES = 2
 _VOWELS = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœаеёиоуыэюяіїє]+", re.IGNORECASE)
 
 
 def syllables(text: str) -> int:
-    """Vowel groups: a syllable count good enough to time speech (the rates above were measured the same way)."""
-    return len(_VOWELS.findall(text))
+    """Vowel groups, plus numbers and % read as words: a syllable count good enough to time speech (the rates above
+    were measured the same way)."""
+    digits = sum(len(number) for number in _NUMBER.findall(text))
+    return len(_VOWELS.findall(text)) + math.ceil(SYLLABLES_PER_DIGIT * digits) + PERCENT_SYLLABLES * text.count("%")
 
 
 def speech_s(text: str, language: str) -> float:
