@@ -11,12 +11,14 @@ from urllib.request import url2pathname
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from api.check_cli import check
 from api.gc_cli import app as gc_app
 from api.prompts_cli import db_app, prompts_app
 from api.queue_cli import queue_app
 from api.serve_cli import app as serve_app
+from api.setting_errors import setting_errors
 from api.storage_cli import app as storage_app
 from api.users_cli import users_app
 from api.worker_cli import app as worker_app
@@ -174,15 +176,8 @@ def _use_output_folder(out: Path) -> None:
 
 
 def _fail_settings(exc: ValidationError) -> None:
-    """One line per bad setting (P2V_... name and why), never the values: the settings hold API keys."""
-    for error in exc.errors():
-        names = [f"P2V_{part}".upper() for part in error["loc"] if isinstance(part, str)]
-        message = error["msg"].removeprefix("Value error, ")
-        errors.print(
-            f"[red]Invalid setting {', '.join(names)}:[/] {message}"
-            if names
-            else f"[red]Invalid settings:[/] {message}"
-        )
+    for line in setting_errors(exc):
+        errors.print(escape(line), style="red")
     raise typer.Exit(2)
 
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from api.setting_errors import setting_errors
+
 app = typer.Typer(help="Background workers of the compose step.")
 
 
@@ -33,7 +35,7 @@ def segments(
     try:
         settings = get_settings()
     except ValidationError as exc:
-        typer.echo(f"settings: {exc}", err=True)
+        typer.echo("\n".join(setting_errors(exc)), err=True)
         raise typer.Exit(1) from None
     if settings.storage_url is None:
         typer.echo("p2v worker segments needs P2V_STORAGE_URL=s3://bucket/prefix, as the compose runs use", err=True)
