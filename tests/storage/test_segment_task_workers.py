@@ -119,7 +119,8 @@ def test_segments_are_rendered_by_task_workers(
         assert not any((folder / "scratch").iterdir()), f"{folder.name} cleaned its scratch"
     assert sorted(rendered) == [0, 1, 2], rendered
     assert sum(log.read_text().count("sound track: rendering in") for _w, _f, log in workers) == 1
-    assert {pid for _frames, pid in rendered.values()} == {worker.pid for worker, _f, _l in workers}, "both rendered"
+    # which worker takes which run is Prefect's choice (a worker still starting may get none): only workers render
+    assert {pid for _frames, pid in rendered.values()} <= {worker.pid for worker, _f, _l in workers}
     flow_log = (tmp_path / "flow.log").read_text()
     assert not RENDERING.search(flow_log) and "sound track: rendering" not in flow_log, "nothing rendered in the flow"
 
