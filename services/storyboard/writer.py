@@ -4,6 +4,7 @@ import hashlib
 import random
 import re
 
+from services.storyboard.french import de_phrase
 from services.storyboard.intent import Intent
 from services.storyboard.language import STOPWORDS
 from services.storyboard.pace import speech_s
@@ -65,7 +66,8 @@ def _query(topic_words: str, index: int, count: int) -> str:
 
 
 def _fmt(template: str, intent: Intent, **extra: object) -> str:
-    return template.format(a=intent.about, n=intent.count or "", items=intent.items or "", **extra)
+    de = de_phrase(intent.about) if intent.language == "fr" else intent.about
+    return template.format(a=intent.about, de=de, n=intent.count or "", items=intent.items or "", **extra)
 
 
 def _intro(intent: Intent, book: Phrasebook, rng: random.Random) -> str:
