@@ -45,8 +45,8 @@ def write_lines(
     texts = _fit_caps(texts, cap, intent.language)
     extra = _extra_lines(intent, book, rng)
     if short and intent.structure != "list":
-        texts = _name_topic(texts, seconds, extra, language=intent.language, about=intent.about, cap=cap)
-    texts = _trim(texts, seconds, intent.language, keep=intent.about)
+        texts = _name_topic(texts, seconds, extra, language=intent.language, about=intent.subject, cap=cap)
+    texts = _trim(texts, seconds, intent.language, keep=intent.subject)
     texts = _fill(texts, seconds, extra, language=intent.language, cap=cap)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
@@ -109,7 +109,7 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
 def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[str]:
     """The phrasebook's filler lines in a seeded order, a line naming the topic first and then every other one, so
     a longer narration keeps coming back to its subject without saying its name in every sentence."""
-    topical, general = [_fmt(line, intent) for line in book.topic], list(book.more)
+    topical, general = [line.format(a=intent.subject) for line in book.topic], list(book.more)
     rng.shuffle(topical)
     rng.shuffle(general)
     mixed = [line for pair in zip(topical, general, strict=False) for line in pair]
