@@ -14,6 +14,7 @@ _HINTS = ["close up", "people", "hands", "wide shot"]
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 Line = tuple[str, str]
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_CLAUSE_ABOUT = re.compile(r"^(?:darüber|о том|про те),")
 
 
 def seeded(intent: Intent) -> random.Random:
@@ -67,7 +68,16 @@ def _query(topic_words: str, index: int, count: int) -> str:
 
 def _fmt(template: str, intent: Intent, **extra: object) -> str:
     de = de_phrase(intent.about) if intent.language == "fr" else intent.about
-    return template.format(a=intent.about, de=de, n=intent.count or "", items=intent.items or "", **extra)
+    line = template.format(a=intent.about, de=de, n=intent.count or "", items=intent.items or "", **extra)
+    return _close_clause(line, intent.about)
+
+
+def _close_clause(line: str, about: str) -> str:
+    """A topic that is a subordinate clause ("darüber, wie ...", "о том, как ...") ends with a comma where the
+    sentence goes on after it ("Einige der besten Fragen darüber, wie X funktionieren, stellen Kinder.")."""
+    if not _CLAUSE_ABOUT.match(about):
+        return line
+    return re.sub(re.escape(about) + r"(?= [^\W\d_])", lambda _: about + ",", line)
 
 
 def _intro(intent: Intent, book: Phrasebook, rng: random.Random) -> str:
@@ -109,7 +119,8 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
 def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[str]:
     """The phrasebook's filler lines in a seeded order, a line naming the topic first and then every other one, so
     a longer narration keeps coming back to its subject without saying its name in every sentence."""
-    topical, general = [line.format(a=intent.subject) for line in book.topic], list(book.more)
+    topical = [_close_clause(line.format(a=intent.subject), intent.subject) for line in book.topic]
+    general = list(book.more)
     rng.shuffle(topical)
     rng.shuffle(general)
     mixed = [line for pair in zip(topical, general, strict=False) for line in pair]

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from services.models import VideoRequest
+from services.storyboard.intent import read_intent
 from services.storyboard.offline import OfflinePlanner
 
 
@@ -29,3 +32,17 @@ def test_a_list_about_its_topic_says_about_once() -> None:
     board = OfflinePlanner().plan(VideoRequest(prompt="5 facts about space", language="en", duration_s=60))
     script = " ".join(scene.narration for scene in board.scenes)
     assert "about about" not in script and "about space" in script, script
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language"),
+    [("Erstelle ein Video: wie Schwarze Löcher funktionieren", "de"),
+     ("Создай видео о том, как работают чёрные дыры", "ru")],
+)  # fmt: skip
+def test_a_topic_clause_is_closed_by_a_comma_where_the_sentence_goes_on(prompt: str, language: str) -> None:
+    """The line "Einige der besten Fragen darüber, wie Schwarze Löcher funktionieren stellen Kinder." lacked a comma."""
+    about = read_intent(prompt, language).about
+    board = OfflinePlanner().plan(VideoRequest(prompt=prompt, language=language, duration_s=60))
+    script = " ".join(scene.narration for scene in board.scenes)
+    assert not re.search(re.escape(about) + r" \w", script), script
+    assert re.search(re.escape(about) + r", \w", script), script
