@@ -30,7 +30,7 @@ _WITH_TONE = re.compile(
 )
 _TONE_NEAR_NOUN = r"(?=(?:\s+[\w'-]+){0,3}?\s+(?:" + p._NOUNS + r")\b)"
 _RU_UK_PREPOSITIONS = re.compile(r"^(?:о|об|обо|про|для|по|на\s+тему|по\s+теме|щодо)$", p.FLAGS)
-_RU_UK_ABOUT_WORDS = re.compile(r"^(?:о|об|обо|про)$", p.FLAGS)
+_RU_UK_ABOUT_WORDS = re.compile(r"^(?:о|об|обо|про|щодо)$", p.FLAGS)
 
 
 class Intent(BaseModel):
@@ -238,7 +238,7 @@ def _case(topic: str, prompt: str, lang: str) -> str:
 
 def _subject_connector(connector: str, lang: str) -> str:
     """The connector `_about` is given for `Intent.subject`: in Russian and Ukrainian only a word meaning "about"
-    (о, про) keeps its case; a purpose ("для продуктивной работы") reads as a theme instead."""
+    (о, про, щодо) keeps its case; a purpose ("для продуктивной работы") reads as a theme instead."""
     if lang in ("ru", "uk") and not _RU_UK_ABOUT_WORDS.match(connector):
         return ""
     return connector
