@@ -65,7 +65,7 @@ def report(store: PromptStore) -> dict[str, Scores]:
 
 
 def main() -> None:
-    from benchmarks.prompt_store import throwaway_database
+    from benchmarks.prompt_store_data import throwaway_database
     from prompt_store import migrate
     from prompt_store.db import make_engine
     from prompt_store.embeddings.local import MiniLMEmbedder

@@ -132,8 +132,12 @@ def build_timeline(
     ]
     extras = _extras(scenes, pool, chosen, fetch, frame=frame)
     clips, start = [], 0.0
+    shown: list[str] = []
     for scene in scenes:
-        asset = chosen.get(scene.index) or visuals.generate(scene, width=width, height=height, seed=storyboard.title)
+        asset = chosen.get(scene.index)
+        if asset is None:
+            asset = visuals.generate(scene, width=width, height=height, seed=storyboard.title, shown=shown)
+            shown.append(visuals.card_text(scene, seed=storyboard.title, shown=shown))
         clip = TimelineClip(
             scene=scene,
             asset=asset,

@@ -5,9 +5,13 @@ sentence (a short opener such as "At its core," or "Still," is skipped), cut to 
 word starts a new phrase, never ending on an article, preposition or conjunction. The sentence is the first one
 that names the topic (shares a word stem with it), else the first; a clause with no such break ("Ahora sabes un
 poco más que ayer") would leave a broken fragment, so the next sentence is tried, then the fallback (the title).
+
+A card never repeats an earlier card of the same video (`shown`): a phrase or fallback already shown gives way to
+the next-best text of the scene's own narration (see card_phrase).
 """
 
 import re
+from collections.abc import Collection, Iterator
 
 from services.storyboard.language import STOPWORDS, split_sentences
 
@@ -15,6 +19,8 @@ MAX_WORDS = 6
 MIN_WORDS = 3
 OPENER_WORDS = 3
 """A first clause this short, followed by more text, is an opener ("At its core,") rather than the point."""
+SHORT_SENTENCE_WORDS = 9
+"""A sentence this short reads whole on a card ("Ahora sabes un poco más que ayer") when no phrase is left."""
 
 _CLAUSE_BREAK = re.compile(r"\s*[,;()\[\]]\s*|\s+[—–-]\s+")
 _EDGE_PUNCTUATION = " \t.,;:!?¡¿…—–-"
@@ -45,19 +51,40 @@ _WEAK_ENDINGS = {
 """Words that may stand inside a phrase but make a weak last word."""
 
 
-def card_phrase(narration: str, *, fallback: str = "", topic: str = "") -> str:
+def card_phrase(narration: str, *, fallback: str = "", topic: str = "", shown: Collection[str] = ()) -> str:
     """Two to six words that say what the scene is about, taken from its narration, from a sentence naming `topic`
-    (the video's title, the scene's visual query) when one does; `fallback` when no sentence gives a whole phrase."""
+    (the video's title, the scene's visual query) when one does; `fallback` when no sentence gives a whole phrase.
+
+    Texts of earlier cards (`shown`, compared without case and edge punctuation) are skipped. When the fallback is
+    one of them (the opening card shows the title), the next best comes from the narration: a whole sentence of
+    at most SHORT_SENTENCE_WORDS words, else the cut phrase of a sentence; "" when even that was shown."""
+    seen = {_same_text(text) for text in shown}
+    for text in _candidates(narration, fallback, topic):
+        if text and _same_text(text) not in seen:
+            return text
+    return ""
+
+
+def _candidates(narration: str, fallback: str, topic: str) -> Iterator[str]:
+    """Card texts from best to worst: whole phrases (sentences naming the topic first), the fallback, short whole
+    sentences, cut phrases."""
     sentences = split_sentences(narration)
     stems = _content_words(topic)
     naming = [s for s in sentences if any(_same_stem(w, t) for w in _content_words(s) for t in stems)]
-    first_cut = ""
-    for sentence in [*naming, *(s for s in sentences if s not in naming)]:
-        phrase, whole = _sentence_phrase(sentence)
+    phrases = [_sentence_phrase(sentence) for sentence in [*naming, *(s for s in sentences if s not in naming)]]
+    for phrase, whole in phrases:
         if whole and len(phrase.split()) >= MIN_WORDS:
-            return phrase[:1].upper() + phrase[1:]
-        first_cut = first_cut or phrase
-    return " ".join(fallback.split()) or first_cut
+            yield phrase[:1].upper() + phrase[1:]
+    yield " ".join(fallback.split())
+    for sentence in sentences:
+        if _word_count(sentence) <= SHORT_SENTENCE_WORDS:
+            yield _balanced_quotes(" ".join(sentence.split()).strip(_EDGE_PUNCTUATION))
+    for phrase, _ in phrases:
+        yield phrase
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).strip(_EDGE_PUNCTUATION).casefold()
 
 
 def _sentence_phrase(sentence: str) -> tuple[str, bool]:

@@ -8,6 +8,7 @@ the video (one family of hues per video), varied per scene. Text is drawn litera
 
 import hashlib
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 import ffmpeg
@@ -49,13 +50,18 @@ class GeneratedVisuals:
         self.cache_dir = cache_dir
         self.timeout_s = timeout_s
 
-    def generate(self, scene: Scene, *, width: int, height: int, seed: str) -> MediaAsset:
-        """The scene's card; `seed` is the video's title, which the opening card shows (an intro's first clause
-        is rarely a phrase worth a card: "Today we look at ...")."""
+    def card_text(self, scene: Scene, *, seed: str, shown: Collection[str] = ()) -> str:
+        """The phrase the scene's card shows; `seed` is the video's title, which the opening card shows (an intro's
+        first clause is rarely a phrase worth a card: "Today we look at ..."). Never one of `shown` (the earlier
+        cards' texts, see card_phrase); the scene number when the narration has nothing else."""
         opening = scene.index == 0 and seed.strip()
         topic = f"{seed} {scene.visual_query}"
-        phrase = seed.strip() if opening else card_phrase(scene.narration, fallback=seed, topic=topic)
-        phrase = phrase or f"{scene.index + 1:02d}"
+        phrase = seed.strip() if opening else card_phrase(scene.narration, fallback=seed, topic=topic, shown=shown)
+        return phrase or f"{scene.index + 1:02d}"
+
+    def generate(self, scene: Scene, *, width: int, height: int, seed: str, shown: Collection[str] = ()) -> MediaAsset:
+        """The scene's card showing `card_text`."""
+        phrase = self.card_text(scene, seed=seed, shown=shown)
         key = f"{CARD_VERSION}|{seed}|{scene.index}|{phrase}|{width}x{height}"
         digest = hashlib.sha256(key.encode()).hexdigest()
         path = self.cache_dir / "generated" / f"{digest[:24]}.png"

@@ -30,6 +30,7 @@ _WITH_TONE = re.compile(
 )
 _TONE_NEAR_NOUN = r"(?=(?:\s+[\w'-]+){0,3}?\s+(?:" + p._NOUNS + r")\b)"
 _RU_UK_PREPOSITIONS = re.compile(r"^(?:о|об|обо|про|для|по|на\s+тему|по\s+теме|щодо)$", p.FLAGS)
+_RU_UK_ABOUT_WORDS = re.compile(r"^(?:о|об|обо|про|щодо)$", p.FLAGS)
 
 
 class Intent(BaseModel):
@@ -38,6 +39,9 @@ class Intent(BaseModel):
     language: str
     topic: str
     about: str
+    subject: str
+    """The topic as lines that talk about it read it: `about`, except in a list whose tail states its purpose
+    ("5 tips for better sleep": lines say "about better sleep", not "about for better sleep")."""
     headline: str
     aspect: Aspect | None = None
     duration_s: float | None = None
@@ -72,6 +76,7 @@ def read_intent(prompt: str, language: str) -> Intent:
         language=lang,
         topic=topic,
         about=f"{tail} {topic}" if tail and (lang != "en" or tail.lower() != "to") else _about(topic, connector, lang),
+        subject=_about(topic, _subject_connector(tail or connector, lang), lang),
         headline=_case(headline or topic, prompt, lang),
         aspect=aspect,
         duration_s=duration,
@@ -229,6 +234,14 @@ def _case(topic: str, prompt: str, lang: str) -> str:
     if lang != "de" and starts_prompt and len(first) > 1 and first[0].isupper() and first[1:].islower():
         return topic[0].lower() + topic[1:]
     return topic
+
+
+def _subject_connector(connector: str, lang: str) -> str:
+    """The connector `_about` is given for `Intent.subject`: in Russian and Ukrainian only a word meaning "about"
+    (о, про, щодо) keeps its case; a purpose ("для продуктивной работы") reads as a theme instead."""
+    if lang in ("ru", "uk") and not _RU_UK_ABOUT_WORDS.match(connector):
+        return ""
+    return connector
 
 
 def _about(topic: str, connector: str, lang: str) -> str:

@@ -4,6 +4,7 @@ import hashlib
 import random
 import re
 
+from services.storyboard.french import de_phrase
 from services.storyboard.intent import Intent
 from services.storyboard.language import STOPWORDS
 from services.storyboard.pace import speech_s
@@ -13,6 +14,7 @@ _HINTS = ["close up", "people", "hands", "wide shot"]
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
 Line = tuple[str, str]
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_CLAUSE_ABOUT = re.compile(r"^(?:darüber|о том|про те),")
 
 
 def seeded(intent: Intent) -> random.Random:
@@ -44,8 +46,8 @@ def write_lines(
     texts = _fit_caps(texts, cap, intent.language)
     extra = _extra_lines(intent, book, rng)
     if short and intent.structure != "list":
-        texts = _name_topic(texts, seconds, extra, language=intent.language, about=intent.about, cap=cap)
-    texts = _trim(texts, seconds, intent.language, keep=intent.about)
+        texts = _name_topic(texts, seconds, extra, language=intent.language, about=intent.subject, cap=cap)
+    texts = _trim(texts, seconds, intent.language, keep=intent.subject)
     texts = _fill(texts, seconds, extra, language=intent.language, cap=cap)
     query = topic_query(intent)
     return [(text, _query(query, i, len(texts))) for i, text in enumerate(texts)]
@@ -65,7 +67,17 @@ def _query(topic_words: str, index: int, count: int) -> str:
 
 
 def _fmt(template: str, intent: Intent, **extra: object) -> str:
-    return template.format(a=intent.about, n=intent.count or "", items=intent.items or "", **extra)
+    de = de_phrase(intent.about) if intent.language == "fr" else intent.about
+    line = template.format(a=intent.about, de=de, n=intent.count or "", items=intent.items or "", **extra)
+    return _close_clause(line, intent.about)
+
+
+def _close_clause(line: str, about: str) -> str:
+    """A topic that is a subordinate clause ("darüber, wie ...", "о том, как ...") ends with a comma where the
+    sentence goes on after it ("Einige der besten Fragen darüber, wie X funktionieren, stellen Kinder.")."""
+    if not _CLAUSE_ABOUT.match(about):
+        return line
+    return re.sub(re.escape(about) + r"(?= [^\W\d_])", lambda _: about + ",", line)
 
 
 def _intro(intent: Intent, book: Phrasebook, rng: random.Random) -> str:
@@ -107,7 +119,8 @@ def _arc(beats: list[list[str]], count: int, rng: random.Random) -> list[str]:
 def _extra_lines(intent: Intent, book: Phrasebook, rng: random.Random) -> list[str]:
     """The phrasebook's filler lines in a seeded order, a line naming the topic first and then every other one, so
     a longer narration keeps coming back to its subject without saying its name in every sentence."""
-    topical, general = [_fmt(line, intent) for line in book.topic], list(book.more)
+    topical = [_close_clause(line.format(a=intent.subject), intent.subject) for line in book.topic]
+    general = list(book.more)
     rng.shuffle(topical)
     rng.shuffle(general)
     mixed = [line for pair in zip(topical, general, strict=False) for line in pair]

@@ -1,6 +1,7 @@
 """Fake OpenAI, Pexels, Pixabay and Depositphotos servers on 127.0.0.1, answering like their documented APIs.
 
-One threaded http.server; tests queue faults per route (429 + Retry-After, 500, slow answers, malformed JSON) and
+One threaded http.server (this module; each provider's answers in its own module: pexels, pixabay, depositphotos,
+openai_api, openai_images); tests queue faults per route (429 + Retry-After, 500, slow answers, malformed JSON) and
 read back every request it saw. Media files are real (made by ffmpeg) and served with Range support.
 """
 
@@ -15,21 +16,20 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from services.ffmpeg import run_ffmpeg
+from tests.fakes.depositphotos import DEPOSIT_KEY, depositphotos
 from tests.fakes.openai_api import (
     OPENAI_KEY,
     Answer,
     ChatAnswer,
     chat,
     embeddings,
-    json_answer,
     speech,
     transcriptions,
 )
 from tests.fakes.openai_images import generations
+from tests.fakes.pexels import PEXELS_KEY, pexels
+from tests.fakes.pixabay import PIXABAY_KEY, pixabay
 
-PEXELS_KEY = "pexels-SECRET-KEY-0123456789"
-PIXABAY_KEY = "pixabay-SECRET-KEY-0123456789"
-DEPOSIT_KEY = "deposit-SECRET-KEY-0123456789"
 ALL_KEYS = (OPENAI_KEY, PEXELS_KEY, PIXABAY_KEY, DEPOSIT_KEY)
 
 
@@ -124,6 +124,13 @@ class FakeAPI:
         self.latency_s = 0.0
         self.blocked_agents = ()
 
+    def matching(self, query: str, kind: str | None = None) -> list[Item]:
+        """The catalogue's items sharing a word with `query`, all of them when none does (a search engine's
+        answer to a vague query)."""
+        wanted = set(query.lower().split())
+        hits = [i for i in self.catalogue if (kind is None or i.kind == kind)]
+        return [i for i in hits if wanted & set(i.words.lower().split())] or hits
+
     def requests(self, route: str) -> list[Seen]:
         return [s for s in self.seen if _route(s.path) == route]
 
@@ -203,90 +210,6 @@ def _handler(api: FakeAPI) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _matching(api: FakeAPI, query: str, kind: str | None = None) -> list[Item]:
-    wanted = set(query.lower().split())
-    hits = [i for i in api.catalogue if (kind is None or i.kind == kind)]
-    # like a real search engine: anything sharing a word, and the whole catalogue for a vague query
-    return [i for i in hits if wanted & set(i.words.lower().split())] or hits
-
-
-def _pexels(api: FakeAPI, seen: Seen) -> Answer:
-    if seen.headers.get("Authorization") != PEXELS_KEY:
-        return 401, b'{"error": "Unauthorized"}', {}
-    base = api.url
-    if seen.path.endswith("/videos/search"):
-        videos = [
-            {
-                "id": i.id, "width": i.width, "height": i.height, "duration": i.duration,
-                "url": f"https://www.pexels.com/video/{i.words.replace(' ', '-')}-{i.id}/",
-                "image": f"{base}/files/{i.file}.jpg", "user": {"id": 1, "name": "Pat Lens", "url": "https://x"},
-                "video_files": [
-                    {"id": i.id * 10, "quality": "hd", "file_type": "video/mp4", "width": i.width,
-                     "height": i.height, "fps": 25, "link": f"{base}/files/{i.file}?pexels={i.id}"},
-                ],
-                "video_pictures": [],
-            }
-            for i in _matching(api, seen.query["query"], "video")
-        ]  # fmt: skip
-        return json_answer({"page": 1, "per_page": len(videos), "total_results": len(videos), "videos": videos})
-    photos = [
-        {
-            "id": i.id, "width": i.width, "height": i.height,
-            "url": f"https://www.pexels.com/photo/{i.words.replace(' ', '-')}-{i.id}/",
-            "photographer": "Pat Lens", "photographer_url": "https://x", "avg_color": "#777777",
-            "src": {"original": f"{base}/files/{i.file}", "large2x": f"{base}/files/{i.file}"}, "alt": i.words,
-        }
-        for i in _matching(api, seen.query["query"], "image")
-    ]  # fmt: skip
-    return json_answer({"page": 1, "per_page": len(photos), "total_results": len(photos), "photos": photos})
-
-
-def _pixabay(api: FakeAPI, seen: Seen) -> Answer:
-    if seen.query.get("key") != PIXABAY_KEY:
-        return 400, b"[ERROR 400] Invalid or missing API key", {"Content-Type": "text/plain"}
-    base = api.url
-    if seen.path.rstrip("/").endswith("/videos"):
-        hits = [
-            {
-                "id": i.id, "pageURL": f"https://pixabay.com/videos/id-{i.id}/", "type": "film",
-                "tags": ", ".join(i.words.split()), "duration": int(i.duration), "user": "Pix User",
-                "videos": {
-                    "large": {"url": f"{base}/files/{i.file}?pixabay={i.id}", "width": i.width,
-                              "height": i.height, "size": 1000, "thumbnail": ""},
-                    "tiny": {"url": f"{base}/files/{i.file}?tiny={i.id}", "width": 640, "height": 360,
-                             "size": 100, "thumbnail": ""},
-                },
-            }
-            for i in _matching(api, seen.query["q"], "video")
-        ]  # fmt: skip
-    else:
-        hits = [
-            {
-                "id": i.id, "pageURL": f"https://pixabay.com/photos/id-{i.id}/", "type": "photo",
-                "tags": ", ".join(i.words.split()), "largeImageURL": f"{base}/files/{i.file}",
-                "imageWidth": i.width, "imageHeight": i.height, "user": "Pix User",
-            }
-            for i in _matching(api, seen.query["q"], "image")
-        ]  # fmt: skip
-    return json_answer({"total": len(hits), "totalHits": len(hits), "hits": hits})
-
-
-def _depositphotos(api: FakeAPI, seen: Seen) -> Answer:
-    if seen.query.get("dp_apikey") != DEPOSIT_KEY:
-        return json_answer({"type": "failure", "error": {"errorcode": 2, "errormsg": "Invalid API key"}})
-    result = [
-        {
-            "id": i.id, "itype": i.kind, "title": i.words, "description": "", "width": i.width, "height": i.height,
-            "url_big": f"{api.url}/files/{i.preview or i.file}",
-            "mp4": f"{api.url}/files/{i.preview or i.file}" if i.kind == "video" else "",
-            "itemurl": f"https://depositphotos.com/{i.id}/stock.html", "username": "Depo Author",
-        }
-        for i in _matching(api, seen.query["dp_search_query"])
-    ]  # fmt: skip
-    return json_answer({"timestamp": "2026-01-01 00:00:00", "version": "1.3", "type": "success", "result": result,
-                  "count": len(result)})  # fmt: skip
-
-
 def _files(api: FakeAPI, seen: Seen) -> Answer:
     path = api.media / seen.path.split("/files/", 1)[1]
     if not path.is_file():
@@ -303,9 +226,9 @@ def _files(api: FakeAPI, seen: Seen) -> Answer:
 
 
 ROUTES: dict[str, Callable[[FakeAPI, Seen], Answer]] = {
-    "pexels": _pexels,
-    "pixabay": _pixabay,
-    "depositphotos": _depositphotos,
+    "pexels": pexels,
+    "pixabay": pixabay,
+    "depositphotos": depositphotos,
     "chat": chat,
     "speech": speech,
     "transcriptions": transcriptions,

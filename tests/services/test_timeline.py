@@ -168,3 +168,15 @@ def test_one_file_offered_by_two_sites_is_shown_once(tmp_path: Path) -> None:
     shown = [a.local_path for c in timeline.clips for a in [c.asset, *c.extra_assets]]
     assert len(shown) == len(set(shown)) == 2
     assert same_file.resolve() in shown
+
+
+def test_no_card_repeats_an_earlier_card(tmp_path: Path) -> None:
+    """The opening card shows the title; a scene naming no topic used to fall back to it, word for word."""
+    narrations = ["Heute geht es um Bienen.", "Auf den ersten Blick wirkt alles einfach. Wer genauer hinsieht.",
+                  "Auf den ersten Blick wirkt alles einfach."]  # fmt: skip
+    scenes = [Scene(index=i, narration=n, visual_query="bienen", duration_s=3) for i, n in enumerate(narrations)]
+    board = Storyboard(title="Bienen", description="d", language="de", aspect="16:9", scenes=scenes)
+    timeline = build_timeline(board, [[], [], []], visuals=GeneratedVisuals(tmp_path), transition_s=0.5)
+    texts = [" ".join(c.asset.local_path.with_suffix(".txt").read_text().split()) for c in timeline.clips]
+    assert texts[0] == "Bienen"
+    assert len(set(texts)) == 3, texts

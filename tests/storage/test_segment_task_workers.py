@@ -7,9 +7,7 @@ run that a worker picks up; the extras and the join run in the flow's process.
 """
 
 import re
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,9 +24,10 @@ from tasks.segment_workers import check_workers_serving
 from tests.media_checks import video_frames_and_seconds
 from tests.services.compose.compose_helpers import stream_durations
 from tests.storage.conftest import SECRET_KEY, S3Server
-from tests.storage.workers import ROOT, published, run_flow, step_states, worker_env
+from tests.storage.workers import published, run_flow, start_worker, step_states, stop_worker, worker_env
 
 COMPOSE_STEPS = ("plan_segments", "render_segment", "render_sound", "write_extras", "join_segments")
+SEGMENT_WORKER = ("api.worker_cli", "segments", "--limit", "1")
 RENDERING = re.compile(r"segment (\d+): rendering (\d+) frames in \S+-(\d+)")
 
 
@@ -42,12 +41,6 @@ def test_task_workers_without_object_storage_are_refused_at_load() -> None:
 def test_a_compose_run_with_no_worker_serving_fails_before_any_work() -> None:
     with pytest.raises(StepError, match=r"\[compose\] no task worker serves render_segment, render_sound.*p2v worker"):
         check_workers_serving()
-
-
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "api.worker_cli", "segments", "--limit", "1"]
-    with log.open("w") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def wait_until_serving(workers: list[subprocess.Popen], logs: list[Path], timeout_s: float = 180) -> None:
@@ -75,7 +68,7 @@ def segment_workers(s3_server: S3Server, database_url: str, tmp_path: Path) -> I
     folders = [tmp_path / f"task-worker-{n}" for n in (1, 2)]
     logs = [tmp_path / f"task-worker-{n}.log" for n in (1, 2)]
     workers = [
-        start_worker(worker_env(folder, s3_server, bucket, database_url), log)
+        start_worker(*SEGMENT_WORKER, env=worker_env(folder, s3_server, bucket, database_url), log=log)
         for folder, log in zip(folders, logs, strict=True)
     ]
     try:
@@ -83,12 +76,7 @@ def segment_workers(s3_server: S3Server, database_url: str, tmp_path: Path) -> I
         yield bucket, list(zip(workers, folders, logs, strict=True))
     finally:
         for worker in workers:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            stop_worker(worker)
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -106,8 +94,7 @@ def test_segments_are_rendered_by_task_workers(
     assert states[("render_segment", "Completed")] == 3 and states[("render_sound", "Completed")] == 1, states
     assert states[("join_segments", "Completed")] == 1, states
     for worker, _folder, _log in workers:
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=60) == 0, "a worker stops cleanly on SIGTERM"
+        assert stop_worker(worker) == 0, "a worker stops cleanly on SIGTERM"
 
     rendered = {}  # segment index -> (frames, pid of the process that rendered it)
     for worker, folder, log in workers:

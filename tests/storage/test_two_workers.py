@@ -5,9 +5,7 @@ its own data, scratch and output folders. Then worker 1's folder is deleted and 
 step's result is found in the bucket (cached task runs) and the video is published again from the stored render.
 """
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ from prefect.exceptions import ObjectNotFound
 from services.compose.render import file_sha256
 from services.ffmpeg import probe
 from tests.storage.conftest import SECRET_KEY, S3Server
-from tests.storage.workers import ROOT, published, run_flow, step_states, worker_env
+from tests.storage.workers import ROOT, published, run_flow, start_worker, step_states, stop_worker, worker_env
 
 STEPS = ("generate_storyboard", "search_media", "narrate_scene", "merge_media", "compose_video")
 
@@ -34,30 +32,23 @@ def compose_worker(
     bucket = s3_server.create_bucket()
     folder = tmp_path / "worker-2"
     log = tmp_path / "worker-2-serve.log"
+    env = worker_env(folder, s3_server, bucket, database_url)
     init = subprocess.run(
         [sys.executable, "-c", "from api.cli import app; app()", "storage", "init"],
         cwd=ROOT,
-        env=worker_env(folder, s3_server, bucket, database_url),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert init.returncode == 0 and "is writable" in init.stdout, init.stdout + init.stderr
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.worker", "serve"],
-        cwd=ROOT,
-        env=worker_env(folder, s3_server, bucket, database_url),
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = start_worker("tests.storage.worker", "serve", env=env, log=log)
     try:
         with get_client(sync_client=True) as client:
             _wait_for_deployment(client, process, log)
         yield folder, bucket
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+        stop_worker(process)
 
 
 def _wait_for_deployment(client: SyncPrefectClient, process: subprocess.Popen, log: Path) -> None:

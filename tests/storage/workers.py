@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections import Counter
@@ -38,6 +39,28 @@ def worker_env(folder: Path, s3: S3Server, bucket: str, database_url: str, **ext
         **extra,
     )
     return env
+
+
+def start_worker(module: str, *args: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`python -m module args` from the clone's root, its output appended to `log`, in a session of its own so that
+    stop_worker reaches what it starts (a served deployment runs each flow run in a child process)."""
+    command = [sys.executable, "-m", module, *args]
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop_worker(process: subprocess.Popen, timeout_s: float = 60) -> int:
+    """SIGTERM to the worker's process group unless it has ended; its exit code (killed when it outlasts
+    `timeout_s`)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        return process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        return process.wait()
 
 
 def run_flow(env: dict[str, str], log: Path, **request: object) -> dict:

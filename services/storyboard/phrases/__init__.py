@@ -1,10 +1,12 @@
 """Offline narration phrasebooks, one module per language.
 
 Placeholders: {a} the topic as a phrase that is grammatical where it stands (en: the topic itself; ru/uk: "про
-космос", "о том, как ..."; es "sobre ..."; de "über ..."; fr "sur ..."), {n} the item count, {items} the items' noun
-as the prompt wrote it, {label} the item label, {i} the item number. Every beat has several variants; the planner
+космос", "о том, как ..."; es "sobre ..."; de "über ..."; fr "sur ..."), {de} in French the topic after "de" ("des
+phares", "du vent", "de l'eau": see french.de_phrase), {n} the item count, {items} the items' noun as the prompt
+wrote it, {label} the item label, {i} the item number. Every beat has several variants; the planner
 picks among them with a seed taken from the topic, so different prompts get different lines. `more` (general) and
-`topic` (lines naming the topic) fill a narration up to the length asked for, none twice in one video.
+`topic` (lines naming the topic; their {a} is Intent.subject, so a list's "for ..." does not follow "about") fill a
+narration up to the length asked for, none twice in one video.
 """
 
 from pydantic import BaseModel

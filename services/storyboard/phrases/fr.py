@@ -1,9 +1,9 @@
 LANG = "fr"
 PHRASES = {
     "intro": [
-        "Parlons un peu {a}. Restez jusqu'au bout, ça vaut le coup.",
+        "Parlons un peu {de}. Restez jusqu'au bout, ça vaut le coup.",
         "Aujourd'hui, on se penche {a}. Voici ce qu'il faut savoir.",
-        "Un petit tour d'horizon {a}. C'est parti.",
+        "Un petit tour d'horizon {de}. C'est parti.",
     ],
     "story": [
         [

@@ -94,3 +94,19 @@ def test_every_card_of_an_offline_video_is_a_whole_short_phrase_or_its_title(pro
         assert phrase == board.title or 3 <= len(words) <= 6, phrase
         assert words[-1].lower() not in WEAK_LAST_WORDS, phrase
         assert phrase[0].isupper(), phrase
+
+
+@pytest.mark.parametrize(
+    ("narration", "shown", "phrase"),
+    [
+        ("Auf den ersten Blick wirkt alles einfach. Wer genauer hinsieht, entdeckt mehr.", ["Bienen"],
+         "Auf den ersten Blick wirkt alles einfach"),
+        ("Auf den ersten Blick wirkt alles einfach. Wer genauer hinsieht, entdeckt mehr.",
+         ["bienen", "Auf den ersten Blick wirkt alles einfach."], "Wer genauer hinsieht, entdeckt mehr"),
+        ("Ahora sabes un poco más que ayer.", ["Bienen"], "Ahora sabes un poco más que ayer"),
+    ],
+)  # fmt: skip
+def test_a_fallback_already_shown_gives_way_to_the_narration(narration: str, shown: list[str], phrase: str) -> None:
+    """Card 2 fell back to the title and repeated the opening card word for word."""
+    assert card_phrase(narration, fallback="Bienen", topic="Bienen") == "Bienen"
+    assert card_phrase(narration, fallback="Bienen", topic="Bienen", shown=shown) == phrase
