@@ -109,9 +109,11 @@ def wait_all(futures: dict[str, PrefectDistributedFuture[Any]], timeout_s: float
 
 
 def wait_one(name: str, future: PrefectDistributedFuture[Any], watch: "WorkerWatch", unfinished: int) -> Any:
+    """The run's result (or its error, a step's timeout included) once final; looking at the workers meanwhile."""
     while True:
-        with contextlib.suppress(TimeoutError):
-            return future.result(timeout=min(POLL_S, max(watch.deadline - time.monotonic(), 1.0)))
+        future.wait(timeout=min(POLL_S, max(watch.deadline - time.monotonic(), 1.0)))
+        if future.state.is_final():
+            return future.result()
         if time.monotonic() >= watch.deadline:
             raise StepError(
                 "compose", f"{name}: not rendered by a task worker within {watch.timeout_s:g} s (P2V_TASK_TIMEOUT_S)"
