@@ -14,11 +14,13 @@ import contextlib
 from typing import Any
 from uuid import UUID
 
+import httpx
 from prefect import Task
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import TaskRun
 from prefect.client.schemas.responses import SetStateStatus
 from prefect.client.subscriptions import Subscription
+from prefect.exceptions import PrefectHTTPStatusError
 from prefect.settings import get_current_settings
 from prefect.states import Scheduled
 from prefect.task_worker import TaskWorker, logger
@@ -57,7 +59,13 @@ class HandingBackTaskWorker(TaskWorker):
         if self._subscription is not None:
             with contextlib.suppress(RuntimeError):  # never connected
                 await self._subscription.websocket.close()
-        handed = [f"{name} {run_id}" for run_id, name in list(self.held.items()) if await hand_back(run_id)]
+        handed = []
+        for run_id, name in list(self.held.items()):
+            try:
+                if await hand_back(run_id):
+                    handed.append(f"{name} {run_id}")
+            except (httpx.HTTPError, PrefectHTTPStatusError) as exc:
+                logger.warning(f"could not hand back {name} {run_id} ({type(exc).__name__}): it waits for the timeout")
         self.held.clear()
         return handed
 
