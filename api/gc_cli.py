@@ -10,6 +10,7 @@ from rich.console import Console
 
 from services.retention import Collection, collect, retained_folders
 from services.settings import get_settings
+from services.storage.parameters_gc import ParametersCollection, collect_parameters
 
 app = typer.Typer(help="Delete old renders, narration, generated images and result records.")
 console = Console()
@@ -26,6 +27,7 @@ def gc(
         console.print("Another collection is running; nothing done.")
         raise typer.Exit(1)
     _report(done, list(retained_folders(settings)))
+    _report_parameters(collect_parameters(settings, dry_run=dry_run))
 
 
 def _report(done: Collection, kinds: list[str]) -> None:
@@ -36,6 +38,14 @@ def _report(done: Collection, kinds: list[str]) -> None:
     console.print(f"{verb} {_size(done.freed_bytes)} of {_size(done.bytes_before)} ({counts}).", soft_wrap=True)
     recent = f"{done.kept_recent} over a cap but used within the grace period"
     console.print(f"Kept {done.kept + done.kept_recent} item(s) ({recent}).", soft_wrap=True)
+
+
+def _report_parameters(done: ParametersCollection | None) -> None:
+    """The bucket's parameter objects of background task runs (services/storage/parameters_gc.py)."""
+    if done is not None:
+        verb = "would remove" if done.dry_run else "removed"
+        removed = f"{len(done.removed)} background-run parameter object(s) ({_size(done.freed_bytes)})"
+        console.print(f"Bucket: {verb} {removed}, kept {done.kept}.", soft_wrap=True)
 
 
 def _size(size: int) -> str:

@@ -48,13 +48,13 @@ def segments(
 
 
 async def _serve(limit: int) -> None:
-    """Serve until a signal, then take no more runs and let the running ones finish (their results are stored)."""
-    from prefect.task_worker import TaskWorker
-
+    """Serve until a signal, then take no more runs, hand back those taken but not started, and let the running ones
+    finish (their results are stored)."""
+    from tasks.segment_task_worker import HandingBackTaskWorker
     from tasks.segment_workers import scheduling_storage, served_steps
 
     with scheduling_storage():
-        worker = TaskWorker(*served_steps(), limit=limit)
+        worker = HandingBackTaskWorker(*served_steps(), limit=limit)
         async with worker:
             subscription = asyncio.create_task(worker.astart())
             await asyncio.sleep(0)  # astart installs Prefect's SIGTERM handler (which exits mid-run); ours replaces it
@@ -64,6 +64,8 @@ async def _serve(limit: int) -> None:
             subscription.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await subscription
+            for run in await worker.stop_taking():
+                typer.echo(f"stopping: handed back {run}, taken but not started, for another worker")
             _report_running(worker)
 
 

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     )
     compose_workers: int = Field(2, ge=1, le=32, description="Segments one process renders at once (one ffmpeg each).")
     task_timeout_s: float = Field(3600.0, gt=0, description="Time limit of one step (task run); generous by design.")
+    task_worker_grace_s: float = Field(
+        30.0, gt=0, description="How long a compose run waits with no `p2v worker segments` serving before failing."
+    )
     segment_runner: Literal["local", "task-workers"] = Field(
         "local",
         description="Where segments render: in the compose run's process, or on `p2v worker segments` processes "
