@@ -65,8 +65,9 @@ def read_intent(prompt: str, language: str) -> Intent:
     count, items, kind, tail, rest = _read_count(text)
     topic, connector = _strip_instruction(rest)
     connector = tail or connector
-    if lang == "en" and tail.lower() == "to":
-        topic, connector = f"how to {topic}", ""
+    purpose = ""
+    if lang == "en" and tail.lower() == "to" and topic:
+        purpose, topic, connector = f"{tail} {topic}", f"how to {topic}", ""
     topic = topic or headline or _squash(prompt).strip(" .!?…")
     topic = _case(topic, prompt, lang)
     structure: Structure = "list" if count else "story"
@@ -75,7 +76,7 @@ def read_intent(prompt: str, language: str) -> Intent:
     return Intent(
         language=lang,
         topic=topic,
-        about=f"{tail} {topic}" if tail and (lang != "en" or tail.lower() != "to") else _about(topic, connector, lang),
+        about=purpose or _list_about(topic, connector, tail, lang),
         subject=_about(topic, _subject_connector(tail or connector, lang), lang),
         headline=_case(headline or topic, prompt, lang),
         aspect=aspect,
@@ -234,6 +235,12 @@ def _case(topic: str, prompt: str, lang: str) -> str:
     if lang != "de" and starts_prompt and len(first) > 1 and first[0].isupper() and first[1:].islower():
         return topic[0].lower() + topic[1:]
     return topic
+
+
+def _list_about(topic: str, connector: str, tail: str, lang: str) -> str:
+    """`about` for lines after a list's noun ("5 tips {a}"): its purpose as written ("for better sleep"), else the
+    topic as `_about` reads it."""
+    return f"{tail} {topic}" if tail and (lang != "en" or tail.lower() != "to") else _about(topic, connector, lang)
 
 
 def _subject_connector(connector: str, lang: str) -> str:

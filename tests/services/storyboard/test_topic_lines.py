@@ -46,3 +46,10 @@ def test_a_topic_clause_is_closed_by_a_comma_where_the_sentence_goes_on(prompt: 
     script = " ".join(scene.narration for scene in board.scenes)
     assert not re.search(re.escape(about) + r" \w", script), script
     assert re.search(re.escape(about) + r", \w", script), script
+
+
+def test_a_list_of_ways_to_do_something_says_ways_to() -> None:
+    """The intro read "Here are 5 ways how to sleep better"."""
+    board = OfflinePlanner().plan(VideoRequest(prompt="Top 5 ways to sleep better", language="en", duration_s=60))
+    script = " ".join(scene.narration for scene in board.scenes)
+    assert "5 ways to sleep better" in board.scenes[0].narration and "ways how to" not in script, script
