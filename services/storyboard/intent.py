@@ -258,7 +258,7 @@ def _about(topic: str, connector: str, lang: str) -> str:
     if lang in ("ru", "uk"):
         if question:
             return ("о том, " if lang == "ru" else "про те, ") + topic
-        if connector and _RU_UK_PREPOSITIONS.match(low):
+        if connector and _RU_UK_PREPOSITIONS.match(low) and low not in ("по", "по теме"):  # "поговорим по ..." is wrong
             return f"{low} {topic}"
         return f"на тему «{topic}»"
     if lang == "de":

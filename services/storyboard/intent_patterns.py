@@ -19,7 +19,7 @@ _NUM = r"\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True
 _SECONDS = r"seconds?|secs?|s|sekunden|sek|segundos?|seg|secondes?|sec|секунд[уаы]?|секундн\w*|сек|секундн\w*"
 _MINUTES = r"minutes?|mins?|min|minutos?|minuten|minute|минут[уаы]?|минутн\w*|мин|хвилин[уи]?|хвилинн\w*|хв"
 _LENGTH_LEAD = (
-    r"(?:(?:lasting|about|around|under|of|roughly|длиной|продолжительностью|на|тривалістю|de|von|d'|durant)\s+)?"
+    r"(?:(?:lasting|about|around|under|of|roughly|длиной|продолжительностью|на|тривалістю|de|von|durant)\s+|d['’])?"
 )
 _LENGTH_TAIL = r"(?:\s+(?:long|in\s+length|lang))?"
 LENGTH = re.compile(
@@ -162,10 +162,14 @@ _NOUNS = (
 )
 _CONNECTORS = (
     r"about|on|of|explaining|showing|that\s+explains|that\s+shows|which\s+explains|"
-    r"о\s+том,?|об\s+этом|про\s+то,?|про\s+те,?|обо|об|о|про|на\s+тему|по\s+теме|"
+    r"о\s+том,?|об\s+этом|про\s+то,?|про\s+те,?|обо|об|о|про|на\s+тему|по\s+теме|по|"
     r"sobre|acerca\s+de|de|"
     r"über|zum\s+thema|zu|zum|zur|darüber,?|"
-    r"sur|à\s+propos\s+(?:de|du|des|d')|qui\s+explique|de"
+    r"sur|à\s+propos\s+(?:de|du|des|d')|qui\s+explique|de|d['’](?=\w)"
+)
+_QUESTION_WORDS = (
+    r"how|why|what|как|почему|зачем|что\s+такое|як|чому|що\s+таке|cómo|por\s+qué|qué\s+es|wie|warum|was\s+ist|"
+    r"comment|pourquoi|qu'est-ce"
 )
 _FILLERS = r"(?:[\w'-]+\s+){0,3}?"
 INSTRUCTION = re.compile(
@@ -176,7 +180,7 @@ INSTRUCTION = re.compile(
 # Without a verb ("A short explainer: black holes", "Видео о том, как ...") the noun must be followed by a connector.
 HEADING = re.compile(
     rf"^(?:{_ARTICLE})?{_FILLERS}(?:{_NOUNS})\b\s*(?:(?::|—|–|-)\s*(?P<connector>)|"
-    rf"(?P<connector2>(?:{_CONNECTORS})\b[\s,]*))",
+    rf"(?P<connector2>(?:{_CONNECTORS})\b[\s,]*)|(?=(?:{_QUESTION_WORDS})\b))",
     FLAGS,
 )
 EXPLAIN = re.compile(
@@ -190,11 +194,7 @@ EXPLAINER_WORDS = re.compile(
     r"\b(?:explainer|explain\w*|how\s+\w+(?:\s+\w+){0,4}\s+works?|объясн\w*|поясн\w*|explica\w*|erklär\w*|expli\w*)\b",
     FLAGS,
 )
-QUESTION_START = re.compile(
-    r"^(?:how|why|what|как|почему|зачем|что\s+такое|як|чому|що\s+таке|cómo|por\s+qué|qué\s+es|wie|warum|was\s+ist|"
-    r"comment|pourquoi|qu'est-ce)\b",
-    FLAGS,
-)
+QUESTION_START = re.compile(rf"^(?:{_QUESTION_WORDS})\b", FLAGS)
 LEADING_JUNK = re.compile(
     r"^(?:(?:and|or|about|on|of|for|и|і|та|о|об|про|y|o|sobre|und|über|et|sur|de|à)\b[\s,]*|[,;:—–\-]\s*)+", FLAGS
 )

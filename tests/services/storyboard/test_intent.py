@@ -37,6 +37,13 @@ CASES = [
      {"topic": "les abeilles", "about": "sur les abeilles", "aspect": "1:1", "duration_s": 45}),
     ("Fais une vidéo amusante sur les chats pour les enfants", "fr",
      {"topic": "les chats", "mood": "playful", "audience": "kids"}),
+    ("Fais une vidéo d'une minute sur les abeilles", "fr",
+     {"topic": "les abeilles", "about": "sur les abeilles", "duration_s": 60}),
+    ("Une vidéo d'histoire", "fr", {"topic": "histoire"}),
+    ("Видео по истории Рима", "ru", {"topic": "истории Рима", "about": "на тему «истории Рима»"}),
+    ("Ein Video wie Bienen fliegen", "de",
+     {"topic": "wie Bienen fliegen", "about": "darüber, wie Bienen fliegen", "structure": "explainer"}),
+    ("5 советов по тайм-менеджменту", "ru", {"count": 5, "about": "по тайм-менеджменту"}),
 ]  # fmt: skip
 
 
