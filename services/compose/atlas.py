@@ -35,6 +35,8 @@ class AtlasStore:
         self.folder = folder
         self.timeout_s = timeout_s
         self.global_args = global_args
+        self.built = 0
+        """How many atlases this store has built."""
         self._uses = Counter(uses)
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
@@ -78,5 +80,6 @@ class AtlasStore:
             args = ["-loglevel", "error", *self.global_args, *output.get_args()]
             run_ffmpeg(args, timeout_s=self.timeout_s, what=f"building the pan of {Path(shot.path).name}")
             os.replace(partial, path)
+            self.built += 1
         finally:
             partial.unlink(missing_ok=True)
