@@ -78,7 +78,7 @@ class AtlasStore:
         output = ffmpeg.output(atlas, str(partial), f="rawvideo", pix_fmt="yuv420p", **{"frames:v": 1})
         try:
             args = ["-loglevel", "error", *self.global_args, *output.get_args()]
-            run_ffmpeg(args, timeout_s=self.timeout_s, what=f"building the pan of {Path(shot.path).name}")
+            run_ffmpeg(args, timeout_s=self.timeout_s, what=f"building the pan atlas (of {Path(shot.path).name})")
             os.replace(partial, path)
             self.built += 1
         finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from services.compose.atlas import AtlasStore
+from services.compose.atlas import AtlasStore, atlas_key
 from services.compose.caption_layer import with_captions
 from services.compose.kenburns import Shot, Stream
 from services.compose.segments import SegmentFile, SegmentJob, scene_geometry
@@ -77,6 +77,11 @@ def segment_shots(job: SegmentJob) -> list[Shot]:
     if job.previous is not None:
         shots += pan_shots(job.previous, geometry, from_frame=job.previous.frames - job.overlap)
     return shots
+
+
+def segment_atlas_keys(job: SegmentJob) -> list[str]:
+    """The keys of the atlases `segment_shots` names, for counting an AtlasStore's uses."""
+    return [atlas_key(shot, width=job.width, height=job.height) for shot in segment_shots(job)]
 
 
 def segment_picture(job: SegmentJob, atlases: Atlases | None = None) -> Stream:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from services.compose.atlas import AtlasStore, atlas_key
+from services.compose.atlas import AtlasStore
 from services.compose.audio import render_audio
 from services.compose.captions import caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.music import resolve_music
 from services.compose.plan import plan_render
 from services.compose.render import Composer, check_inputs, file_sha256
-from services.compose.segment_render import join_video_stream, render_segment, segment_shots
+from services.compose.segment_render import join_video_stream, render_segment, segment_atlas_keys
 from services.compose.segments import (
     EncoderSettings,
     SegmentedPlan,
@@ -171,7 +171,7 @@ class SegmentedComposer:
         remove_dead_partials(out_dir)
         remove_dead_partials(self.parts_dir)
         music_dir = self.composer.music_cache_dir
-        keys = {job.index: _atlas_keys(job) for job in plan.jobs}
+        keys = {job.index: segment_atlas_keys(job) for job in plan.jobs}
         with (
             tempfile.TemporaryDirectory(prefix="p2v-atlases-") as atlas_dir,
             ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool,
@@ -192,7 +192,3 @@ class SegmentedComposer:
             return render_segment(job, self.parts_dir, timeout_s=self.composer.timeout_s, atlases=atlases)
         finally:
             atlases.release(keys)
-
-
-def _atlas_keys(job: SegmentJob) -> list[str]:
-    return [atlas_key(shot, width=job.width, height=job.height) for shot in segment_shots(job)]

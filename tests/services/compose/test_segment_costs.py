@@ -8,11 +8,11 @@ import ffmpeg
 import numpy as np
 import pytest
 
-from services.compose.atlas import AtlasStore, atlas_key
+from services.compose.atlas import AtlasStore
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.plan import plan_render
 from services.compose.reduced import jpeg_size, lowres_option
-from services.compose.segment_render import render_segment, segment_shots
+from services.compose.segment_render import render_segment, segment_atlas_keys
 from services.compose.segments import EncoderSettings, plan_segments
 from services.compose.visuals import crossfade, scene_stream, scene_tail, shot_frames
 from services.ffmpeg import ffmpeg_exe, run_ffmpeg
@@ -95,7 +95,7 @@ def test_shared_pan_atlases_give_the_same_segments_and_are_built_once(make_still
     timeline = make_timeline([(s, 1.0, "Words.", None) for s in stills], width=W, height=H, transition_s=0.2)
     encoder = EncoderSettings(preset="ultrafast", threads=1)
     jobs = plan_segments(timeline, motion="pan", transition="fade", encoder=encoder).jobs
-    keys = {job.index: [atlas_key(s, width=W, height=H) for s in segment_shots(job)] for job in jobs}
+    keys = {job.index: segment_atlas_keys(job) for job in jobs}
     uses = Counter(key for job_keys in keys.values() for key in job_keys)
     store = AtlasStore(tmp_path / "atlases", uses, timeout_s=60, global_args=encoder.global_args())
     for job in jobs:
