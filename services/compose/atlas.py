@@ -22,9 +22,10 @@ from services.ffmpeg import run_ffmpeg
 
 
 def atlas_key(shot: Shot, *, width: int, height: int) -> str:
-    """What shapes an atlas: the still, the frame size and the pan's axis (the direction only moves the crop)."""
+    """What shapes an atlas: the still, the frame size and the atlas's layout (it follows the pan's axis; the pan's
+    direction and speed only move the crop)."""
     _, size = atlas_source(shot, width=width, height=height)
-    content = [shot.path, shot.aspect, shot.variant, width, height, list(size), PHASES]
+    content = [shot.path, width, height, list(size), PHASES]
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
 
 
