@@ -81,6 +81,7 @@ class AtlasStore:
             args = ["-loglevel", "error", *self.global_args, *output.get_args()]
             run_ffmpeg(args, timeout_s=self.timeout_s, what=f"building the pan atlas (of {Path(shot.path).name})")
             os.replace(partial, path)
-            self.built += 1
+            with self._guard:
+                self.built += 1
         finally:
             partial.unlink(missing_ok=True)
