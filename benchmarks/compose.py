@@ -13,8 +13,8 @@ encode cost of this timeline's pictures (pan, transitions, captions), which no r
 The composer renders twice: "composer" with the default smooth sub-pixel pan, "pixel-pan" with the former
 whole-pixel pan (motion="pixel_pan"); their speed ratio is printed (target: smooth >= 80% of whole-pixel).
 "segmented" renders the same video in segments (services/compose/segmented.py: one ffmpeg per scene, one per core,
-each single-threaded, the sound beside them, joined by stream copy); its peak RSS is the largest sum over its
-processes at once.
+each single-threaded, each still's pan atlas built once and shared, the sound beside them, joined by stream copy);
+its peak RSS is the largest sum over its processes at once.
 MoviePy needs the bench extra; without installing it into the venv: `pip install --target DIR moviepy pillow
 decorator proglog imageio --no-deps` and PYTHONPATH=DIR.
 """

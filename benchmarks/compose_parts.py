@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/compose_parts.py [--scenes 6] [--seconds 5]
 
 The timeline is benchmarks/compose.py's. Each step of services/compose/segmented.py runs alone (no threads), so the
-CPU of each ffmpeg run is read from getrusage(RUSAGE_CHILDREN) around it: every segment (and, with --filters, the
-same segment's filter graph alone, encoded by nothing), the sound's passes, the extras. Sum them to compare with
-the x264 encode of the same frames (benchmarks/compose.py's "content" row).
+CPU of each ffmpeg run is read from getrusage(RUSAGE_CHILDREN) around it: the stills' shared pan atlases (atlas.py,
+built by the first segment that needs one), every segment (and, with --filters, the same segment's filter graph
+alone, encoded by nothing, reading the same atlases), the sound's passes, the extras. Sum them to compare with the
+x264 encode of the same frames (benchmarks/compose.py's "content" row).
 """
 
 import argparse
@@ -13,7 +14,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,8 +24,14 @@ import ffmpeg  # noqa: E402
 from benchmarks.compose import build_timeline  # noqa: E402
 from services import ffmpeg as ffmpeg_module  # noqa: E402
 from services.compose import Composer  # noqa: E402
+from services.compose.atlas import AtlasStore  # noqa: E402
 from services.compose.caption_layer import with_captions  # noqa: E402
-from services.compose.segment_render import render_segment, segment_picture  # noqa: E402
+from services.compose.segment_render import (  # noqa: E402
+    render_segment,
+    segment_atlas_keys,
+    segment_picture,
+    segment_shots,
+)
 from services.compose.segmented import SegmentedComposer, render_sound, write_extras  # noqa: E402
 from services.compose.segments import SegmentJob, scene_geometry  # noqa: E402
 
@@ -56,10 +63,11 @@ def _patch_run_ffmpeg() -> None:
             module.run_ffmpeg = counted
 
 
-def filters_only(job: SegmentJob, work: Path) -> None:
+def filters_only(job: SegmentJob, work: Path, atlases: AtlasStore) -> None:
     """The segment's filter graph (picture and captions) into the null muxer: what the segment costs besides x264."""
+    built = atlases.prepare(segment_shots(job), width=job.width, height=job.height)
     picture = with_captions(
-        segment_picture(job),
+        segment_picture(job, built),
         job.cues,
         scene_geometry(job),
         script_path=work / f"filters-{job.index}.ass",
@@ -68,7 +76,7 @@ def filters_only(job: SegmentJob, work: Path) -> None:
     )
     output = ffmpeg.output(picture, "-", f="null", **{"frames:v": job.frames})
     args = ["-loglevel", "error", *job.encoder.global_args(), *output.get_args()]
-    ffmpeg_module.run_ffmpeg(args, timeout_s=TIMEOUT_S, what=f"filters {job.index + 1}")
+    _counted(ffmpeg_module.run_ffmpeg)(args, timeout_s=TIMEOUT_S, what=f"filters {job.index + 1}")
 
 
 def main() -> None:
@@ -86,11 +94,16 @@ def main() -> None:
         RUNS.clear()
         segmented = SegmentedComposer(composer, parts_dir=work / "parts", workers=2)
         plan = segmented.plan(timeline)
+        keys = {job.index: segment_atlas_keys(job) for job in plan.jobs}
+        uses = Counter(key for job_keys in keys.values() for key in job_keys)
+        global_args = plan.jobs[0].encoder.global_args()
+        atlases = AtlasStore(work / "atlases", uses, timeout_s=TIMEOUT_S, global_args=global_args)
         started = time.perf_counter()
         for job in plan.jobs:
             if args.filters:
-                filters_only(job, work)
-            render_segment(job, work / "parts", timeout_s=TIMEOUT_S)
+                filters_only(job, work, atlases)
+            render_segment(job, work / "parts", timeout_s=TIMEOUT_S, atlases=atlases)
+            atlases.release(keys[job.index])
         render_sound(timeline, work / "parts", music_cache_dir=work / "music", timeout_s=TIMEOUT_S)
         write_extras(timeline, work / "out", timeout_s=TIMEOUT_S)
         wall = time.perf_counter() - started

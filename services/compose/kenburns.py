@@ -14,6 +14,7 @@ ffmpeg keeps every filter's buffers until the render ends, so each still adds it
 """
 
 import math
+from pathlib import Path
 from typing import Literal
 
 import ffmpeg
@@ -42,10 +43,13 @@ class Shot(BaseModel):
     variant: int
 
 
-def still_stream(shot: Shot, *, width: int, height: int, fps: int, motion: Motion, first: int = 0) -> Stream:
+def still_stream(
+    shot: Shot, *, width: int, height: int, fps: int, motion: Motion, first: int = 0, atlas: Path | None = None
+) -> Stream:
     """The still at width x height, yuv420p, square pixels, moving as `motion` says: frames `first` to the end.
 
     `first` > 0 gives the shot's last frames alone (a transition's tail) without making the frames before it.
+    `atlas`: the smooth pan's phase atlas already built into a raw yuv420p file (atlas.py), read instead of built.
     """
     source = ffmpeg.input(shot.path, **literal_input(shot.path)).video
     if motion == "none":
@@ -60,7 +64,17 @@ def still_stream(shot: Shot, *, width: int, height: int, fps: int, motion: Motio
         return zoom.filter("trim", start_frame=first).filter("setpts", "PTS-STARTPTS") if first else zoom
     if motion == "pixel_pan":
         return _pixel_pan(source, shot, size, travel=travel, horizontal=horizontal, forward=forward, first=first)
-    return _smooth_pan(source, shot, size, travel=travel, horizontal=horizontal, forward=forward, first=first)
+    pan = {"travel": travel, "horizontal": horizontal, "forward": forward, "first": first}
+    return _smooth_pan(source, shot, size, atlas=atlas, **pan)
+
+
+def atlas_source(shot: Shot, *, width: int, height: int) -> tuple[Stream, tuple[int, int]]:
+    """The smooth pan's phase atlas of `shot` built from the still (one frame), and that frame's size."""
+    travel = max(2, round(MOTION_SHARE * max(width, height)))
+    horizontal = pan_axis_horizontal(shot.aspect, width / height, shot.variant)
+    box_w, box_h = pan_box(width, height, travel=travel, horizontal=horizontal)
+    source = ffmpeg.input(shot.path, **literal_input(shot.path)).video
+    return phase_atlas(source, box_w, box_h, horizontal=horizontal), atlas_size(box_w, box_h, horizontal=horizontal)
 
 
 def frame_number(first: int) -> str:
@@ -76,11 +90,42 @@ def eased_position(travel: float, frames: int, *, forward: bool, first: int = 0)
 
 
 def _smooth_pan(
-    source: Stream, shot: Shot, size: tuple[int, int, int], *, travel: int, horizontal: bool, forward: bool, first: int
+    source: Stream,
+    shot: Shot,
+    size: tuple[int, int, int],
+    *,
+    travel: int,
+    horizontal: bool,
+    forward: bool,
+    first: int,
+    atlas: Path | None,
 ) -> Stream:
     width, height, fps = size
+    box_w, box_h = pan_box(width, height, travel=travel, horizontal=horizontal)
+    if atlas is None:
+        atlas_frame = phase_atlas(source, box_w, box_h, horizontal=horizontal)
+    else:
+        atlas_w, atlas_h = atlas_size(box_w, box_h, horizontal=horizontal)
+        raw = ffmpeg.input(str(atlas), f="rawvideo", pix_fmt="yuv420p", s=f"{atlas_w}x{atlas_h}")
+        atlas_frame = raw.video.filter("setsar", 1)
+    quantum = f"round(({eased_position(travel, shot.frames, forward=forward, first=first)})*{PHASES / 2})"
+    offset, phase = f"2*floor({quantum}/{PHASES})", f"mod({quantum},{PHASES})"
+    x, y = (offset, f"{phase}*{box_h}") if horizontal else (f"{phase}*{box_w}", offset)
+    return repeat(atlas_frame, shot.frames - first, fps).filter("crop", width, height, x=x, y=y, exact=1)
+
+
+def pan_box(width: int, height: int, *, travel: int, horizontal: bool) -> tuple[int, int]:
+    """The size the still is scaled to for the smooth pan: the frame plus room for the travel and the shifts."""
     extra = travel + travel % 2 + 4  # room for the copies' shifts: the crop never reaches the box's edge
-    box_w, box_h = (width + extra, height) if horizontal else (width, height + extra)
+    return (width + extra, height) if horizontal else (width, height + extra)
+
+
+def atlas_size(box_w: int, box_h: int, *, horizontal: bool) -> tuple[int, int]:
+    return (box_w, box_h * PHASES) if horizontal else (box_w * PHASES, box_h)
+
+
+def phase_atlas(source: Stream, box_w: int, box_h: int, *, horizontal: bool) -> Stream:
+    """One frame: PHASES copies of the still at box size, copy k shifted by k * 2 / PHASES pixels along the pan."""
     copies = cover(source, box_w, box_h).filter("loop", loop=PHASES - 1, size=1, start=0).filter("setpts", "N")
     dx, dy = (f"in*{2 / PHASES}", "0") if horizontal else ("0", f"in*{2 / PHASES}")
     corners = {
@@ -94,11 +139,7 @@ def _smooth_pan(
         "y3": f"H+{dy}",
     }
     shifted = copies.filter("perspective", interpolation="linear", eval="frame", **corners)
-    atlas = shifted.filter("tile", layout=f"1x{PHASES}" if horizontal else f"{PHASES}x1")
-    quantum = f"round(({eased_position(travel, shot.frames, forward=forward, first=first)})*{PHASES / 2})"
-    offset, phase = f"2*floor({quantum}/{PHASES})", f"mod({quantum},{PHASES})"
-    x, y = (offset, f"{phase}*{box_h}") if horizontal else (f"{phase}*{box_w}", offset)
-    return repeat(atlas, shot.frames - first, fps).filter("crop", width, height, x=x, y=y, exact=1)
+    return shifted.filter("tile", layout=f"1x{PHASES}" if horizontal else f"{PHASES}x1")
 
 
 def _pixel_pan(

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import ffmpeg
 
+from services.compose.atlas import AtlasStore, atlas_key
 from services.compose.caption_layer import with_captions
-from services.compose.kenburns import Stream
+from services.compose.kenburns import Shot, Stream
 from services.compose.segments import SegmentFile, SegmentJob, scene_geometry
-from services.compose.visuals import crossfade, scene_stream, scene_tail
+from services.compose.visuals import Atlases, crossfade, pan_shots, scene_stream, scene_tail
 from services.exceptions import ComposeError
 from services.ffmpeg import run_ffmpeg
 from services.partials import partial_path
@@ -25,8 +26,13 @@ def segment_path(job: SegmentJob, folder: Path) -> Path:
     return folder / f"segment-{job.content_key()[:40]}.mp4"
 
 
-def render_segment(job: SegmentJob, folder: Path, *, timeout_s: float) -> SegmentFile:
-    """Render the segment into `folder` unless a segment with the same content key is already there."""
+def render_segment(
+    job: SegmentJob, folder: Path, *, timeout_s: float, atlases: AtlasStore | None = None
+) -> SegmentFile:
+    """Render the segment into `folder` unless a segment with the same content key is already there.
+
+    `atlases`: where the stills' pan atlases are shared with the other segments of the render (atlas.py).
+    """
     final = segment_path(job, folder)
     done = SegmentFile(index=job.index, key=job.content_key(), path=final, frames=job.frames, fps=job.fps)
     if final.is_file():
@@ -34,8 +40,10 @@ def render_segment(job: SegmentJob, folder: Path, *, timeout_s: float) -> Segmen
     folder.mkdir(parents=True, exist_ok=True)
     partial, script = partial_path(final), partial_path(final.with_suffix(".ass"))
     try:
+        size = {"width": job.width, "height": job.height}
+        built = atlases.prepare(segment_shots(job), **size) if atlases is not None else None
         picture = with_captions(
-            segment_picture(job),
+            segment_picture(job, built),
             job.cues,
             scene_geometry(job),
             script_path=script,
@@ -60,7 +68,23 @@ def render_segment(job: SegmentJob, folder: Path, *, timeout_s: float) -> Segmen
     return done
 
 
-def segment_picture(job: SegmentJob) -> Stream:
+def segment_shots(job: SegmentJob) -> list[Shot]:
+    """The stills whose pan atlas the segment needs: this scene's first, then those of the previous scene's tail."""
+    if job.motion != "pan":
+        return []
+    geometry = scene_geometry(job)
+    shots = pan_shots(job.scene, geometry)
+    if job.previous is not None:
+        shots += pan_shots(job.previous, geometry, from_frame=job.previous.frames - job.overlap)
+    return shots
+
+
+def segment_atlas_keys(job: SegmentJob) -> list[str]:
+    """The keys of the atlases `segment_shots` names, for counting an AtlasStore's uses."""
+    return [atlas_key(shot, width=job.width, height=job.height) for shot in segment_shots(job)]
+
+
+def segment_picture(job: SegmentJob, atlases: Atlases | None = None) -> Stream:
     """The incoming transition (the previous scene's tail blended into this scene's head), then this scene's body.
 
     This scene's own tail is left to the next segment, which blends it into the next scene.
@@ -69,12 +93,13 @@ def segment_picture(job: SegmentJob) -> Stream:
     scene, overlap = job.scene, job.overlap
     head_end = overlap if job.previous is not None else 0
     tail_start = scene.frames - (0 if scene.is_last else overlap)
-    stream = scene_stream(scene, geometry, motion=job.motion)
+    stream = scene_stream(scene, geometry, motion=job.motion, atlases=atlases)
     copies = stream.split() if head_end > 0 and tail_start > head_end else None
     parts: list[Stream] = []
     if job.previous is not None:
         head = _frames(copies[0] if copies is not None else stream, 0, head_end)
-        tail = _frames(scene_tail(job.previous, geometry, motion=job.motion, frames=overlap), 0, overlap)
+        previous = scene_tail(job.previous, geometry, motion=job.motion, frames=overlap, atlases=atlases)
+        tail = _frames(previous, 0, overlap)
         parts.append(crossfade(tail, head, job.transition or "fade", overlap / job.fps))
     if tail_start > head_end:
         parts.append(_frames(copies[1] if copies is not None else stream, head_end, tail_start))

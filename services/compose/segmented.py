@@ -10,18 +10,21 @@ each step its own ffmpeg process, one segment per core where one filter graph wo
 import hashlib
 import json
 import os
+import tempfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from services.compose.atlas import AtlasStore
 from services.compose.audio import render_audio
 from services.compose.captions import caption_cues, write_ass, write_srt
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.music import resolve_music
 from services.compose.plan import plan_render
 from services.compose.render import Composer, check_inputs, file_sha256
-from services.compose.segment_render import join_video_stream, render_segment
+from services.compose.segment_render import join_video_stream, render_segment, segment_atlas_keys
 from services.compose.segments import (
     EncoderSettings,
     SegmentedPlan,
@@ -168,16 +171,24 @@ class SegmentedComposer:
         remove_dead_partials(out_dir)
         remove_dead_partials(self.parts_dir)
         music_dir = self.composer.music_cache_dir
+        keys = {job.index: segment_atlas_keys(job) for job in plan.jobs}
         with (
+            tempfile.TemporaryDirectory(prefix="p2v-atlases-") as atlas_dir,
             ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as beside,
         ):
-            parts = {
-                job.index: pool.submit(render_segment, job, self.parts_dir, timeout_s=timeout)
-                for job in render_order(plan)
-            }
+            uses = Counter(key for job_keys in keys.values() for key in job_keys)
+            args = plan.jobs[0].encoder.global_args()
+            atlases = AtlasStore(Path(atlas_dir), uses, timeout_s=timeout, global_args=args)
+            parts = {job.index: pool.submit(self._segment, job, atlases, keys[job.index]) for job in render_order(plan)}
             # The sound and extras are mostly single-threaded and short: beside the segments, not in a slot
             sound = beside.submit(render_sound, timeline, self.parts_dir, music_cache_dir=music_dir, timeout_s=timeout)
             extras = beside.submit(write_extras, timeline, out_dir, timeout_s=timeout)
             segments = [parts[job.index].result() for job in plan.jobs]
             return join_video(segments, sound.result(), extras.result(), out_dir, timeout_s=timeout)
+
+    def _segment(self, job: SegmentJob, atlases: AtlasStore, keys: list[str]) -> SegmentFile:
+        try:
+            return render_segment(job, self.parts_dir, timeout_s=self.composer.timeout_s, atlases=atlases)
+        finally:
+            atlases.release(keys)

@@ -9,8 +9,12 @@ with its own pan direction). A video clip shorter than its shot never loops back
 it is slowed down by up to SLOW_LIMIT, and if still short its last frame is held to the end of the shot.
 """
 
+from collections.abc import Mapping
+from pathlib import Path
+
 import ffmpeg
 
+from services.compose.atlas import atlas_key
 from services.compose.kenburns import Motion, Shot, Stream, cover, still_stream
 from services.compose.plan import RenderPlan, ScenePlan
 from services.models import MediaAsset
@@ -20,12 +24,16 @@ __all__ = [
     "TRANSITIONS",
     "Motion",
     "crossfade",
+    "pan_shots",
     "scene_stream",
     "scene_tail",
     "shot_frames",
     "transition_for",
     "video_track",
 ]
+
+Atlases = Mapping[str, Path]
+"""Phase atlas files by atlas key (atlas.py)."""
 
 TRANSITIONS = ("fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "smoothleft", "circleopen", "radial")
 MIXED_CYCLE = ("fade", "smoothleft", "circleopen", "fadeblack", "wipeleft", "radial")
@@ -107,13 +115,24 @@ def _cut(stream: Stream, scene: ScenePlan, overlap: int) -> tuple[Stream | None,
     return pieces[0], pieces[1], pieces[2]
 
 
-def scene_stream(scene: ScenePlan, plan: RenderPlan, *, motion: Motion) -> Stream:
-    """One scene's frames: its shots cut together, each still moving, each video trimmed, slowed or held."""
-    assets = [scene.clip.asset, *scene.clip.extra_assets]
-    counts = shot_frames(scene.frames, len(assets), min_frames=round(MIN_SHOT_S * plan.fps))
+def scene_stream(scene: ScenePlan, plan: RenderPlan, *, motion: Motion, atlases: Atlases | None = None) -> Stream:
+    """One scene's frames: its shots cut together, each still moving, each video trimmed, slowed or held.
+
+    `atlases`: phase atlases already built (atlas.py) by key, read instead of built again.
+    """
+    return scene_tail(scene, plan, motion=motion, frames=scene.frames, atlases=atlases)
+
+
+def scene_tail(
+    scene: ScenePlan, plan: RenderPlan, *, motion: Motion, frames: int, atlases: Atlases | None = None
+) -> Stream:
+    """The scene's last `frames` frames, as scene_stream draws them, without making the frames before them.
+
+    A still's pan is evaluated from the tail's first frame on; shots that end before the tail are left out.
+    """
     shots = [
-        _shot_stream(asset, frames, plan, motion=motion, variant=scene.index + i)
-        for i, (asset, frames) in enumerate(zip(assets, counts, strict=False))
+        _shot_stream(asset, count, plan, motion=motion, variant=variant, first=first, atlases=atlases)
+        for asset, count, variant, first in _shots(scene, plan, scene.frames - frames)
     ]
     if len(shots) == 1:
         return shots[0]
@@ -121,24 +140,25 @@ def scene_stream(scene: ScenePlan, plan: RenderPlan, *, motion: Motion) -> Strea
     return joined.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
 
 
-def scene_tail(scene: ScenePlan, plan: RenderPlan, *, motion: Motion, frames: int) -> Stream:
-    """The scene's last `frames` frames, as scene_stream draws them, without making the frames before them.
+def pan_shots(scene: ScenePlan, plan: RenderPlan, *, from_frame: int = 0) -> list[Shot]:
+    """The scene's stills shown on or after its frame `from_frame`, as the smooth pan sees them."""
+    return [
+        _still(asset, count, plan, variant=variant)
+        for asset, count, variant, _ in _shots(scene, plan, from_frame)
+        if asset.kind != "video"
+    ]
 
-    A still's pan is evaluated from the tail's first frame on; shots that end before the tail are left out.
-    """
+
+def _shots(scene: ScenePlan, plan: RenderPlan, from_frame: int) -> list[tuple[MediaAsset, int, int, int]]:
+    """(asset, frames, variant, first) of each shot reaching past the scene's frame `from_frame`."""
     assets = [scene.clip.asset, *scene.clip.extra_assets]
     counts = shot_frames(scene.frames, len(assets), min_frames=round(MIN_SHOT_S * plan.fps))
-    tail_start, shot_start, shots = scene.frames - frames, 0, []
+    shot_start, shots = 0, []
     for i, (asset, count) in enumerate(zip(assets, counts, strict=False)):
-        if shot_start + count > tail_start:
-            first = max(0, tail_start - shot_start)
-            shot = _shot_stream(asset, count, plan, motion=motion, variant=scene.index + i, first=first)
-            shots.append(shot)
+        if shot_start + count > from_frame:
+            shots.append((asset, count, scene.index + i, max(0, from_frame - shot_start)))
         shot_start += count
-    if len(shots) == 1:
-        return shots[0]
-    joined = ffmpeg.concat(*shots, v=1, a=0)
-    return joined.filter("settb", f"1/{plan.fps}").filter("setpts", "N")
+    return shots
 
 
 def shot_frames(frames: int, shots: int, *, min_frames: int) -> list[int]:
@@ -149,18 +169,30 @@ def shot_frames(frames: int, shots: int, *, min_frames: int) -> list[int]:
 
 
 def _shot_stream(
-    asset: MediaAsset, frames: int, plan: RenderPlan, *, motion: Motion, variant: int, first: int = 0
+    asset: MediaAsset,
+    frames: int,
+    plan: RenderPlan,
+    *,
+    motion: Motion,
+    variant: int,
+    first: int = 0,
+    atlases: Atlases | None = None,
 ) -> Stream:
     """The shot's frames from `first` on (0: all of them)."""
-    path = str(asset.local_path)
     if asset.kind == "video":
-        clip = _video_clip(path, asset.duration_s, frames, plan)
+        clip = _video_clip(str(asset.local_path), asset.duration_s, frames, plan)
         if not first:
             return clip
         return clip.filter("trim", start_frame=first).filter("setpts", "PTS-STARTPTS")
+    shot = _still(asset, frames, plan, variant=variant)
+    size = {"width": plan.width, "height": plan.height}
+    atlas = atlases.get(atlas_key(shot, **size)) if atlases and motion == "pan" else None
+    return still_stream(shot, **size, fps=plan.fps, motion=motion, first=first, atlas=atlas)
+
+
+def _still(asset: MediaAsset, frames: int, plan: RenderPlan, *, variant: int) -> Shot:
     aspect = asset.width / asset.height if asset.width and asset.height else plan.width / plan.height
-    shot = Shot(path=path, aspect=aspect, frames=frames, variant=variant)
-    return still_stream(shot, width=plan.width, height=plan.height, fps=plan.fps, motion=motion, first=first)
+    return Shot(path=str(asset.local_path), aspect=aspect, frames=frames, variant=variant)
 
 
 def _video_clip(path: str, duration_s: float | None, frames: int, plan: RenderPlan) -> Stream:

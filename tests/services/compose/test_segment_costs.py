@@ -1,15 +1,19 @@
 """The cheaper ways a segment and the extras are made give the same pictures as before."""
 
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import ffmpeg
 import numpy as np
 import pytest
 
+from services.compose.atlas import AtlasStore
 from services.compose.contact_sheet import write_contact_sheet
 from services.compose.plan import plan_render
 from services.compose.reduced import jpeg_size, lowres_option
+from services.compose.segment_render import render_segment, segment_atlas_keys
+from services.compose.segments import EncoderSettings, plan_segments
 from services.compose.visuals import crossfade, scene_stream, scene_tail, shot_frames
 from services.ffmpeg import ffmpeg_exe, run_ffmpeg
 from tests.services.compose.compose_helpers import make_timeline
@@ -84,3 +88,20 @@ def test_a_large_jpeg_is_decoded_reduced_only_while_it_still_covers(make_still, 
 def _png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_shared_pan_atlases_give_the_same_segments_and_are_built_once(make_still, tmp_path) -> None:
+    stills = [make_still("a", 300, 200, seed=3), make_still("b", 160, 200, seed=5), make_still("c", 200, 200, seed=6)]
+    timeline = make_timeline([(s, 1.0, "Words.", None) for s in stills], width=W, height=H, transition_s=0.2)
+    encoder = EncoderSettings(preset="ultrafast", threads=1)
+    jobs = plan_segments(timeline, motion="pan", transition="fade", encoder=encoder).jobs
+    keys = {job.index: segment_atlas_keys(job) for job in jobs}
+    uses = Counter(key for job_keys in keys.values() for key in job_keys)
+    store = AtlasStore(tmp_path / "atlases", uses, timeout_s=60, global_args=encoder.global_args())
+    for job in jobs:
+        shared = render_segment(job, tmp_path / "shared", timeout_s=60, atlases=store)
+        store.release(keys[job.index])
+        alone = render_segment(job, tmp_path / "alone", timeout_s=60)
+        assert shared.path.read_bytes() == alone.path.read_bytes()  # the same pixels, hence the same H.264 bytes
+    assert sorted(uses.values()) == [1, 2, 2]  # scenes 0 and 1 show in their own segment and the next one's tail
+    assert store.built == 2 and not list((tmp_path / "atlases").iterdir())  # the last scene's is built in-graph
