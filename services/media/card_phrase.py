@@ -22,6 +22,7 @@ OPENER_WORDS = 3
 SHORT_SENTENCE_WORDS = 9
 """A sentence this short reads whole on a card ("Ahora sabes un poco más que ayer") when no phrase is left."""
 
+_PARTS = re.compile(r"\s*[:;,]\s+|\s+[—–-]\s+")
 _CLAUSE_BREAK = re.compile(r"\s*[,;()\[\]]\s*|\s+[—–-]\s+")
 _EDGE_PUNCTUATION = " \t.,;:!?¡¿…—–-"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"), ("‘", "’"))
@@ -70,8 +71,8 @@ def _candidates(narration: str, fallback: str, topic: str) -> Iterator[str]:
     sentences, cut phrases."""
     sentences = split_sentences(narration)
     stems = _content_words(topic)
-    naming = [s for s in sentences if any(_same_stem(w, t) for w in _content_words(s) for t in stems)]
-    phrases = [_sentence_phrase(sentence) for sentence in [*naming, *(s for s in sentences if s not in naming)]]
+    naming = [s for s in sentences if _names(s, stems)]
+    phrases = [_naming_phrase(s, stems) for s in naming] + [_sentence_phrase(s) for s in sentences if s not in naming]
     for phrase, whole in phrases:
         if whole and len(phrase.split()) >= MIN_WORDS:
             yield phrase[:1].upper() + phrase[1:]
@@ -81,6 +82,24 @@ def _candidates(narration: str, fallback: str, topic: str) -> Iterator[str]:
             yield _balanced_quotes(" ".join(sentence.split()).strip(_EDGE_PUNCTUATION))
     for phrase, _ in phrases:
         yield phrase
+
+
+def _names(text: str, stems: list[str]) -> bool:
+    return any(_same_stem(w, t) for w in _content_words(text) for t in stems)
+
+
+def _naming_phrase(sentence: str, stems: list[str]) -> tuple[str, bool]:
+    """The phrase of a sentence naming the topic; when its first phrase leaves the topic out and a later part (after
+    a colon, comma or dash) names it in MIN_WORDS to MAX_WORDS words, that part ("It all starts with a simple
+    question: why should we care about AI?" gives "Why should we care about AI", not "It all starts")."""
+    phrase, whole = _sentence_phrase(sentence)
+    if _names(phrase, stems):
+        return phrase, whole
+    for part in _PARTS.split(sentence)[1:]:
+        part = _balanced_quotes(" ".join(part.split()).strip(_EDGE_PUNCTUATION))
+        if MIN_WORDS <= _word_count(part) <= MAX_WORDS and _names(part, stems):
+            return part, True
+    return phrase, whole
 
 
 def _same_text(text: str) -> str:
@@ -98,14 +117,21 @@ def _sentence_phrase(sentence: str) -> tuple[str, bool]:
 
 
 def _content_words(text: str) -> list[str]:
-    words = (_bare(w) for w in re.findall(r"[^\W\d_][\w'-]*", text))
-    return [w for w in words if len(w) > 2 and w not in STOPWORDS and w not in _FUNCTION_WORDS]
+    """Words that can name a topic: longer than two letters and not a stop word, or an acronym ("AI", "EU")."""
+    words = [(w, _bare(w)) for w in re.findall(r"[^\W\d_][\w'-]*", text)]
+    return [
+        bare
+        for w, bare in words
+        if (len(bare) > 2 and bare not in STOPWORDS and bare not in _FUNCTION_WORDS) or (len(w) == 2 and w.isupper())
+    ]
 
 
 def _same_stem(a: str, b: str) -> bool:
     """Words of one stem ("abejas"/"abeja", "пчёл"/"пчёлы", "Bienen"/"Biene"): a shared start as long as the
     shorter word less two letters (its ending), at least four letters unless that is the whole word."""
     shorter = min(len(a), len(b))
+    if shorter < 3:
+        return a == b  # an acronym: "AI" is not the start of "aim"
     need = min(shorter, max(4, shorter - 2))
     return a[:need] == b[:need]
 

@@ -49,6 +49,14 @@ WEAK_LAST_WORDS = {*"un poco más que the a of про и том über und sind m
             "bienen honig people",
             "Die Spuren der Bienen",
         ),
+        (
+            "It all starts with a simple question: why should we care about AI? Here comes the part most people "
+            "never hear about.",
+            "AI",
+            "artificial intelligence",
+            "Why should we care about AI",
+        ),
+        ("We aim high: the air is clear. People meet AI every day.", "AI", "robots", "People meet AI every day"),
     ],
 )
 def test_the_phrase_comes_from_the_sentence_that_names_the_topic(
