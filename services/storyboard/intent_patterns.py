@@ -64,6 +64,10 @@ FRAMES: list[tuple[str, re.Pattern[str]]] = [
         ("16:9", r"(?:(?:en|au)\s+)?\b(?:formato|format)\s+(?:horizontal|apaisado|paysage)\b"),
         ("9:16", r"\bhochformat\b"),
         ("16:9", r"\bquerformat\b"),
+        # the word alone as one item of a comma list ("Top 5 ways to sleep better, 30 seconds, vertical")
+        ("9:16", r"(?<=,)\s*(?:vertical|portrait|вертикально|вертикальное|vertikal|verticale?)\s*(?=,|\.|$)"),
+        ("1:1", r"(?<=,)\s*(?:square|квадратное|quadratisch|cuadrado|carrée?)\s*(?=,|\.|$)"),
+        ("16:9", r"(?<=,)\s*(?:landscape|horizontal|widescreen|горизонтальное|apaisado|paysage)\s*(?=,|\.|$)"),
     ]
 ]
 # An adjective after its noun (es/fr: "video vertical", "vidéo verticale"): only the adjective is removed.

@@ -44,6 +44,11 @@ CASES = [
     ("Ein Video wie Bienen fliegen", "de",
      {"topic": "wie Bienen fliegen", "about": "darüber, wie Bienen fliegen", "structure": "explainer"}),
     ("5 советов по тайм-менеджменту", "ru", {"count": 5, "about": "по тайм-менеджменту"}),
+    ("Top 5 ways to sleep better, 30 seconds, vertical for TikTok", "en",
+     {"about": "to sleep better", "aspect": "9:16", "duration_s": 30}),
+    ("Make a video about Kyoto, vertical, 30 seconds", "en", {"topic": "Kyoto", "aspect": "9:16"}),
+    ("Make a video about the vertical farm", "en", {"topic": "the vertical farm", "aspect": None}),
+    ("Сделай видео про космос, вертикально", "ru", {"topic": "космос", "aspect": "9:16"}),
 ]  # fmt: skip
 
 
