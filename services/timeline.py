@@ -136,8 +136,8 @@ def build_timeline(
     for scene in scenes:
         asset = chosen.get(scene.index)
         if asset is None:
-            asset = visuals.generate(scene, width=width, height=height, seed=storyboard.title, shown=shown)
             shown.append(visuals.card_text(scene, seed=storyboard.title, shown=shown))
+            asset = visuals.generate(scene, width=width, height=height, seed=storyboard.title, phrase=shown[-1])
         clip = TimelineClip(
             scene=scene,
             asset=asset,

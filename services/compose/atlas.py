@@ -17,15 +17,15 @@ from pathlib import Path
 
 import ffmpeg
 
-from services.compose.kenburns import PHASES, Shot, atlas_source
+from services.compose.kenburns import PHASES, Shot, atlas_layout, atlas_size, atlas_source
 from services.ffmpeg import run_ffmpeg
 
 
 def atlas_key(shot: Shot, *, width: int, height: int) -> str:
     """What shapes an atlas: the still, the frame size and the atlas's layout (it follows the pan's axis; the pan's
     direction and speed only move the crop)."""
-    _, size = atlas_source(shot, width=width, height=height)
-    content = [shot.path, width, height, list(size), PHASES]
+    box_w, box_h, horizontal = atlas_layout(shot, width=width, height=height)
+    content = [shot.path, width, height, list(atlas_size(box_w, box_h, horizontal=horizontal)), PHASES]
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
 
 
@@ -74,7 +74,7 @@ class AtlasStore:
 
     def _build(self, shot: Shot, path: Path, *, width: int, height: int) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        atlas, _ = atlas_source(shot, width=width, height=height)
+        atlas = atlas_source(shot, width=width, height=height)
         partial = path.with_name(f".{path.stem}.{os.getpid()}-{threading.get_ident()}.partial.yuv")
         output = ffmpeg.output(atlas, str(partial), f="rawvideo", pix_fmt="yuv420p", **{"frames:v": 1})
         try:

@@ -68,13 +68,18 @@ def still_stream(
     return _smooth_pan(source, shot, size, atlas=atlas, **pan)
 
 
-def atlas_source(shot: Shot, *, width: int, height: int) -> tuple[Stream, tuple[int, int]]:
-    """The smooth pan's phase atlas of `shot` built from the still (one frame), and that frame's size."""
+def atlas_layout(shot: Shot, *, width: int, height: int) -> tuple[int, int, bool]:
+    """The smooth pan's box (width, height) for `shot` in a width x height frame, and whether it pans horizontally."""
     travel = max(2, round(MOTION_SHARE * max(width, height)))
     horizontal = pan_axis_horizontal(shot.aspect, width / height, shot.variant)
-    box_w, box_h = pan_box(width, height, travel=travel, horizontal=horizontal)
+    return (*pan_box(width, height, travel=travel, horizontal=horizontal), horizontal)
+
+
+def atlas_source(shot: Shot, *, width: int, height: int) -> Stream:
+    """The smooth pan's phase atlas of `shot` built from the still (one frame)."""
+    box_w, box_h, horizontal = atlas_layout(shot, width=width, height=height)
     source = ffmpeg.input(shot.path, **literal_input(shot.path)).video
-    return phase_atlas(source, box_w, box_h, horizontal=horizontal), atlas_size(box_w, box_h, horizontal=horizontal)
+    return phase_atlas(source, box_w, box_h, horizontal=horizontal)
 
 
 def frame_number(first: int) -> str:

@@ -59,9 +59,9 @@ class GeneratedVisuals:
         phrase = seed.strip() if opening else card_phrase(scene.narration, fallback=seed, topic=topic, shown=shown)
         return phrase or f"{scene.index + 1:02d}"
 
-    def generate(self, scene: Scene, *, width: int, height: int, seed: str, shown: Collection[str] = ()) -> MediaAsset:
-        """The scene's card showing `card_text`."""
-        phrase = self.card_text(scene, seed=seed, shown=shown)
+    def generate(self, scene: Scene, *, width: int, height: int, seed: str, phrase: str | None = None) -> MediaAsset:
+        """The scene's card showing `phrase` (default: `card_text` with no earlier cards)."""
+        phrase = self.card_text(scene, seed=seed) if phrase is None else phrase
         key = f"{CARD_VERSION}|{seed}|{scene.index}|{phrase}|{width}x{height}"
         digest = hashlib.sha256(key.encode()).hexdigest()
         path = self.cache_dir / "generated" / f"{digest[:24]}.png"
