@@ -2,7 +2,8 @@
 
 No parser is at hand offline, so the phrase is found by punctuation and function words: the first clause of a
 sentence (a short opener such as "At its core," or "Still," is skipped), cut to at most six words where a function
-word starts a new phrase, never ending on an article, preposition or conjunction. The sentence is the first one
+word starts a new phrase (a preposition, conjunction or verb, not an article or pronoun that may start a verb's
+object), never ending on an article, preposition or conjunction. The sentence is the first one
 that names the topic (shares a word stem with it), else the first; a clause with no such break ("Ahora sabes un
 poco más que ayer") would leave a broken fragment, so the next sentence is tried, then the fallback (the title).
 
@@ -50,6 +51,17 @@ _WEAK_ENDINGS = {
     *"том тем то тому те".split(),
 }
 """Words that may stand inside a phrase but make a weak last word."""
+_OBJECT_STARTS = {
+    *"a an the this these those it its their our your his her them us me you".split(),
+    *"el la los las un una unos unas lo su sus der die das den dem des ein eine einer einem einen le les une".split(),
+    *"его её их это эту этот эти його її це цю цей ці".split(),
+}
+"""Function words that, after a verb, begin its object ("gets | this completely wrong"): no phrase ends before them."""
+_SUBORDINATORS = {
+    *"once when if because while although though unless whenever cuando si porque aunque mientras".split(),
+    *"wenn als weil obwohl während sobald quand lorsque puisque когда если хотя пока коли якщо хоча".split(),
+}
+"""A first clause opening with one of these ("Once you notice it, ...") leans on the next: the point comes after."""
 
 
 def card_phrase(narration: str, *, fallback: str = "", topic: str = "", shown: Collection[str] = ()) -> str:
@@ -94,12 +106,22 @@ def _naming_phrase(sentence: str, stems: list[str]) -> tuple[str, bool]:
     question: why should we care about AI?" gives "Why should we care about AI", not "It all starts")."""
     phrase, whole = _sentence_phrase(sentence)
     if _names(phrase, stems):
-        return phrase, whole
+        return (phrase, whole) if whole else _ending_on_topic(phrase, stems)
     for part in _PARTS.split(sentence)[1:]:
         part = _balanced_quotes(" ".join(part.split()).strip(_EDGE_PUNCTUATION))
         if MIN_WORDS <= _word_count(part) <= MAX_WORDS and _names(part, stems):
             return part, True
     return phrase, whole
+
+
+def _ending_on_topic(fragment: str, stems: list[str]) -> tuple[str, bool]:
+    """A fragment cut after the last word naming the topic: a whole phrase when MIN_WORDS are left ("Certains faits
+    sur les abeilles", not "Certains faits sur les abeilles semblent")."""
+    words = fragment.split()
+    ends = [i for i, word in enumerate(words, start=1) if _names(word, stems)]
+    if ends and ends[-1] >= MIN_WORDS:
+        return " ".join(words[: ends[-1]]).strip(_EDGE_PUNCTUATION), True
+    return fragment, False
 
 
 def _same_text(text: str) -> str:
@@ -144,7 +166,8 @@ def _clause_words(sentence: str) -> list[str]:
     if not pieces:
         return []
     rest_words = sum(_word_count(c) for c, _ in pieces[1:])
-    if len(pieces) > 1 and _word_count(pieces[0][0]) <= OPENER_WORDS and rest_words >= 2:
+    opener = _word_count(pieces[0][0]) <= OPENER_WORDS or _bare(pieces[0][0].split()[0]) in _SUBORDINATORS
+    if len(pieces) > 1 and opener and rest_words >= 2:
         pieces = pieces[1:]
     text, count = "", 0
     for clause, sep in pieces:
@@ -165,7 +188,7 @@ def _cut(words: list[str]) -> tuple[list[str], bool]:
         if words[end - 1].endswith(":"):
             return words[:end], True
     for end in range(MAX_WORDS, MIN_WORDS - 1, -1):
-        if _is_function(words[end]) and not _is_weak_ending(words[end - 1]):
+        if _starts_phrase(words[end]) and not _is_weak_ending(words[end - 1]):
             return words[:end], True
     return _without_trailing_function_words(words[:MAX_WORDS]), False
 
@@ -177,8 +200,8 @@ def _without_trailing_function_words(words: list[str]) -> list[str]:
     return kept
 
 
-def _is_function(word: str) -> bool:
-    return _bare(word) in _FUNCTION_WORDS
+def _starts_phrase(word: str) -> bool:
+    return _bare(word) in _FUNCTION_WORDS and _bare(word) not in _OBJECT_STARTS
 
 
 def _is_weak_ending(word: str) -> bool:

@@ -125,6 +125,9 @@ def _read_length(text: str) -> tuple[float | None, str]:
         text = p.LENGTH.sub(" ", text, count=1)
     elif match := p.LENGTH_HALF.search(text):
         seconds, text = 30.0, p.LENGTH_HALF.sub(" ", text, count=1)
+    elif p.LENGTH_ONE_UNIT.search(text):
+        seconds = 60.0
+        text = p.LENGTH_ONE_UNIT.sub(" ", text, count=1)
     elif match := p.LENGTH_ADJECTIVE.search(text):
         seconds = 60 * p.MULTIPLIERS.get((match["mult"] or "").lower(), 1)
         text = p.LENGTH_ADJECTIVE.sub(" ", text, count=1)

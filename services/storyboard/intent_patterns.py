@@ -26,8 +26,10 @@ LENGTH = re.compile(
     rf"{_LENGTH_LEAD}(?<![\w:])(?P<num>{_NUM})\s*-?\s*(?P<unit>{_SECONDS}|{_MINUTES})(?:-|\b)(?!:){_LENGTH_TAIL}",
     FLAGS,
 )
-LENGTH_HALF = re.compile(r"\b(?:half\s+a\s+minute|half-minute|полминуты|півхвилини|medio\s+minuto|"
-                         r"eine\s+halbe\s+minute|une\s+demi-minute)\b", FLAGS)  # fmt: skip
+LENGTH_HALF = re.compile(r"(?:\b(?:на|в|durant|de)\s+)?\b(?:half\s+a\s+minute|half-minute|пол\s*минуты|"
+                         r"пів\s*хвилини|medio\s+minuto|eine\s+halbe\s+minute|une\s+demi-minute)\b", FLAGS)  # fmt: skip
+LENGTH_ONE_UNIT = re.compile(r"\b(?:на|в)\s+(?:минуту|хвилину)\b", FLAGS)
+"""A unit without its number is one of it: "видео на минуту", "відео на хвилину"."""
 _MULTIPLIERS = {"полу": 0.5, "двух": 2, "дву": 2, "двох": 2, "трёх": 3, "трех": 3, "трьох": 3, "пяти": 5, "п'яти": 5,
                 "ein": 1, "zwei": 2, "drei": 3, "fünf": 5}  # fmt: skip
 MULTIPLIERS: dict[str, float] = dict(_MULTIPLIERS)

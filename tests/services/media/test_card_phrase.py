@@ -118,3 +118,26 @@ def test_a_fallback_already_shown_gives_way_to_the_narration(narration: str, sho
     """Card 2 fell back to the title and repeated the opening card word for word."""
     assert card_phrase(narration, fallback="Bienen", topic="Bienen") == "Bienen"
     assert card_phrase(narration, fallback="Bienen", topic="Bienen", shown=shown) == phrase
+
+
+@pytest.mark.parametrize(
+    ("narration", "shown", "phrase"),
+    [
+        ("One common myth gets this completely wrong. Try to picture it for a moment.", ["Cats"],
+         "One common myth gets this completely wrong"),
+        ("The small things make the difference here, and they are easy to miss.", ["Coffee"],
+         "The small things make the difference"),
+        ("Once you notice it, you will see it everywhere.", [], "You will see it everywhere"),
+        ("Quand on regarde de près, tout devient plus clair.", [], "Tout devient plus clair"),
+    ],
+)  # fmt: skip
+def test_no_phrase_ends_between_a_verb_and_its_object_or_inside_a_leading_subordinate_clause(
+    narration: str, shown: list[str], phrase: str
+) -> None:
+    """A video about volcanoes showed the card "One common myth gets"; another "Once you notice"."""
+    assert card_phrase(narration, fallback=shown[0] if shown else "", topic="volcanoes", shown=shown) == phrase
+
+
+def test_a_fragment_naming_the_topic_ends_on_the_topic_word() -> None:
+    narration = "Certains faits sur les abeilles semblent étranges au début, et pourtant ils sont vrais."
+    assert card_phrase(narration, fallback="Les abeilles", topic="Les abeilles") == "Certains faits sur les abeilles"

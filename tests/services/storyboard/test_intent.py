@@ -49,6 +49,12 @@ CASES = [
     ("Make a video about Kyoto, vertical, 30 seconds", "en", {"topic": "Kyoto", "aspect": "9:16"}),
     ("Make a video about the vertical farm", "en", {"topic": "the vertical farm", "aspect": None}),
     ("Сделай видео про космос, вертикально", "ru", {"topic": "космос", "aspect": "9:16"}),
+    ("Зроби відео на хвилину про Карпати", "uk", {"topic": "Карпати", "about": "про Карпати", "duration_s": 60}),
+    ("Сделай видео на минуту о вулканах", "ru", {"topic": "вулканах", "about": "о вулканах", "duration_s": 60}),
+    ("Видео на полминуты о вулканах", "ru", {"about": "о вулканах", "duration_s": 30}),
+    ("Зроби відео на пів хвилини про бджіл", "uk", {"about": "про бджіл", "duration_s": 30}),
+    ("Сделай видео о том, как прожить минуту без телефона", "ru",
+     {"topic": "как прожить минуту без телефона", "duration_s": None}),
 ]  # fmt: skip
 
 
