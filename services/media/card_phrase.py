@@ -45,7 +45,8 @@ _FUNCTION_WORDS = {
 }
 _WEAK_ENDINGS = {
     *"actually really even still also just very long much more most often qu'il qu'elle n'y n'est c'est".split(),
-    *"ещё еще уже очень задолго задовго ще вже дуже noch auch sehr schon todavía mucho muy más encore très bien".split(),
+    *"ещё еще уже очень задолго задовго ще вже дуже noch auch sehr schon todavía mucho muy más".split(),
+    *"encore très bien".split(),
     *"almost nearly почти майже casi presque fast mehr больше більше plus lange".split(),
     *"not never no nie nicht kein keine не ні pas jamais nunca aussi".split(),
     *"том тем то тому те".split(),

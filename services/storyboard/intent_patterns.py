@@ -19,7 +19,8 @@ _NUM = r"\d+(?:[.,]\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True
 _SECONDS = r"seconds?|secs?|s|sekunden|sek|segundos?|seg|secondes?|sec|секунд[уаы]?|секундн\w*|сек|секундн\w*"
 _MINUTES = r"minutes?|mins?|min|minutos?|minuten|minute|минут[уаы]?|минутн\w*|мин|хвилин[уи]?|хвилинн\w*|хв"
 _LENGTH_LEAD = (
-    r"(?:(?:lasting|about|around|under|of|roughly|длиной|продолжительностью|на|тривалістю|de|von|durant)\s+|d['’])?"
+    r"(?:(?:lasting|about|around|under|of|roughly|in|within|длиной|продолжительностью|на|за|тривалістю|de|en|von|"
+    r"durant)\s+|d['’])?"
 )
 _LENGTH_TAIL = r"(?:\s+(?:long|in\s+length|lang))?"
 LENGTH = re.compile(
@@ -111,6 +112,8 @@ COUNT_ITEMS = re.compile(
     FLAGS,
 )
 
+_LIKE_FIVE = r"(?:,\s*)?\b(?:like\s+i'?m|like\s+i\s+am|for\s+a)\s+(?:five|5)(?:[\s-]years?[\s-]olds?)?\b|\beli5\b"
+"""For kids: "explain X like I am five", "for a 5-year-old", "ELI5"."""
 AUDIENCE: list[tuple[str, re.Pattern[str]]] = [
     (
         who,
@@ -123,7 +126,7 @@ AUDIENCE: list[tuple[str, re.Pattern[str]]] = [
         ("beginners", r"beginners|newbies|начинающих|новичков|початківців|новачків|principiantes|anfänger|débutants"),
         ("students", r"students|студентов|школьников|студентів|школярів|estudiantes|schüler|studenten|étudiants"),
     ]
-]
+] + [("kids", re.compile(_LIKE_FIVE, FLAGS))]
 
 TONES: list[tuple[str, str]] = [
     (
@@ -159,7 +162,10 @@ _VERBS = {
     "de": r"erstelle|erstell|mach|mache|generiere|produziere|dreh|drehe|ich\s+möchte|ich\s+will",
     "fr": r"crée|créer|crées|fais|faites|génère|réalise|produis|je\s+veux",
 }
-_POLITE = r"(?:please|пожалуйста|будь\s+ласка|por\s+favor|bitte|s'il\s+(?:te|vous)\s+pla[iî]t)[\s,]*"
+_POLITE = (
+    r"(?:(?:can|could|would|will)\s+you\s+|(?:please|пожалуйста|будь\s+ласка|por\s+favor|bitte|"
+    r"s'il\s+(?:te|vous)\s+pla[iî]t)[\s,]*)+"
+)
 _ME = r"(?:me|мне|мені|me|mir|moi|nous|us)\s+"
 _ARTICLE = r"(?:an?|the|un|una|uno|ein|eine|einen|une|le|la)\s+"
 _NOUNS = (
@@ -178,14 +184,16 @@ _QUESTION_WORDS = (
     r"comment|pourquoi|qu'est-ce"
 )
 _FILLERS = r"(?:[\w'-]+\s+){0,3}?"
+_NOUN = rf"(?:{_NOUNS})\b(?:\s+(?:{_NOUNS})\b)?(?:\s+(?:cort[oa]|breve|rápid[oa]|court|courte|bref|brève|rapide)\b)?"
+"""A noun, another after it ("a short video", "video clip"), an adjective after it ("un video corto")."""
 INSTRUCTION = re.compile(
     rf"^(?:{_POLITE})?(?:(?P<verb>{'|'.join(_VERBS.values())})\s+)(?:{_ME})?(?:{_ARTICLE})?{_FILLERS}"
-    rf"(?:{_NOUNS})\b\s*(?::|—|–|-)?\s*(?P<connector>(?:{_CONNECTORS})\b[\s,]*)?",
+    rf"{_NOUN}\s*(?::|—|–|-)?\s*(?P<connector>(?:{_CONNECTORS})\b[\s,]*)?",
     FLAGS,
 )
 # Without a verb ("A short explainer: black holes", "Видео о том, как ...") the noun must be followed by a connector.
 HEADING = re.compile(
-    rf"^(?:{_ARTICLE})?{_FILLERS}(?:{_NOUNS})\b\s*(?:(?::|—|–|-)\s*(?P<connector>)|"
+    rf"^(?:{_ARTICLE})?{_FILLERS}{_NOUN}\s*(?:(?::|—|–|-)\s*(?P<connector>)|"
     rf"(?P<connector2>(?:{_CONNECTORS})\b[\s,]*)|(?=(?:{_QUESTION_WORDS})\b))",
     FLAGS,
 )

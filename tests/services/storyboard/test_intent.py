@@ -55,6 +55,15 @@ CASES = [
     ("Зроби відео на пів хвилини про бджіл", "uk", {"about": "про бджіл", "duration_s": 30}),
     ("Сделай видео о том, как прожить минуту без телефона", "ru",
      {"topic": "как прожить минуту без телефона", "duration_s": None}),
+    ("I want a short video on the benefits of drinking water", "en", {"topic": "the benefits of drinking water"}),
+    ("Can you make a video about the Eiffel Tower at night?", "en", {"topic": "the Eiffel Tower at night"}),
+    ("Could you please create a short clip about honey bees", "en", {"topic": "honey bees"}),
+    ("Explain quantum computing like I'm five", "en",
+     {"topic": "quantum computing", "audience": "kids", "structure": "explainer"}),
+    ("Un video corto sobre cómo hacer pan casero", "es", {"topic": "cómo hacer pan casero"}),
+    ("Erkläre in 30 Sekunden, wie Photosynthese funktioniert", "de",
+     {"topic": "wie Photosynthese funktioniert", "duration_s": 30}),
+    ("Расскажи за 30 секунд, почему небо голубое", "ru", {"topic": "почему небо голубое", "duration_s": 30}),
 ]  # fmt: skip
 
 
