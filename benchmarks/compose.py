@@ -1,7 +1,7 @@
 """Benchmark: our composer vs MoviePy 2 vs the x264 encode floor, on one timeline, in one run.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/compose.py [--scenes 12] [--seconds 5] [--moviepy-scenes 4]
+    .venv/bin/python benchmarks/compose.py [--scenes 12] [--seconds 5] [--moviepy-scenes 4] [--rounds 1]
 
 The timeline: generated 1080p stills, 5 s each, 0.5 s crossfades, a caption per sentence, narration (tones with
 known sentence spans, since no voice is needed to measure speed) on every scene; x264 veryfast crf 23, 30 fps.
@@ -14,7 +14,8 @@ The composer renders twice: "composer" with the default smooth sub-pixel pan, "p
 whole-pixel pan (motion="pixel_pan"); their speed ratio is printed (target: smooth >= 80% of whole-pixel).
 "segmented" renders the same video in segments (services/compose/segmented.py: one ffmpeg per scene, one per core,
 each single-threaded, each still's pan atlas built once and shared, the sound beside them, joined by stream copy);
-its peak RSS is the largest sum over its processes at once.
+its peak RSS is the largest sum over its processes at once. `--rounds N` measures "content" and "segmented" N times,
+alternated, and prints each round's ratio and the median.
 MoviePy needs the bench extra; without installing it into the venv: `pip install --target DIR moviepy pillow
 decorator proglog imageio --no-deps` and PYTHONPATH=DIR.
 """
@@ -22,6 +23,7 @@ decorator proglog imageio --no-deps` and PYTHONPATH=DIR.
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,10 +140,11 @@ def worker(kind: str, timeline_json: Path, out: Path) -> None:
     )
 
 
-def measure(kind: str, timeline: Timeline, work: Path) -> dict:
-    path = work / f"{kind}.json"
+def measure(kind: str, timeline: Timeline, work: Path, round_number: int = 0) -> dict:
+    name = f"{kind}-{round_number}" if round_number else kind
+    path = work / f"{name}.json"
     path.write_text(timeline.model_dump_json())
-    out = work / kind
+    out = work / name
     out.mkdir()
     cmd = [sys.executable, __file__, "--worker", kind, "--timeline", str(path), "--out", str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -155,6 +158,9 @@ def main() -> None:
     parser.add_argument("--transition", type=float, default=0.5)
     parser.add_argument("--moviepy-scenes", type=int, default=4, help="0 skips MoviePy")
     parser.add_argument("--no-pixel-pan", action="store_true", help="skip the whole-pixel pan render")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="measure content floor and segmented this many times, alternated"
+    )
     parser.add_argument("--worker", choices=["composer", "pixel-pan", "moviepy", "floor", "content", "segmented"])
     parser.add_argument("--timeline", type=Path)
     parser.add_argument("--out", type=Path)
@@ -168,12 +174,25 @@ def main() -> None:
         if not args.no_pixel_pan:
             results["pixel-pan"] = measure("pixel-pan", timeline, work)
         results["floor"] = measure("floor", timeline, work)
-        results["content"] = measure("content", timeline, work)
-        results["segmented"] = measure("segmented", timeline, work)
+        rounds = [(measure("content", timeline, work), measure("segmented", timeline, work))]
+        for n in range(1, args.rounds):
+            rounds.append((measure("content", timeline, work, n), measure("segmented", timeline, work, n)))
+        results["content"], results["segmented"] = rounds[0]
         if args.moviepy_scenes:
             part = timeline.model_copy(update={"clips": timeline.clips[: args.moviepy_scenes]})
             results["moviepy"] = measure("moviepy", part, work)
     report(results, timeline)
+    if len(rounds) > 1:
+        report_rounds(rounds)
+
+
+def report_rounds(rounds: list[tuple[dict, dict]]) -> None:
+    """Segmented vs content floor in each round (one after the other, so both see the same machine), and the median:
+    on a shared machine the CPU's speed drifts between runs more than the code changes it."""
+    ratios = [content["wall_s"] / segmented["wall_s"] for content, segmented in rounds]
+    listed = ", ".join(f"{ratio:.0%}" for ratio in ratios)
+    print(f"segmented vs content floor by wall time in {len(rounds)} alternated rounds: {listed};"
+          f" median {statistics.median(ratios):.0%} (target >= 90%)")  # fmt: skip
 
 
 def report(results: dict, timeline: Timeline) -> None:
