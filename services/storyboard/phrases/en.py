@@ -8,11 +8,11 @@ PHRASES = {
     "story": [
         [
             "It all starts with a simple question: why should we care about {a}?",
-            "At first glance, {a} seems easy to understand. Look closer and it gets interesting.",
+            "At first glance, everything about {a} seems easy. Look closer and it gets interesting.",
         ],
         [
             "Long before anyone made videos about it, people were already curious about {a}.",
-            "Every story has a beginning, and {a} is no exception.",
+            "Every story has a beginning, and the story of {a} is no exception.",
         ],
         [
             "Up close, the details tell a story of their own.",
