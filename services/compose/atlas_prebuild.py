@@ -20,7 +20,7 @@ from services.exceptions import ComposeError
 
 _INPUT_FAULT = re.compile(r"\[(?:in|ist|vist|dec)#0")
 """ffmpeg's tag of a message about the build's only input, the still."""
-SINGLE_THREADED = ["-filter_threads", "1", "-filter_complex_threads", "1"]
+SINGLE_THREADED = ("-filter_threads", "1", "-filter_complex_threads", "1")
 
 
 def pan_atlas_shots(plan: RenderPlan, motion: Motion) -> dict[str, tuple[int, Shot]]:
@@ -46,7 +46,7 @@ def prebuild_atlases(
     if not shots:
         return {}
     count = max(1, min(len(shots), workers or os.cpu_count() or 1))
-    store = AtlasStore(folder, Counter(), timeout_s=timeout_s, global_args=SINGLE_THREADED if count > 1 else [])
+    store = AtlasStore(folder, Counter(), timeout_s=timeout_s, global_args=list(SINGLE_THREADED) if count > 1 else [])
     pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="atlas")
     try:
         futures: dict[str, Future[Path]] = {
