@@ -8,6 +8,7 @@ another one sharing the folder, is still writing.
 import logging
 import os
 import re
+import shutil
 import socket
 from pathlib import Path
 
@@ -20,13 +21,17 @@ def partial_path(final: Path) -> Path:
 
 
 def remove_dead_partials(folder: Path) -> list[Path]:
-    """Delete the partial files in `folder` whose writer, a process of this host, no longer runs."""
+    """Delete the partial files (and partial folders, such as a render's atlases) in `folder` whose writer, a
+    process of this host, no longer runs."""
     pattern = re.compile(rf"\..+\.{re.escape(_host())}-(\d+)\.partial(\.[^.]+)?")
     removed = []
     for path in folder.glob(".*"):
         match = pattern.fullmatch(path.name)
         if match and not _running(int(match.group(1))):
-            path.unlink(missing_ok=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed.append(path)
     if removed:
         log.info("removed %d partial file(s) left by stopped processes in %s", len(removed), folder)

@@ -52,7 +52,7 @@ class AtlasStore:
         for shot in shots:
             key = atlas_key(shot, width=width, height=height)
             with self._lock(key):
-                path = self.folder / f"atlas-{key}.yuv"
+                path = self._path(key)
                 if not path.is_file():
                     if self._uses[key] < 2:
                         continue  # no other segment will read it: cheaper built inside the segment's graph
@@ -60,13 +60,25 @@ class AtlasStore:
                 paths[key] = path
         return paths
 
+    def build(self, shot: Shot, *, width: int, height: int) -> Path:
+        """The atlas file of `shot`, built now unless it exists, whoever else needs it (the one-graph composer)."""
+        key = atlas_key(shot, width=width, height=height)
+        path = self._path(key)
+        with self._lock(key):
+            if not path.is_file():
+                self._build(shot, path, width=width, height=height)
+        return path
+
     def release(self, keys: Iterable[str]) -> None:
         """A segment is done with these atlases: delete those no other segment still needs."""
         with self._guard:
             for key in keys:
                 self._uses[key] -= 1
                 if self._uses[key] <= 0:
-                    (self.folder / f"atlas-{key}.yuv").unlink(missing_ok=True)
+                    self._path(key).unlink(missing_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"atlas-{key}.yuv"
 
     def _lock(self, key: str) -> threading.Lock:
         with self._guard:

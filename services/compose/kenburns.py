@@ -9,8 +9,10 @@ half-size chroma planes of yuv420p move exactly with the luma. The travel is eas
 shot starts and ends gently without ever standing still inside a crossfade. Measured alternatives: `perspective`
 per output frame costs ~26 ms per 1080p frame (as much as the encode); a `mix` of two crops per frame ~14 ms;
 separate copies per phase kept ~130 MB per scene in filter buffers and lookup tables. The price of this one:
-ffmpeg keeps every filter's buffers until the render ends, so each still adds its atlas (PHASES boxes, 27 MB at
-1080p) and the perspective lookup table (18 MB): ~48 MB per 1080p still, against ~30 MB for the whole-pixel pan.
+ffmpeg keeps every filter's buffers until the render ends, so an atlas built inside the render's graph holds its
+PHASES boxes (27 MB at 1080p) and the perspective lookup table (18 MB): ~48 MB per 1080p still, against ~30 MB for
+the whole-pixel pan. So both composers build atlases in short ffmpeg processes of their own (atlas.py,
+atlas_prebuild.py) and their graphs read each back as one raw frame (`atlas=`): ~27 MB per 1080p still.
 """
 
 import math

@@ -57,14 +57,15 @@ def transition_for(style: str, index: int) -> str:
     return style
 
 
-def video_track(plan: RenderPlan, *, motion: Motion, transition: str) -> Stream:
+def video_track(plan: RenderPlan, *, motion: Motion, transition: str, atlases: Atlases | None = None) -> Stream:
     """All scenes joined by transitions at frame-exact offsets, at the output size, yuv420p, constant fps.
 
     Only the overlapping frames go through xfade: each scene is cut into head, body and tail, each transition
     blends one tail with the next head, and the pieces are concatenated. Chaining xfade over whole scenes costs
     a few milliseconds per frame per chained filter even outside the transition, which dominated the render.
+    `atlases`: the stills' phase atlases already built (atlas.py) by key, read instead of built in the graph.
     """
-    streams = [scene_stream(scene, plan, motion=motion) for scene in plan.scenes]
+    streams = [scene_stream(scene, plan, motion=motion, atlases=atlases) for scene in plan.scenes]
     if len(streams) == 1:
         return streams[0]
     if plan.transition_frames == 0:
