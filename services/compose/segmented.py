@@ -10,7 +10,7 @@ each step its own ffmpeg process, one segment per core where one filter graph wo
 import hashlib
 import json
 import os
-import tempfile
+import shutil
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -172,20 +172,27 @@ class SegmentedComposer:
         remove_dead_partials(self.parts_dir)
         music_dir = self.composer.music_cache_dir
         keys = {job.index: segment_atlas_keys(job) for job in plan.jobs}
-        with (
-            tempfile.TemporaryDirectory(prefix="p2v-atlases-") as atlas_dir,
-            ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool,
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as beside,
-        ):
-            uses = Counter(key for job_keys in keys.values() for key in job_keys)
-            args = plan.jobs[0].encoder.global_args()
-            atlases = AtlasStore(Path(atlas_dir), uses, timeout_s=timeout, global_args=args)
-            parts = {job.index: pool.submit(self._segment, job, atlases, keys[job.index]) for job in render_order(plan)}
-            # The sound and extras are mostly single-threaded and short: beside the segments, not in a slot
-            sound = beside.submit(render_sound, timeline, self.parts_dir, music_cache_dir=music_dir, timeout_s=timeout)
-            extras = beside.submit(write_extras, timeline, out_dir, timeout_s=timeout)
-            segments = [parts[job.index].result() for job in plan.jobs]
-            return join_video(segments, sound.result(), extras.result(), out_dir, timeout_s=timeout)
+        atlas_dir = partial_path(self.parts_dir / "atlases")  # a killed render's is cleared by remove_dead_partials
+        try:
+            with (
+                ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="segment") as pool,
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as beside,
+            ):
+                uses = Counter(key for job_keys in keys.values() for key in job_keys)
+                args = plan.jobs[0].encoder.global_args()
+                atlases = AtlasStore(atlas_dir, uses, timeout_s=timeout, global_args=args)
+                parts = {
+                    job.index: pool.submit(self._segment, job, atlases, keys[job.index]) for job in render_order(plan)
+                }
+                # The sound and extras are mostly single-threaded and short: beside the segments, not in a slot
+                sound = beside.submit(
+                    render_sound, timeline, self.parts_dir, music_cache_dir=music_dir, timeout_s=timeout
+                )
+                extras = beside.submit(write_extras, timeline, out_dir, timeout_s=timeout)
+                segments = [parts[job.index].result() for job in plan.jobs]
+                return join_video(segments, sound.result(), extras.result(), out_dir, timeout_s=timeout)
+        finally:
+            shutil.rmtree(atlas_dir, ignore_errors=True)
 
     def _segment(self, job: SegmentJob, atlases: AtlasStore, keys: list[str]) -> SegmentFile:
         try:

@@ -95,6 +95,7 @@ def test_editing_one_scene_renders_only_its_segments_again(four_scenes, make_sti
     segmented.render(four_scenes, tmp_path / "first")
     before = {p.name: p.stat().st_mtime_ns for p in parts.glob("segment-*.mp4")}
     assert len(before) == 4
+    assert not [p for p in parts.iterdir() if p.is_dir()], "the shared pan atlases' folder is removed after the render"
 
     clips = list(four_scenes.clips)
     clips[1] = clips[1].model_copy(update={"asset": make_still("b2", 300, 300, seed=7)})
