@@ -49,7 +49,8 @@ _WEAK_ENDINGS = {
     *"encore très bien".split(),
     *"almost nearly почти майже casi presque fast mehr больше більше plus lange".split(),
     *"not never no nie nicht kein keine не ні pas jamais nunca aussi".split(),
-    *"том тем то тому те".split(),
+    *"том тем то тому те чуть немного трохи трошки".split(),
+    *"how why what when where who which whether cómo qué cuándo dónde wie warum was wann wo comment pourquoi".split(),
 }
 """Words that may stand inside a phrase but make a weak last word."""
 _OBJECT_STARTS = {

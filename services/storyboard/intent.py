@@ -60,6 +60,7 @@ def read_intent(prompt: str, language: str) -> Intent:
     aspect, text = _read_aspect(text)
     duration, text = _read_length(text)
     audience, text = _read_audience(text)
+    text = _squash(p.FOR_CHANNEL.sub(" ", text))
     mood, text = _read_tone(text)
     headline, _ = _strip_instruction(text)
     count, items, kind, tail, rest = _read_count(text)
@@ -107,7 +108,8 @@ def _squash(text: str) -> str:
 
 
 def _read_aspect(text: str) -> tuple[Aspect | None, str]:
-    found: Aspect | None = None
+    found: Aspect | None = "9:16" if p.PLATFORM_NOUN.search(text) else None
+    text = p.PLATFORM_NOUN.sub("a video", text)
     for aspect, pattern in [*p.FRAMES, *p.FRAMES_AFTER_NOUN]:
         if found is None and pattern.search(text):
             found = aspect  # type: ignore[assignment]

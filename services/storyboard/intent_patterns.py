@@ -46,6 +46,16 @@ _VIDEO_NOUN = (
 )
 _FRAME_LEAD = r"(?:(?:,\s*)?(?:in|as|for|в|у|для|en|para|im|für|au|pour|format)\s+)?"
 _AT_START = r"(?:^|(?<=\s)|(?<=,))"
+PLATFORM_NOUN = re.compile(
+    r"\b(?P<article>an?|the)\s+(?:youtube\s+|instagram\s+)?(?:tik\s?tok|short|reel)\b(?=\s+(?:about|on|of|for|that)\b)",
+    FLAGS,
+)
+"""The platform named as the thing to make ("Make a TikTok about ...", "a YouTube short on ..."): a 9:16 video."""
+FOR_CHANNEL = re.compile(
+    r"(?:,\s*)?\bfor\s+(?:my|our)\s+(?:youtube\s+|instagram\s+|tiktok\s+)?(?:channel|blog|website|site|page|account)\b",
+    FLAGS,
+)
+"""Where the video will go ("for my channel"), not what it is about."""
 FRAMES: list[tuple[str, re.Pattern[str]]] = [
     (aspect, re.compile(_FRAME_LEAD + pattern, FLAGS))
     for aspect, pattern in [
@@ -169,11 +179,12 @@ _POLITE = (
 _ME = r"(?:me|мне|мені|me|mir|moi|nous|us)\s+"
 _ARTICLE = r"(?:an?|the|un|una|uno|ein|eine|einen|une|le|la)\s+"
 _NOUNS = (
-    r"videos?|clips?|films?|movies?|explainers?|stor(?:y|ies)|shorts?|reels?|tiktoks?|видео|ролик\w*|клип\w*|фильм\w*|"
+    r"videos?|clips?|films?|movies?|explainers?|stor(?:y|ies)|shorts?|reels?|tiktoks?|ads?|adverts?|commercials?|"
+    r"promos?|видео|ролик\w*|клип\w*|фильм\w*|"
     r"відео|фільм\w*|vídeos?|videos?|películas?|clip|videoclip|filme?s?|erklärvideo|vidéos?|courts?\s+métrages?"
 )
 _CONNECTORS = (
-    r"about|on|of|explaining|showing|that\s+explains|that\s+shows|which\s+explains|"
+    r"about|on|of|for|explaining|showing|that\s+explains|that\s+shows|which\s+explains|"
     r"о\s+том,?|об\s+этом|про\s+то,?|про\s+те,?|обо|об|о|про|на\s+тему|по\s+теме|по|"
     r"sobre|acerca\s+de|de|"
     r"über|zum\s+thema|zu|zum|zur|darüber,?|"

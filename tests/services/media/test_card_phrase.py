@@ -129,6 +129,8 @@ def test_a_fallback_already_shown_gives_way_to_the_narration(narration: str, sho
          "The small things make the difference"),
         ("Once you notice it, you will see it everywhere.", [], "You will see it everywhere"),
         ("Quand on regarde de près, tout devient plus clair.", [], "Tout devient plus clair"),
+        ("Scientists still argue about how to make cold brew coffee at home, and new findings keep coming.", [],
+         "Scientists still argue"),
     ],
 )  # fmt: skip
 def test_no_phrase_ends_between_a_verb_and_its_object_or_inside_a_leading_subordinate_clause(

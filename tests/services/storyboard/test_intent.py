@@ -64,6 +64,11 @@ CASES = [
     ("Erkläre in 30 Sekunden, wie Photosynthese funktioniert", "de",
      {"topic": "wie Photosynthese funktioniert", "duration_s": 30}),
     ("Расскажи за 30 секунд, почему небо голубое", "ru", {"topic": "почему небо голубое", "duration_s": 30}),
+    ("Make a TikTok about 3 weird animals", "en", {"topic": "3 weird animals", "aspect": "9:16"}),
+    ("Create a YouTube short on how bees dance", "en", {"topic": "how bees dance", "aspect": "9:16"}),
+    ("Generate a 15 second ad for a coffee shop", "en", {"topic": "a coffee shop", "duration_s": 15}),
+    ("Create a short video for my YouTube channel about budget travel", "en",
+     {"topic": "budget travel", "aspect": None}),
 ]  # fmt: skip
 
 
