@@ -52,6 +52,7 @@ _WEAK_ENDINGS = {
     *"том тем то тому те чуть немного трохи трошки".split(),
     *"how why what when where who which whether cómo qué cuándo dónde wie warum was wann wo comment pourquoi".split(),
 }
+_QUESTION_WORDS = set("how why what when where who which whether cómo qué wie warum comment pourquoi".split())
 """Words that may stand inside a phrase but make a weak last word."""
 _OBJECT_STARTS = {
     *"a an the this these those it its their our your his her them us me you".split(),
@@ -121,6 +122,8 @@ def _ending_on_topic(fragment: str, stems: list[str]) -> tuple[str, bool]:
     sur les abeilles", not "Certains faits sur les abeilles semblent")."""
     words = fragment.split()
     ends = [i for i, word in enumerate(words, start=1) if _names(word, stems)]
+    if _inner_question(words):
+        return fragment, False
     if ends and ends[-1] >= MIN_WORDS:
         return " ".join(words[: ends[-1]]).strip(_EDGE_PUNCTUATION), True
     return fragment, False
@@ -190,7 +193,7 @@ def _cut(words: list[str]) -> tuple[list[str], bool]:
         if words[end - 1].endswith(":"):
             return words[:end], True
     for end in range(MAX_WORDS, MIN_WORDS - 1, -1):
-        if _starts_phrase(words[end]) and not _is_weak_ending(words[end - 1]):
+        if _starts_phrase(words[end]) and not _is_weak_ending(words[end - 1]) and not _inner_question(words[:end]):
             return words[:end], True
     return _without_trailing_function_words(words[:MAX_WORDS]), False
 
@@ -200,6 +203,12 @@ def _without_trailing_function_words(words: list[str]) -> list[str]:
     while len(kept) > 1 and _is_weak_ending(kept[-1]):
         kept.pop()
     return kept
+
+
+def _inner_question(words: list[str]) -> bool:
+    """Whether a question word stands inside (not first): an embedded question a cut would leave unfinished
+    ("What we know about who Napoleon | was")."""
+    return any(_bare(word) in _QUESTION_WORDS for word in words[1:])
 
 
 def _starts_phrase(word: str) -> bool:

@@ -242,6 +242,10 @@ def _case(topic: str, prompt: str, lang: str) -> str:
     return topic
 
 
+_COPULA_QUESTION = re.compile(r"^(?P<word>what|who)\s+(?P<verb>is|are|was|were)\s+(?P<rest>.+?)[?]?$", re.IGNORECASE)
+_DO_QUESTION = re.compile(r"^(?P<word>how|why|what|where|when)\s+do\s+", re.IGNORECASE)
+
+
 def _list_about(topic: str, connector: str, tail: str, lang: str) -> str:
     """`about` for lines after a list's noun ("5 tips {a}"): its purpose as written ("for better sleep"), else the
     topic as `_about` reads it."""
@@ -274,4 +278,12 @@ def _about(topic: str, connector: str, lang: str) -> str:
         return f"sur {topic}" if low in ("sur", "") or question else f"sur le thème « {topic} »"
     if lang == "es":
         return f"sobre {topic}"
-    return topic
+    return _embedded_question(topic) if question else topic
+
+
+def _embedded_question(topic: str) -> str:
+    """An English question in the word order it takes inside a sentence: "what is inflation" -> "what inflation is",
+    "how do vaccines work" -> "how vaccines work" ("Today we look at what inflation is"). Other forms stay."""
+    if match := _COPULA_QUESTION.match(topic):
+        return f"{match['word']} {match['rest']} {match['verb']}"
+    return _DO_QUESTION.sub(r"\g<word> ", topic, count=1)

@@ -191,7 +191,7 @@ _CONNECTORS = (
     r"sur|à\s+propos\s+(?:de|du|des|d')|qui\s+explique|de|d['’](?=\w)"
 )
 _QUESTION_WORDS = (
-    r"how|why|what|как|почему|зачем|что\s+такое|як|чому|що\s+таке|cómo|por\s+qué|qué\s+es|wie|warum|was\s+ist|"
+    r"how|why|what|who|как|почему|зачем|что\s+такое|як|чому|що\s+таке|cómo|por\s+qué|qué\s+es|wie|warum|was\s+ist|"
     r"comment|pourquoi|qu'est-ce"
 )
 _FILLERS = r"(?:[\w'-]+\s+){0,3}?"

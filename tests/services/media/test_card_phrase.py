@@ -131,6 +131,7 @@ def test_a_fallback_already_shown_gives_way_to_the_narration(narration: str, sho
         ("Quand on regarde de près, tout devient plus clair.", [], "Tout devient plus clair"),
         ("Scientists still argue about how to make cold brew coffee at home, and new findings keep coming.", [],
          "Scientists still argue"),
+        ("What we know about who Napoleon was today started with a few simple questions.", [], "What we know"),
     ],
 )  # fmt: skip
 def test_no_phrase_ends_between_a_verb_and_its_object_or_inside_a_leading_subordinate_clause(

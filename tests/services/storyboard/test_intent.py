@@ -69,6 +69,9 @@ CASES = [
     ("Generate a 15 second ad for a coffee shop", "en", {"topic": "a coffee shop", "duration_s": 15}),
     ("Create a short video for my YouTube channel about budget travel", "en",
      {"topic": "budget travel", "aspect": None}),
+    ("What is inflation? Explain it simply", "en", {"topic": "what is inflation", "about": "what inflation is"}),
+    ("Why do cats purr?", "en", {"about": "why cats purr", "structure": "explainer"}),
+    ("Who was Napoleon", "en", {"about": "who Napoleon was"}),
 ]  # fmt: skip
 
 
