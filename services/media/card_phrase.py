@@ -18,16 +18,23 @@ from services.storyboard.language import STOPWORDS, split_sentences
 
 MAX_WORDS = 6
 MIN_WORDS = 3
+ITEM_WORDS = 5
+"""A list item's card shows its first clause after the label when it has at most this many words."""
 OPENER_WORDS = 3
 """A first clause this short, followed by more text, is an opener ("At its core,") rather than the point."""
 SHORT_SENTENCE_WORDS = 9
 """A sentence this short reads whole on a card ("Ahora sabes un poco más que ayer") when no phrase is left."""
 
+_NUMBERED = re.compile(r"^[^\W\d_]+\s+\d+\s*:")
+"""A list item's label: "Tip 5: ...", "Number 2: ...", "Совет 3: ..."."""
 _PARTS = re.compile(r"\s*[:;,]\s+|\s+[—–-]\s+")
 _CLAUSE_BREAK = re.compile(r"\s*[,;()\[\]]\s*|\s+[—–-]\s+")
 _EDGE_PUNCTUATION = " \t.,;:!?¡¿…—–-"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"), ("‘", "’"))
 _LEADING_JOINERS = set("and but so yet or и а но і та y pero und aber et mais".split())
+_ITEM_BREAKS = _LEADING_JOINERS | set("who which that while кто который что хто який що que qui die der".split())
+_TEASER_STARTS = set("the el la le celui celle das etwas der die про це то".split())
+"""How a list item that teases rather than says begins ("the one you will want to tell your friends about")."""
 _FUNCTION_WORDS = {
     # en
     *"a an the of in on at to for from with by about into over under than as and or but so if that which who".split(),
@@ -49,7 +56,7 @@ _WEAK_ENDINGS = {
     *"encore très bien".split(),
     *"almost nearly почти майже casi presque fast mehr больше більше plus lange".split(),
     *"not never no nie nicht kein keine не ні pas jamais nunca aussi".split(),
-    *"том тем то тому те чуть немного трохи трошки".split(),
+    *"том тем то тому те тех тих those ceux celles quienes чуть немного трохи трошки one antes avant".split(),
     *"how why what when where who which whether cómo qué cuándo dónde wie warum was wann wo comment pourquoi".split(),
 }
 _QUESTION_WORDS = set("how why what when where who which whether cómo qué wie warum comment pourquoi".split())
@@ -87,6 +94,8 @@ def _candidates(narration: str, fallback: str, topic: str) -> Iterator[str]:
     sentences = split_sentences(narration)
     stems = _content_words(topic)
     naming = [s for s in sentences if _names(s, stems)]
+    if sentences and (label := _NUMBERED.match(sentences[0])):
+        yield _item_card(sentences[0], label)
     phrases = [_naming_phrase(s, stems) for s in naming] + [_sentence_phrase(s) for s in sentences if s not in naming]
     for phrase, whole in phrases:
         if whole and len(phrase.split()) >= MIN_WORDS:
@@ -97,6 +106,21 @@ def _candidates(narration: str, fallback: str, topic: str) -> Iterator[str]:
             yield _balanced_quotes(" ".join(sentence.split()).strip(_EDGE_PUNCTUATION))
     for phrase, _ in phrases:
         yield phrase
+
+
+def _item_card(sentence: str, label: re.Match[str]) -> str:
+    """A list item's card: its label and the first clause after it when that is short ("Tip 4: keep track of your
+    progress"), else the label alone ("Number 2", not "Number 2: the one")."""
+    name = label[0].rstrip(" :")
+    clause = _CLAUSE_BREAK.split(sentence[label.end() :].strip())[0].strip(_EDGE_PUNCTUATION).split()
+    joiner = next((i for i, word in enumerate(clause) if i and _bare(word) in _ITEM_BREAKS), len(clause))
+    words = _without_trailing_function_words(clause[:joiner])  # "learn from people | who ...", "... цель | и ..."
+    if not words or _bare(words[0]) in _TEASER_STARTS:
+        return name
+    if len(words) > ITEM_WORDS:
+        words, _ = _cut(words)  # an advice, cut where a phrase ends ("mide tu progreso | para ver qué funciona")
+    said = [word for word in words if not _is_weak_ending(word)]
+    return f"{name}: {' '.join(words)}" if said and len(words) <= ITEM_WORDS else name
 
 
 def _names(text: str, stems: list[str]) -> bool:

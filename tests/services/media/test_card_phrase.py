@@ -144,3 +144,21 @@ def test_no_phrase_ends_between_a_verb_and_its_object_or_inside_a_leading_subord
 def test_a_fragment_naming_the_topic_ends_on_the_topic_word() -> None:
     narration = "Certains faits sur les abeilles semblent étranges au début, et pourtant ils sont vrais."
     assert card_phrase(narration, fallback="Les abeilles", topic="Les abeilles") == "Certains faits sur les abeilles"
+
+
+@pytest.mark.parametrize(
+    ("narration", "phrase"),
+    [
+        ("Tip 5: ask for feedback early, while changes are still cheap. Here comes the part most people never hear "
+         "about.", "Tip 5: ask for feedback early"),
+        ("Tip 4: learn from people who have done it before.", "Tip 4: learn from people"),
+        ("Совет 3: поставьте одну ясную цель и запишите её.", "Совет 3: поставьте одну ясную цель"),
+        ("Number 2: the one that changes how you see everything else. Some of the best questions about successful "
+         "people come from children.", "Number 2"),
+        ("Numéro 2 : le classique. Presque tout le monde commence ici.", "Numéro 2"),
+    ],
+)  # fmt: skip
+def test_a_list_item_card_shows_its_label_and_short_advice_or_the_label_alone(narration: str, phrase: str) -> None:
+    """ "5 habits of successful people" showed "Here comes the part most people" for tip 5 (a later sentence named
+    the topic), and fact cards read "Number 2: the one"."""
+    assert card_phrase(narration, fallback="Habits", topic="successful people habits") == phrase

@@ -72,6 +72,10 @@ CASES = [
     ("What is inflation? Explain it simply", "en", {"topic": "what is inflation", "about": "what inflation is"}),
     ("Why do cats purr?", "en", {"about": "why cats purr", "structure": "explainer"}),
     ("Who was Napoleon", "en", {"about": "who Napoleon was"}),
+    ("10 life hacks everyone should know", "en", {"count": 10, "items": "life hacks", "item_kind": "tip"}),
+    ("5 datos curiosos sobre los pulpos", "es", {"count": 5, "items": "datos curiosos", "about": "sobre los pulpos"}),
+    ("3 faits étonnants sur les pieuvres", "fr", {"count": 3, "items": "faits étonnants", "topic": "les pieuvres"}),
+    ("3 факти про восьминогів", "uk", {"count": 3, "items": "факти", "about": "про восьминогів"}),
 ]  # fmt: skip
 
 
