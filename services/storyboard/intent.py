@@ -69,6 +69,7 @@ def read_intent(prompt: str, language: str) -> Intent:
     purpose = ""
     if lang == "en" and tail.lower() == "to" and topic:
         purpose, topic, connector = f"{tail} {topic}", f"how to {topic}", ""
+    named = bool(topic)
     topic = topic or headline or _squash(prompt).strip(" .!?…")
     topic = _case(topic, prompt, lang)
     structure: Structure = "list" if count else "story"
@@ -77,7 +78,7 @@ def read_intent(prompt: str, language: str) -> Intent:
     return Intent(
         language=lang,
         topic=topic,
-        about=purpose or _list_about(topic, connector, tail, lang),
+        about=purpose or (_list_about(topic, connector, tail, lang) if named or not count else ""),
         subject=_about(topic, _subject_connector(tail or connector, lang), lang),
         headline=_case(headline or topic, prompt, lang),
         aspect=aspect,

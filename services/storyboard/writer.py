@@ -69,7 +69,7 @@ def _query(topic_words: str, index: int, count: int) -> str:
 def _fmt(template: str, intent: Intent, **extra: object) -> str:
     de = de_phrase(intent.about) if intent.language == "fr" else intent.about
     line = template.format(a=intent.about, de=de, n=intent.count or "", items=intent.items or "", **extra)
-    return _close_clause(line, intent.about)
+    return _close_clause(re.sub(r"\s+(?=[.,])", "", line), intent.about)  # an empty {a}: "Here are 5 tips."
 
 
 def _close_clause(line: str, about: str) -> str:

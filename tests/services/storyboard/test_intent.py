@@ -76,6 +76,7 @@ CASES = [
     ("5 datos curiosos sobre los pulpos", "es", {"count": 5, "items": "datos curiosos", "about": "sobre los pulpos"}),
     ("3 faits étonnants sur les pieuvres", "fr", {"count": 3, "items": "faits étonnants", "topic": "les pieuvres"}),
     ("3 факти про восьминогів", "uk", {"count": 3, "items": "факти", "about": "про восьминогів"}),
+    ("7 healthy habits", "en", {"count": 7, "items": "healthy habits", "about": ""}),
 ]  # fmt: skip
 
 

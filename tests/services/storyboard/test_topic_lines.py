@@ -53,3 +53,11 @@ def test_a_list_of_ways_to_do_something_says_ways_to() -> None:
     board = OfflinePlanner().plan(VideoRequest(prompt="Top 5 ways to sleep better", language="en", duration_s=60))
     script = " ".join(scene.narration for scene in board.scenes)
     assert "5 ways to sleep better" in board.scenes[0].narration and "ways how to" not in script, script
+
+
+@pytest.mark.parametrize("prompt", ["Top 5 tips", "7 healthy habits"])
+def test_a_list_without_a_topic_names_its_items_once(prompt: str) -> None:
+    """The intro read "Here are 5 tips top 5 tips." and "Here are 7 healthy habits 7 healthy habits."."""
+    first = OfflinePlanner().plan(VideoRequest(prompt=prompt, language="en")).scenes[0].narration
+    items = prompt.removeprefix("Top ").split(" ", 1)[1]
+    assert first.lower().count(items) == 1 and " ." not in first, first
