@@ -3,7 +3,11 @@
 import re
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_UKRAINIAN_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+_UKRAINIAN_ONLY = re.compile(
+    r"[іїєґІЇЄҐ]|\b(?:як|що|щоб|чому|або|зроби\w*|створи\w*|порад\w*|кращ\w*|найкращ\w*|хвилин\w*|цікав\w*)\b",
+    re.IGNORECASE,
+)
+"""Ukrainian letters, or words Russian does not have (a prompt without і/ї/є: "5 порад для кращого сну")."""
 _STOPWORDS: dict[str, set[str]] = {
     "es": {
         "el",
