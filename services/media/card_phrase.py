@@ -32,6 +32,8 @@ _CLAUSE_BREAK = re.compile(r"\s*[,;()\[\]]\s*|\s+[—–-]\s+")
 _EDGE_PUNCTUATION = " \t.,;:!?¡¿…—–-"
 _QUOTE_PAIRS = (("«", "»"), ("„", "“"), ("“", "”"), ("‘", "’"))
 _LEADING_JOINERS = set("and but so yet or и а но і та y pero und aber et mais".split())
+_GERMAN_PARTICLES = set("an auf zu mit ein vor nach ab".split())
+"""Separable verb prefixes: at a sentence's end they finish its verb ("Fang klein an"), they do not dangle."""
 _ITEM_BREAKS = _LEADING_JOINERS | set("who which that while кто который что хто який що que qui die der".split())
 _TEASER_STARTS = set("the el la le celui celle das etwas der die про це то".split())
 """How a list item that teases rather than says begins ("the one you will want to tell your friends about")."""
@@ -114,7 +116,7 @@ def _item_card(sentence: str, label: re.Match[str]) -> str:
     name = label[0].rstrip(" :")
     clause = _CLAUSE_BREAK.split(sentence[label.end() :].strip())[0].strip(_EDGE_PUNCTUATION).split()
     joiner = next((i for i, word in enumerate(clause) if i and _bare(word) in _ITEM_BREAKS), len(clause))
-    words = _without_trailing_function_words(clause[:joiner])  # "learn from people | who ...", "... цель | и ..."
+    words = _without_trailing_function_words(clause[:joiner], clause_end=True)  # "learn from people | who ..."
     if not words or _bare(words[0]) in _TEASER_STARTS:
         return name
     if len(words) > ITEM_WORDS:
@@ -212,7 +214,7 @@ def _cut(words: list[str]) -> tuple[list[str], bool]:
     """At most MAX_WORDS words, ending at a colon or where a function word begins the next phrase if such a place
     exists (True), else cut after MAX_WORDS (False: a fragment)."""
     if len(words) <= MAX_WORDS:
-        return _without_trailing_function_words(words), True
+        return _without_trailing_function_words(words, clause_end=True), True
     for end in range(MAX_WORDS, MIN_WORDS - 1, -1):
         if words[end - 1].endswith(":"):
             return words[:end], True
@@ -222,7 +224,10 @@ def _cut(words: list[str]) -> tuple[list[str], bool]:
     return _without_trailing_function_words(words[:MAX_WORDS]), False
 
 
-def _without_trailing_function_words(words: list[str]) -> list[str]:
+def _without_trailing_function_words(words: list[str], *, clause_end: bool = False) -> list[str]:
+    """`words` less the weak words at their end; a separable prefix ending its clause stays ("Fang klein an")."""
+    if clause_end and words and _bare(words[-1]) in _GERMAN_PARTICLES:
+        return list(words)
     kept = list(words)
     while len(kept) > 1 and _is_weak_ending(kept[-1]):
         kept.pop()

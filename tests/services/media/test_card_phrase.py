@@ -132,6 +132,7 @@ def test_a_fallback_already_shown_gives_way_to_the_narration(narration: str, sho
         ("Scientists still argue about how to make cold brew coffee at home, and new findings keep coming.", [],
          "Scientists still argue"),
         ("What we know about who Napoleon was today started with a few simple questions.", [], "What we know"),
+        ("Fangen wir mit den Grundlagen an, Stück für Stück.", [], "Fangen wir mit den Grundlagen an"),
     ],
 )  # fmt: skip
 def test_no_phrase_ends_between_a_verb_and_its_object_or_inside_a_leading_subordinate_clause(
@@ -156,6 +157,7 @@ def test_a_fragment_naming_the_topic_ends_on_the_topic_word() -> None:
         ("Number 2: the one that changes how you see everything else. Some of the best questions about successful "
          "people come from children.", "Number 2"),
         ("Numéro 2 : le classique. Presque tout le monde commence ici.", "Numéro 2"),
+        ("Tipp 3: Fang klein an. Eine kleine tägliche Änderung schlägt jeden großen Plan.", "Tipp 3: Fang klein an"),
     ],
 )  # fmt: skip
 def test_a_list_item_card_shows_its_label_and_short_advice_or_the_label_alone(narration: str, phrase: str) -> None:
