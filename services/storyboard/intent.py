@@ -218,7 +218,7 @@ def _finish(text: str) -> str:
 
 def _strip_edges(text: str) -> str:
     """Punctuation off both ends; a quote mark only when it has no partner left ('"50% off" sales' keeps it)."""
-    text = text.strip(" .!?…;")
+    text = text.strip(" .!?…;¿¡")
     while text and text[0] in _QUOTES and text.count(text[0]) % 2 == 1 and not _closes(text):
         text = text[1:].strip(" .!?…;")
     while text and text[-1] in _QUOTES and text.count(text[-1]) % 2 == 1 and not _opens(text):
@@ -237,12 +237,16 @@ def _opens(text: str) -> bool:
 def _case(topic: str, prompt: str, lang: str) -> str:
     """Lower the first letter when it was capitalised only for starting the prompt (not a name, not German)."""
     first = topic.split(" ", 1)[0]
-    starts_prompt = _squash(prompt).lower().startswith(first.lower())
+    starts_prompt = _squash(prompt).lstrip("¿¡").lower().startswith(first.lower())
     if lang != "de" and starts_prompt and len(first) > 1 and first[0].isupper() and first[1:].islower():
         return topic[0].lower() + topic[1:]
     return topic
 
 
+_GERMAN_QUESTION = re.compile(
+    r"^(?P<word>wie|warum|was|wo|wann|wer|weshalb|wieso)\s+(?P<verb>[^\W\d_]+)\s+(?P<rest>.+?)[?]?$", re.IGNORECASE
+)
+_GERMAN_NOT_VERBS = set("der die das den dem des ein eine einer einem einen man es sie er wir ihr ich du viele".split())
 _COPULA_QUESTION = re.compile(r"^(?P<word>what|who)\s+(?P<verb>is|are|was|were)\s+(?P<rest>.+?)[?]?$", re.IGNORECASE)
 _DO_QUESTION = re.compile(r"^(?P<word>how|why|what|where|when)\s+do\s+", re.IGNORECASE)
 
@@ -273,13 +277,22 @@ def _about(topic: str, connector: str, lang: str) -> str:
         return f"на тему «{topic}»"
     if lang == "de":
         if question:
-            return f"darüber, {topic}"
+            return f"darüber, {_german_embedded(topic)}"
         return f"über {topic}" if low == "über" else f"über das Thema „{topic}“"
     if lang == "fr":
         return f"sur {topic}" if low in ("sur", "") or question else f"sur le thème « {topic} »"
     if lang == "es":
         return f"sobre {topic}"
     return _embedded_question(topic) if question else topic
+
+
+def _german_embedded(topic: str) -> str:
+    """A German question as a subordinate clause, the finite verb last: "Warum ist der Himmel blau" -> "warum der
+    Himmel blau ist", "Wie funktioniert das Internet" -> "wie das Internet funktioniert"."""
+    match = _GERMAN_QUESTION.match(topic)
+    if not match or not match["verb"].islower() or match["verb"] in _GERMAN_NOT_VERBS:
+        return topic  # already a clause: "wie Bienen fliegen", "wie man Brot backt"
+    return f"{match['word'].lower()} {match['rest']} {match['verb']}"
 
 
 def _embedded_question(topic: str) -> str:

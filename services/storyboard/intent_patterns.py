@@ -216,7 +216,7 @@ INSTRUCTION = re.compile(
 # Without a verb ("A short explainer: black holes", "Видео о том, как ...") the noun must be followed by a connector.
 HEADING = re.compile(
     rf"^(?:{_ARTICLE})?{_FILLERS}{_NOUN}\s*(?:(?::|—|–|-)\s*(?P<connector>)|"
-    rf"(?P<connector2>(?:{_CONNECTORS})\b[\s,]*)|(?=(?:{_QUESTION_WORDS})\b))",
+    rf"(?P<connector2>(?:{_CONNECTORS})\b[\s,]*)|,?\s*(?=(?:{_QUESTION_WORDS})\b))",
     FLAGS,
 )
 EXPLAIN = re.compile(

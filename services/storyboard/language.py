@@ -31,6 +31,8 @@ _STOPWORDS: dict[str, set[str]] = {
         "consejos",
     },
     "de": {
+        "ist",
+        "warum",
         "der",
         "die",
         "das",

@@ -31,6 +31,7 @@ def test_short_english_prompt_becomes_four_to_eight_english_scenes() -> None:
         ("Сделай видео про космос", "ru", "про космос"),
         ("Створи відео про їжу", "uk", "про їжу"),
         ("5 порад для кращого сну", "uk", "5 порад"),
+        ("Was ist Inflation?", "de", "was Inflation ist"),
         ("Crea un video sobre el café", "es", "el café"),
         ("Erstelle ein Video über die Bahn", "de", "die Bahn"),
     ],

@@ -77,6 +77,11 @@ CASES = [
     ("3 faits étonnants sur les pieuvres", "fr", {"count": 3, "items": "faits étonnants", "topic": "les pieuvres"}),
     ("3 факти про восьминогів", "uk", {"count": 3, "items": "факти", "about": "про восьминогів"}),
     ("7 healthy habits", "en", {"count": 7, "items": "healthy habits", "about": ""}),
+    ("¿Por qué el cielo es azul?", "es",
+     {"topic": "por qué el cielo es azul", "about": "sobre por qué el cielo es azul"}),
+    ("Warum ist der Himmel blau?", "de", {"about": "darüber, warum der Himmel blau ist", "structure": "explainer"}),
+    ("Wie funktioniert das Internet?", "de", {"about": "darüber, wie das Internet funktioniert"}),
+    ("Ein Video, wie man Brot backt", "de", {"topic": "wie man Brot backt", "about": "darüber, wie man Brot backt"}),
 ]  # fmt: skip
 
 
