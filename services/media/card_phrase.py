@@ -7,6 +7,7 @@ object), never ending on an article, preposition or conjunction. The sentence is
 that names the topic (shares a word stem with it), else the first; a clause with no such break ("Ahora sabes un
 poco más que ayer") would leave a broken fragment, so the next sentence is tried, then the fallback (the title).
 
+A list item's scene shows its label and short advice ("Tip 4: keep track of your progress") or the label alone.
 A card never repeats an earlier card of the same video (`shown`): a phrase or fallback already shown gives way to
 the next-best text of the scene's own narration (see card_phrase).
 """
@@ -52,6 +53,7 @@ _FUNCTION_WORDS = {
     *"sind war waren wird werden hat haben".split(),
     *"le la les un une des du de d' l' au aux en dans sur pour par avec et ou que qui est sont ce cette".split(),
 }
+_QUESTION_WORDS = set("how why what when where who which whether cómo qué wie warum comment pourquoi".split())
 _WEAK_ENDINGS = {
     *"actually really even still also just very long much more most often qu'il qu'elle n'y n'est c'est".split(),
     *"ещё еще уже очень задолго задовго ще вже дуже noch auch sehr schon todavía mucho muy más".split(),
@@ -59,9 +61,9 @@ _WEAK_ENDINGS = {
     *"almost nearly почти майже casi presque fast mehr больше більше plus lange".split(),
     *"not never no nie nicht kein keine не ні pas jamais nunca aussi".split(),
     *"том тем то тому те тех тих those ceux celles quienes чуть немного трохи трошки one antes avant".split(),
-    *"how why what when where who which whether cómo qué cuándo dónde wie warum was wann wo comment pourquoi".split(),
+    *_QUESTION_WORDS,
+    *"cuándo dónde was wann wo".split(),
 }
-_QUESTION_WORDS = set("how why what when where who which whether cómo qué wie warum comment pourquoi".split())
 """Words that may stand inside a phrase but make a weak last word."""
 _OBJECT_STARTS = {
     *"a an the this these those it its their our your his her them us me you".split(),
@@ -147,9 +149,9 @@ def _ending_on_topic(fragment: str, stems: list[str]) -> tuple[str, bool]:
     """A fragment cut after the last word naming the topic: a whole phrase when MIN_WORDS are left ("Certains faits
     sur les abeilles", not "Certains faits sur les abeilles semblent")."""
     words = fragment.split()
-    ends = [i for i, word in enumerate(words, start=1) if _names(word, stems)]
     if _inner_question(words):
         return fragment, False
+    ends = [i for i, word in enumerate(words, start=1) if _names(word, stems)]
     if ends and ends[-1] >= MIN_WORDS:
         return " ".join(words[: ends[-1]]).strip(_EDGE_PUNCTUATION), True
     return fragment, False

@@ -95,7 +95,7 @@ FRAMES_AFTER_NOUN: list[tuple[str, re.Pattern[str]]] = [
 
 _ITEM_TIPS = (
     r"tips|ways|habits|steps|ideas|mistakes|tricks|hacks|rules|secrets|советов|совета|способов|способа|привычек|"
-    r"привычки|шага|идеи|ошибки|правила|секрета|поради|способи|звички|кроки|ідеї|помилки|секрети|"
+    r"привычки|шага|идеи|ошибки|правила|секрета|способи|звички|кроки|ідеї|помилки|секрети|"
     r"шагов|идей|ошибок|правил|секретов|лайфхаков|порад|поради|способів|звичок|кроків|ідей|помилок|правил|"
     r"секретів|consejos|formas|maneras|hábitos|pasos|ideas|errores|trucos|reglas|secretos|tipps|wege|gewohnheiten|"
     r"schritte|ideen|fehler|tricks|regeln|geheimnisse|conseils|façons|habitudes|étapes|idées|erreurs|astuces|"
@@ -115,12 +115,12 @@ _COUNT_TAIL = (
     r"(?:\s+(?:for|to|on|about|of|in|для|по|о|об|про|на|в|щодо|para|sobre|de|en|für|zu|zum|zur|über|im|pour|sur|d'))?"
 )
 _MOD = r"(?:[^\W\d_][\w'-]*\s+)?"
+"""One word naming the kind of item ("10 life hacks", "5 morning habits"), kept with the noun."""
 _POST_ADJ = (
     r"(?:\s+(?:curios[oa]s|interesantes|sorprendentes|increíbles|útiles|rápid[oa]s|sencill[oa]s|étonnante?s|"
     r"surprenante?s|intéressante?s|incroyables|utiles|rapides|simples|amusante?s))?"
 )
 """An adjective after the noun (es, fr): "5 datos curiosos", "3 faits étonnants"."""
-"""One word naming the kind of item ("10 life hacks", "5 morning habits"), kept with the noun."""
 COUNT_TOP = re.compile(
     rf"\b(?:top|топ|the\s+top)\s*-?\s*(?P<num>\d+|{_NUM})\b"
     rf"(?:\s+{_ITEM_ADJ}(?P<tips>{_MOD}(?:{_ITEM_TIPS})\b{_POST_ADJ})|"
