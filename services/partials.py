@@ -23,7 +23,7 @@ def partial_path(final: Path) -> Path:
 def remove_dead_partials(folder: Path) -> list[Path]:
     """Delete the partial files (and partial folders, such as a render's atlases) in `folder` whose writer, a
     process of this host, no longer runs."""
-    pattern = re.compile(rf"\..+\.{re.escape(_host())}-(\d+)\.partial(\.[^.]+)?")
+    pattern = re.compile(rf"\..+\.{re.escape(_host())}-(\d+)\.partial(\..+)?")  # ".partial.limited0.wav" too
     removed = []
     for path in folder.glob(".*"):
         match = pattern.fullmatch(path.name)

@@ -14,12 +14,13 @@ def test_only_partials_of_stopped_processes_of_this_host_are_removed(tmp_path: P
     dead_pid = int(finished.stdout)
     host = socket.gethostname()
     dead = tmp_path / f".video.{host}-{dead_pid}.partial.mp4"
+    derived = tmp_path / f".mix.{host}-{dead_pid}.partial.limited0.wav"  # a file named after a partial one
     live = partial_path(tmp_path / "video.mp4")
     foreign = tmp_path / f".video.another-host-{dead_pid}.partial.mp4"
     final = tmp_path / "video.mp4"
-    for path in (dead, live, foreign, final):
+    for path in (dead, derived, live, foreign, final):
         path.write_bytes(b"x")
 
-    assert remove_dead_partials(tmp_path) == [dead]
+    assert sorted(remove_dead_partials(tmp_path)) == sorted([dead, derived])
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, foreign.name, final.name])
     assert live.name == f".video.{host}-{os.getpid()}.partial.mp4"
