@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from services.models import MAX_DURATION_S, MIN_DURATION_S, Aspect, Mood
 from services.storyboard import intent_patterns as p
 from services.storyboard.language import split_sentences
+from services.storyboard.questions import english_clause, german_clause
 
 Structure = Literal["list", "explainer", "story"]
 Audience = Literal["kids", "beginners", "students"]
@@ -109,8 +110,8 @@ def _squash(text: str) -> str:
 
 
 def _read_aspect(text: str) -> tuple[Aspect | None, str]:
-    found: Aspect | None = "9:16" if p.PLATFORM_NOUN.search(text) else None
-    text = p.PLATFORM_NOUN.sub("a video", text)
+    text, platform_nouns = p.PLATFORM_NOUN.subn("a video", text)
+    found: Aspect | None = "9:16" if platform_nouns else None
     for aspect, pattern in [*p.FRAMES, *p.FRAMES_AFTER_NOUN]:
         if found is None and pattern.search(text):
             found = aspect  # type: ignore[assignment]
@@ -243,14 +244,6 @@ def _case(topic: str, prompt: str, lang: str) -> str:
     return topic
 
 
-_GERMAN_QUESTION = re.compile(
-    r"^(?P<word>wie|warum|was|wo|wann|wer|weshalb|wieso)\s+(?P<verb>[^\W\d_]+)\s+(?P<rest>.+?)[?]?$", re.IGNORECASE
-)
-_GERMAN_NOT_VERBS = set("der die das den dem des ein eine einer einem einen man es sie er wir ihr ich du viele".split())
-_COPULA_QUESTION = re.compile(r"^(?P<word>what|who)\s+(?P<verb>is|are|was|were)\s+(?P<rest>.+?)[?]?$", re.IGNORECASE)
-_DO_QUESTION = re.compile(r"^(?P<word>how|why|what|where|when)\s+do\s+", re.IGNORECASE)
-
-
 def _list_about(topic: str, connector: str, tail: str, lang: str) -> str:
     """`about` for lines after a list's noun ("5 tips {a}"): its purpose as written ("for better sleep"), else the
     topic as `_about` reads it."""
@@ -277,27 +270,10 @@ def _about(topic: str, connector: str, lang: str) -> str:
         return f"на тему «{topic}»"
     if lang == "de":
         if question:
-            return f"darüber, {_german_embedded(topic)}"
+            return f"darüber, {german_clause(topic)}"
         return f"über {topic}" if low == "über" else f"über das Thema „{topic}“"
     if lang == "fr":
         return f"sur {topic}" if low in ("sur", "") or question else f"sur le thème « {topic} »"
     if lang == "es":
         return f"sobre {topic}"
-    return _embedded_question(topic) if question else topic
-
-
-def _german_embedded(topic: str) -> str:
-    """A German question as a subordinate clause, the finite verb last: "Warum ist der Himmel blau" -> "warum der
-    Himmel blau ist", "Wie funktioniert das Internet" -> "wie das Internet funktioniert"."""
-    match = _GERMAN_QUESTION.match(topic)
-    if not match or not match["verb"].islower() or match["verb"] in _GERMAN_NOT_VERBS:
-        return topic  # already a clause: "wie Bienen fliegen", "wie man Brot backt"
-    return f"{match['word'].lower()} {match['rest']} {match['verb']}"
-
-
-def _embedded_question(topic: str) -> str:
-    """An English question in the word order it takes inside a sentence: "what is inflation" -> "what inflation is",
-    "how do vaccines work" -> "how vaccines work" ("Today we look at what inflation is"). Other forms stay."""
-    if match := _COPULA_QUESTION.match(topic):
-        return f"{match['word']} {match['rest']} {match['verb']}"
-    return _DO_QUESTION.sub(r"\g<word> ", topic, count=1)
+    return english_clause(topic) if question else topic
